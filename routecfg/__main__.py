@@ -1,0 +1,5 @@
+import sys
+
+from routecfg.cli import main
+
+sys.exit(main())

@@ -1,0 +1,338 @@
+"""The typed, frozen routing model, built once from a spec that passed its JSON Schema.
+
+Nothing downstream indexes the raw dicts; positions stay in :class:`routecfg.spec.Positions`,
+keyed by the same paths the fields came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+PROXY_CHAIN_KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
+DEFAULT_TICKETS = 50
+MAX_FALLBACKS = 5  # LiteLLM's router default (max_fallbacks)
+MILLION = Decimal(1_000_000)
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+def _money(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million tokens."""
+
+    input: Decimal
+    output: Decimal
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+
+    @property
+    def is_free(self) -> bool:
+        return self.input == 0 and self.output == 0
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    model: str
+    capabilities: tuple[str, ...]
+    price: Price
+    task_model: str | None = None
+    description: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """A local model: costs nothing and is not reachable as a Claude Code Task model."""
+        return self.price.is_free and self.task_model is None
+
+    @property
+    def mechanism(self) -> str:
+        if self.task_model is not None:
+            return f'Task(model: "{self.task_model}")'
+        return f"llm_call.sh --model {self.name}"
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    title: str
+    tier: str
+    fallback: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    config_key: str | None = None
+    fallback_template: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalationRule:
+    when_fails: tuple[str, ...]
+    reroute: str
+    to: str
+    after: int = 1
+    counter: str | None = None
+    log: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    model: str | None = None
+    max_per_ticket: int | None = None
+    rules: tuple[EscalationRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class AliasGroup:
+    """Further model names served like their tier, e.g. the names Claude Code sends."""
+
+    name: str
+    aliases: Mapping[str, tuple[str, ...]]  # tier -> alias names
+
+    def first_alias(self, tier: str) -> str:
+        names = self.aliases.get(tier)
+        return names[0] if names else tier
+
+    def mirror(self, chains: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """Each alias of tier T falls back, for each U in T's chain, to U's first alias here."""
+        mirrored: dict[str, tuple[str, ...]] = {}
+        for tier, names in self.aliases.items():
+            chain = chains.get(tier)
+            if not chain:
+                continue
+            for name in names:
+                mirrored[name] = tuple(self.first_alias(target) for target in chain)
+        return mirrored
+
+
+@dataclass(frozen=True)
+class Proxy:
+    chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
+    alias_groups: tuple[AliasGroup, ...] = ()
+
+    def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
+        return self.chains.get(kind, MappingProxyType({}))
+
+    def walk(self, kind: str, start: str, max_fallbacks: int = MAX_FALLBACKS) -> tuple[str, ...]:
+        """The tiers LiteLLM really tries after ``start`` fails, in order (the effective walk).
+
+        LiteLLM follows each target's own chain depth-first, tries each model group once, stops
+        ``max_fallbacks`` levels deep, and skips targets with no chain entry of their own only
+        after trying them.
+        """
+        chains = self.chain(kind)
+        tried: list[str] = []
+        seen = {start}
+
+        def visit(name: str, depth: int) -> None:
+            if depth >= max_fallbacks:
+                return
+            for target in chains.get(name, ()):
+                if target in seen:
+                    continue
+                seen.add(target)
+                tried.append(target)
+                visit(target, depth + 1)
+
+        visit(start, 0)
+        return tuple(tried)
+
+    def alias_tiers(self) -> dict[str, str]:
+        """Every alias name and the tier it is served like."""
+        return {
+            name: tier
+            for group in self.alias_groups
+            for tier, names in group.aliases.items()
+            for name in names
+        }
+
+    def compiled_chains(self, kind: str) -> dict[str, tuple[str, ...]]:
+        """The chains of ``kind`` as the proxy file must hold them: tiers, then aliases."""
+        chains = dict(self.chain(kind))
+        for group in self.alias_groups:
+            chains.update(group.mirror(self.chain(kind)))
+        return chains
+
+
+@dataclass(frozen=True)
+class Targets:
+    preset: tuple[str, ...] = ()
+    schema: tuple[str, ...] = ()
+    proxy: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    templates: str | None = None
+
+    def all_paths(self) -> tuple[tuple[str, str], ...]:
+        """(kind, path) for every target file, in a stable order."""
+        return tuple(
+            (kind, path)
+            for kind in ("preset", "schema", "proxy", "skills")
+            for path in getattr(self, kind)
+        )
+
+
+@dataclass(frozen=True)
+class GateProfile:
+    input: Decimal
+    output: Decimal
+    calls: Decimal = Decimal(1)
+    fallback_rate: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    escalation_rate: Decimal = Decimal(0)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    tickets: int = DEFAULT_TICKETS
+    profile: Mapping[str, GateProfile] = field(default_factory=lambda: MappingProxyType({}))
+    scenarios: Mapping[str, Scenario] = field(default_factory=lambda: MappingProxyType({}))
+    max_per_ticket: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RoutingSpec:
+    """A whole routing spec. ``root`` is the folder every target path is relative to."""
+
+    version: int
+    root: Path
+    tiers: Mapping[str, Tier]
+    gates: Mapping[str, Gate]
+    escalation: Escalation
+    proxy: Proxy
+    targets: Targets
+    cost: Cost
+
+    def tier_of(self, gate: Gate) -> Tier | None:
+        return self.tiers.get(gate.tier)
+
+
+def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
+    """The model of a spec that has passed :func:`routecfg.structure.check_structure`."""
+    return RoutingSpec(
+        version=int(data["version"]),
+        root=root,
+        tiers=_frozen({name: _tier(name, raw) for name, raw in data["tiers"].items()}),
+        gates=_frozen({name: _gate(name, raw) for name, raw in data["gates"].items()}),
+        escalation=_escalation(data.get("escalation") or {}),
+        proxy=_proxy(data.get("proxy") or {}),
+        targets=_targets(data.get("targets") or {}),
+        cost=_cost(data.get("cost") or {}),
+    )
+
+
+def _tier(name: str, raw: Mapping[str, Any]) -> Tier:
+    price = raw["price"]
+    return Tier(
+        name=name,
+        model=raw["model"],
+        capabilities=tuple(raw.get("capabilities", ["text"])),
+        price=Price(
+            input=_money(price["input"]),
+            output=_money(price["output"]),
+            cache_read=_money(price["cache_read"]) if "cache_read" in price else None,
+            cache_write=_money(price["cache_write"]) if "cache_write" in price else None,
+        ),
+        task_model=raw.get("task_model"),
+        description=raw.get("description"),
+    )
+
+
+def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
+    return Gate(
+        name=name,
+        title=raw.get("title", name),
+        tier=raw["tier"],
+        fallback=tuple(raw.get("fallback", ())),
+        needs=tuple(raw.get("needs", ())),
+        config_key=raw.get("config_key"),
+        fallback_template=raw.get("fallback_template"),
+        description=raw.get("description"),
+    )
+
+
+def _escalation(raw: Mapping[str, Any]) -> Escalation:
+    return Escalation(
+        model=raw.get("model"),
+        max_per_ticket=raw.get("max_per_ticket"),
+        rules=tuple(
+            EscalationRule(
+                when_fails=tuple(rule["when_fails"]),
+                reroute=rule["reroute"],
+                to=rule["to"],
+                after=rule.get("after", 1),
+                counter=rule.get("counter"),
+                log=rule.get("log"),
+            )
+            for rule in raw.get("rules", ())
+        ),
+    )
+
+
+def _proxy(raw: Mapping[str, Any]) -> Proxy:
+    chains = {
+        kind: _frozen({tier: tuple(targets) for tier, targets in raw[kind].items()})
+        for kind in PROXY_CHAIN_KINDS
+        if kind in raw
+    }
+    groups = tuple(
+        AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
+        for name, group in (raw.get("aliases") or {}).items()
+    )
+    return Proxy(_frozen(chains), groups)
+
+
+def _paths(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _targets(raw: Mapping[str, Any]) -> Targets:
+    return Targets(
+        preset=_paths(raw.get("preset")),
+        schema=_paths(raw.get("schema")),
+        proxy=_paths(raw.get("proxy")),
+        skills=_paths(raw.get("skills")),
+        templates=raw.get("templates"),
+    )
+
+
+def _cost(raw: Mapping[str, Any]) -> Cost:
+    profile = {
+        gate: GateProfile(
+            input=_money(p["input"]),
+            output=_money(p["output"]),
+            calls=_money(p.get("calls", 1)),
+            fallback_rate=_money(p.get("fallback_rate", 0)),
+        )
+        for gate, p in (raw.get("profile") or {}).items()
+    }
+    scenarios = {
+        name: Scenario(
+            name=name,
+            escalation_rate=_money(s.get("escalation_rate", 0)),
+            description=s.get("description"),
+        )
+        for name, s in (raw.get("scenarios") or {}).items()
+    }
+    budget = raw.get("budget") or {}
+    return Cost(
+        tickets=raw.get("tickets", DEFAULT_TICKETS),
+        profile=_frozen(profile),
+        scenarios=_frozen(scenarios),
+        max_per_ticket=_money(budget["max_per_ticket"]) if "max_per_ticket" in budget else None,
+    )

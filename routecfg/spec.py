@@ -1,0 +1,562 @@
+"""Finding and loading ``routecfg.yaml``: plain data plus a side table of positions.
+
+The YAML is read with ruamel.yaml's round-trip parser, event by event, and built into plain Python
+values here rather than by a constructor, so that:
+
+* every key and value keeps its line and column (in :class:`Positions`, keyed by path);
+* all duplicate keys are reported, not just the first;
+* aliases are counted as they would expand, so an alias bomb is refused in linear time;
+* deep nesting is refused before anything recurses;
+* timestamps stay strings, and decimals become :class:`~decimal.Decimal` (money is exact).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
+
+from routecfg import resources
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+
+SPEC_FILENAME = "routecfg.yaml"
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 200_000  # counted as aliases would expand them
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+Mark = tuple[int, int]  # 1-based line and column
+
+_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where each value (and each mapping key) of a document stands in its file."""
+
+    values: dict[PathKey, Mark] = field(default_factory=dict)
+    keys: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def of(self, path: PathKey, *, key: bool = False) -> Mark:
+        """The position of ``path``'s key (or value), else of its nearest recorded ancestor.
+
+        Values reached through an alias have no entry of their own; they point at the alias.
+        """
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            mark = self.values.get(path[:end])
+            if mark is not None:
+                return mark
+        return (1, 1)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A loaded YAML document: its file, text, plain data and positions."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+    positions: Positions
+
+    def diagnostic(
+        self,
+        path: PathKey,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> Diagnostic:
+        line, column = self.positions.of(path, key=key)
+        return Diagnostic(self.display, line, column, severity, code, message, hint)
+
+
+def display_path(path: Path) -> str:
+    """A path as users should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def find_spec(start: Path) -> Path | None:
+    """The nearest ``routecfg.yaml`` in ``start`` or one of its parents."""
+    for folder in (start, *start.parents):
+        candidate = folder / SPEC_FILENAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def locate(spec: str | None, cwd: Path) -> Path:
+    """Resolve ``--spec``: a file, a bundled preset's name, or (when absent) a walk upwards."""
+    if spec is None:
+        found = find_spec(cwd)
+        if found is None:
+            raise RoutecfgError(
+                [
+                    Diagnostic(
+                        SPEC_FILENAME,
+                        0,
+                        0,
+                        Severity.ERROR,
+                        "RC009",
+                        f"no {SPEC_FILENAME} in {cwd} or any folder above it",
+                        "create one (`routecfg schema` documents the format), or name a file "
+                        "or a bundled preset with --spec",
+                    )
+                ]
+            )
+        return found
+    candidate = cwd / spec
+    if candidate.is_file():
+        return candidate
+    preset = resources.preset_path(spec)
+    if preset is not None and os.sep not in spec and not candidate.exists():
+        return preset
+    presets = ", ".join(resources.preset_names())
+    reason = "is a folder, not a file" if candidate.is_dir() else "does not exist"
+    raise RoutecfgError(
+        [
+            Diagnostic(
+                spec,
+                0,
+                0,
+                Severity.ERROR,
+                "RC009",
+                f"spec file '{spec}' {reason}",
+                f"name a routecfg.yaml file, or a bundled preset: {presets}",
+            )
+        ]
+    )
+
+
+def load(path: Path) -> Source:
+    """Read and parse one spec file. Raises :class:`RoutecfgError` with positions on bad input."""
+    display = display_path(path)
+    text = read_text(path, display)
+    data, positions = parse_yaml(text, display)
+    return Source(path, display, text, data, positions)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, refusing what is not a small UTF-8 text file."""
+
+    def fail(code: str, message: str, hint: str, line: int = 1, column: int = 1) -> RoutecfgError:
+        return RoutecfgError(
+            [Diagnostic(display, line, column, Severity.ERROR, code, message, hint)]
+        )
+
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise fail("RC009", f"cannot read the file: {error.strerror}", "check the path") from None
+    if len(raw) > MAX_BYTES:
+        size = path.stat().st_size
+        raise fail(
+            "RC001",
+            f"file is {size / 1024 / 1024:.1f} MiB, over the {MAX_BYTES // 1024 // 1024} MiB limit "
+            "for a spec",
+            "a routing spec is a few kilobytes; is this the right file?",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _byte_position(raw, nul)
+        raise fail(
+            "RC002",
+            "binary file: it holds a NUL byte",
+            "a spec is UTF-8 YAML text",
+            line,
+            column,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        raise fail(
+            "RC003",
+            f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
+            "save the file as UTF-8",
+            line,
+            column,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _byte_position(raw: bytes, offset: int) -> Mark:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, Positions]:
+    """Plain data and positions from YAML text (one document)."""
+    builder = _Builder(display)
+    try:
+        builder.run(YAML(typ="rt").parse(text))
+    except _Fatal:
+        pass
+    except MarkedYAMLError as error:
+        builder.syntax_error(error)
+    except ReaderError as error:
+        line, column = _text_position(text, error.position)
+        builder.error(
+            (line - 1, column - 1),
+            "RC005",
+            f"YAML cannot contain this character: {error.reason}",
+            "remove the control character",
+        )
+    except YAMLError as error:
+        builder.error((0, 0), "RC005", f"YAML error: {error}", None)
+    if builder.diagnostics:
+        raise RoutecfgError(builder.diagnostics)
+    if builder.document is None or builder.document.value is None:
+        raise RoutecfgError(
+            [
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "RC004",
+                    "the spec is empty",
+                    "a spec needs at least `version: 1`, `tiers:` and `gates:`; "
+                    "`routecfg schema` describes the format",
+                )
+            ]
+        )
+    return builder.document.value, builder.positions
+
+
+def _text_position(text: str, offset: int) -> Mark:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+class _Fatal(Exception):
+    """Stops the build after an error that makes the rest of the document meaningless."""
+
+
+@dataclass
+class _Value:
+    value: Any
+    size: int  # nodes, counting what aliases expand to
+
+
+@dataclass
+class _Collection:
+    path: PathKey
+    anchor: str | None
+    mark: tuple[int, int]
+    items: dict[str, Any] | list[Any]
+    size: int = 1
+    pending_key: tuple[str, tuple[int, int]] | None = None
+    expect_key: bool = True
+    merges: list[Any] = field(default_factory=list)
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+class _Builder:
+    """Turns parser events into plain values, positions and diagnostics."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.positions = Positions()
+        self.diagnostics: list[Diagnostic] = []
+        self.document: _Value | None = None
+        self.stack: list[_Collection] = []
+        self.anchors: dict[str, _Value] = {}
+        self.open_anchors: set[str] = set()
+        self.total = 0
+        self.documents = 0
+        self.resolver = YAML(typ="rt").resolver
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def error(self, mark: tuple[int, int], code: str, message: str, hint: str | None) -> None:
+        line, column = mark
+        self.diagnostics.append(
+            Diagnostic(self.display, line + 1, column + 1, Severity.ERROR, code, message, hint)
+        )
+
+    def fatal(self, mark: tuple[int, int], code: str, message: str, hint: str | None) -> _Fatal:
+        self.error(mark, code, message, hint)
+        return _Fatal()
+
+    def syntax_error(self, error: MarkedYAMLError) -> None:
+        mark = error.problem_mark or error.context_mark
+        where = (mark.line, mark.column) if mark is not None else (0, 0)
+        problem = error.problem or "invalid YAML"
+        context = f" ({error.context})" if error.context else ""
+        self.error(where, "RC005", f"YAML syntax error: {problem}{context}", _syntax_hint(problem))
+
+    # -- events ------------------------------------------------------------------------------
+
+    def run(self, events: Iterator[Event]) -> None:
+        for event in events:
+            mark = (event.start_mark.line, event.start_mark.column)
+            if isinstance(event, DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    raise self.fatal(
+                        mark,
+                        "RC005",
+                        "a spec is one YAML document, but this file holds several",
+                        "remove the '---' line and what follows it",
+                    )
+            elif isinstance(event, CollectionStartEvent):
+                self.start_collection(event, mark)
+            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                self.end_collection()
+            elif isinstance(event, ScalarEvent):
+                self.scalar(event, mark)
+            elif isinstance(event, AliasEvent):
+                self.alias(event, mark)
+
+    def current_path(self, mark: tuple[int, int]) -> PathKey:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.items, list):
+            return (*top.path, len(top.items))
+        if top.pending_key is None:  # a collection used as a mapping key
+            raise self.fatal(
+                mark,
+                "RC011",
+                "a mapping key must be a plain value, not a list or mapping",
+                "write the key as a string",
+            )
+        return (*top.path, top.pending_key[0])
+
+    def start_collection(self, event: CollectionStartEvent, mark: tuple[int, int]) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fatal(
+                mark,
+                "RC008",
+                f"the document is nested more than {MAX_DEPTH} levels deep",
+                "a routing spec needs a handful of levels; is this the right file?",
+            )
+        if self.stack and isinstance(self.stack[-1].items, dict) and self.stack[-1].expect_key:
+            raise self.fatal(
+                mark,
+                "RC011",
+                "a mapping key must be a plain value, not a list or mapping",
+                "write the key as a string",
+            )
+        self.check_tag(event.tag, mark, "map" if isinstance(event, MappingStartEvent) else "seq")
+        path = self.current_path(mark)
+        items: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
+        if event.anchor:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(_Collection(path, event.anchor, mark, items))
+        self.count(1, mark)
+
+    def end_collection(self) -> None:
+        done = self.stack.pop()
+        if isinstance(done.items, dict):
+            self.apply_merges(done)
+        if done.anchor:
+            self.open_anchors.discard(done.anchor)
+        self.attach(_Value(done.items, done.size), done.mark, done.anchor, done.path)
+
+    def scalar(self, event: ScalarEvent, mark: tuple[int, int]) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.items, dict) and top.expect_key:
+            self.key(top, event, mark)
+            return
+        path = self.current_path(mark)
+        value = self.convert(event, mark)
+        self.count(1, mark)
+        self.attach(_Value(value, 1), mark, event.anchor, path)
+
+    def key(self, top: _Collection, event: ScalarEvent, mark: tuple[int, int]) -> None:
+        tag = self.resolve(event)
+        if tag == _TAG + "merge":
+            top.pending_key = ("<<", mark)
+        else:
+            name = event.value
+            if name in top.key_lines:
+                self.error(
+                    mark,
+                    "RC006",
+                    f"duplicate key '{name}' (first defined on line {top.key_lines[name]})",
+                    "remove one of them; YAML keeps only one",
+                )
+            else:
+                top.key_lines[name] = mark[0] + 1
+            top.pending_key = (name, mark)
+            self.positions.keys[(*top.path, name)] = (mark[0] + 1, mark[1] + 1)
+        top.expect_key = False
+        self.count(1, mark)
+
+    def alias(self, event: AliasEvent, mark: tuple[int, int]) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            raise self.fatal(
+                mark,
+                "RC007",
+                f"recursive alias: '*{name}' refers to the collection that contains it",
+                "aliases must refer to a finished anchor",
+            )
+        target = self.anchors.get(name)
+        if target is None:
+            raise self.fatal(
+                mark, "RC007", f"alias '*{name}' refers to no anchor", f"define '&{name}' first"
+            )
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.items, dict) and top.expect_key:
+            raise self.fatal(
+                mark, "RC011", "an alias cannot be a mapping key", "write the key as a string"
+            )
+        path = self.current_path(mark)
+        self.count(target.size, mark)
+        self.attach(_Value(target.value, target.size), mark, None, path)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def count(self, size: int, mark: tuple[int, int]) -> None:
+        self.total += size
+        if self.total > MAX_NODES:
+            raise self.fatal(
+                mark,
+                "RC007",
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(aliases repeating anchors, an 'alias bomb'?)",
+                "a routing spec is small; remove the nested aliases",
+            )
+
+    def attach(
+        self, value: _Value, mark: tuple[int, int], anchor: str | None, path: PathKey
+    ) -> None:
+        self.positions.values.setdefault(path, (mark[0] + 1, mark[1] + 1))
+        if anchor:
+            self.anchors[anchor] = value
+        if not self.stack:
+            self.document = value
+            return
+        top = self.stack[-1]
+        top.size += value.size
+        if isinstance(top.items, list):
+            top.items.append(value.value)
+            return
+        assert top.pending_key is not None
+        name, key_mark = top.pending_key
+        if name == "<<":
+            top.merges.append((value.value, key_mark))
+        elif name not in top.items:
+            top.items[name] = value.value
+        top.pending_key = None
+        top.expect_key = True
+
+    def apply_merges(self, done: _Collection) -> None:
+        assert isinstance(done.items, dict)
+        for merged, mark in done.merges:
+            sources = merged if isinstance(merged, list) else [merged]
+            for source in sources:
+                if not isinstance(source, dict):
+                    self.error(
+                        mark,
+                        "RC011",
+                        "a merge key '<<' takes a mapping or a list of mappings",
+                        "point '<<' at an anchored mapping",
+                    )
+                    continue
+                for name, item in source.items():
+                    done.items.setdefault(name, item)
+
+    def check_tag(self, tag: str | None, mark: tuple[int, int], kind: str) -> None:
+        if tag is not None and tag not in (_TAG + kind, "!"):
+            raise self.unsupported_tag(tag, mark)
+
+    def unsupported_tag(self, tag: str, mark: tuple[int, int]) -> _Fatal:
+        shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+        return self.fatal(
+            mark,
+            "RC011",
+            f"unsupported YAML tag '{shown}'",
+            "remove the tag; a spec holds plain values",
+        )
+
+    def resolve(self, event: ScalarEvent) -> str:
+        if event.tag is not None and event.tag != "!":
+            return str(event.tag)
+        if event.implicit[0]:  # plain, unquoted
+            return str(self.resolver.resolve(ScalarNode, event.value, (True, False)))
+        return _TAG + "str"
+
+    def convert(self, event: ScalarEvent, mark: tuple[int, int]) -> Any:
+        tag = self.resolve(event)
+        text: str = event.value
+        kind = tag.removeprefix(_TAG)
+        if kind in ("str", "timestamp"):  # timestamps stay text
+            return text
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            return self.to_int(text, mark)
+        if kind == "float":
+            return self.to_decimal(text, mark)
+        raise self.unsupported_tag(tag, mark)
+
+    def to_int(self, text: str, mark: tuple[int, int]) -> int:
+        digits = text.replace("_", "")
+        try:
+            if digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                return int(digits, 0)
+            return int(digits, 10)
+        except ValueError:
+            raise self.fatal(
+                mark, "RC005", f"'{text}' is not a valid integer", "write a plain number"
+            ) from None
+
+    def to_decimal(self, text: str, mark: tuple[int, int]) -> Decimal:
+        try:
+            number = Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            self.error(
+                mark,
+                "RC012",
+                f"'{text}' is not a finite number",
+                "prices, rates and budgets are plain numbers such as 1.25",
+            )
+            return Decimal(0)
+        return number
+
+
+def _syntax_hint(problem: str) -> str:
+    if "\\t" in problem or "tab" in problem:
+        return "YAML indents with spaces, never tabs"
+    if "mapping values are not allowed" in problem:
+        return "quote a value that contains ': ', or fix the indentation of this line"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "close the flow collection, or separate its items with commas"
+    if "could not find expected ':'" in problem:
+        return "every key in a mapping needs a ':' after it"
+    return "check the indentation and quoting on this line and the one before it"

@@ -1,0 +1,1 @@
+"""One renderer per target file kind: text in, text out, no file access."""

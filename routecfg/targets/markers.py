@@ -1,0 +1,456 @@
+"""Generated blocks in Markdown: the lines between routecfg's begin and end markers.
+
+    <!-- routecfg:begin gate-model gate=implement digest=sha256:0123abcd4567 -->
+    ...the body, which routecfg owns...
+    <!-- routecfg:end gate-model -->
+
+Each marker is an HTML comment alone on its line. Markers are parsed strictly and with positions;
+every problem is collected and raised at once. Marker lines inside fenced code blocks are
+documentation, not markers, and are skipped. Text in, text out: no file access here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+
+Params = tuple[tuple[str, str], ...]
+BlockState = Literal["fresh", "hand-edited", "no-digest"]
+MarkerKind = Literal["begin", "end"]
+
+_BLANK = " \t"
+_LEADING = " \t\ufeff"  # a byte-order mark may sit before the first line's marker
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_MARKER_PREFIX = re.compile(r"<!--[ \t]*routecfg:")
+# A token is a run of non-blank text in which a double-quoted part may hold blanks.
+_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
+_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_ATTRIBUTE = re.compile(r'(?P<key>[a-z][a-z0-9_-]*)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))')
+_BARE_VALUE = re.compile(r'[^\s"]+')
+_DIGEST = re.compile(r"sha256:[0-9a-f]{12}")
+_FENCE = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)")
+
+_NAME_HINT = "a block name is lower-case letters, digits and '-', starting with a letter"
+_ATTRIBUTE_HINT = (
+    "write key=value or key=\"quoted value\"; a key is lower-case letters, digits, '_' and '-'"
+)
+
+
+class BlockKey(NamedTuple):
+    """What tells blocks apart in one file: the name and the parameters, sorted by key."""
+
+    name: str
+    params: Params
+
+
+def block_key(name: str, params: Iterable[tuple[str, str]] = ()) -> BlockKey:
+    return BlockKey(name, tuple(sorted(params)))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One generated block. Lines are 1-based; offsets index the text it was found in."""
+
+    name: str
+    params: Params  # in the order written; the digest attribute is not among them
+    digest: str | None
+    begin_line: int
+    end_line: int
+    body: str  # the exact text between the marker lines, final newline included
+    body_start: int
+    body_end: int
+    begin_marker: str  # the begin comment as written, from "<!--" to "-->"
+    begin_marker_start: int
+
+    @property
+    def key(self) -> BlockKey:
+        return block_key(self.name, self.params)
+
+
+def find_blocks(text: str, path: str) -> tuple[Block, ...]:
+    """Every block in ``text``, in file order; raises one RoutecfgError listing every problem."""
+    markers: list[_Marker] = []
+    problems: list[Diagnostic] = []
+    marker_lines, _ = _scan_marker_lines(text)
+    for line in marker_lines:
+        marker, found = _MarkerParser(path, line).parse()
+        problems.extend(found)
+        if marker is not None:
+            markers.append(marker)
+    pairs, pairing_problems = _pair_markers(markers, path)
+    problems.extend(pairing_problems)
+    problems.extend(_duplicate_blocks([m for m in markers if m.kind == "begin"], path))
+    if problems:
+        raise RoutecfgError(problems)
+    return tuple(_make_block(text, begin, end) for begin, end in pairs)
+
+
+def body_digest(body: str) -> str:
+    """``sha256:`` and 12 hex digits, the same for LF and CRLF copies of one body."""
+    normalised = body.replace("\r\n", "\n").replace("\r", "\n")
+    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+
+
+def block_state(block: Block) -> BlockState:
+    """``hand-edited`` when the body no longer matches the digest routecfg recorded for it."""
+    if block.digest is None:
+        return "no-digest"
+    return "fresh" if block.digest == body_digest(block.body) else "hand-edited"
+
+
+def replace_blocks(text: str, blocks: Sequence[Block], bodies: Mapping[BlockKey, str]) -> str:
+    """``text`` with each keyed block's body replaced and its digest updated; all else kept.
+
+    Blocks without an entry in ``bodies`` are left alone. The new body gets the line ending of
+    its begin marker's line and a final newline unless empty, so the end marker stays on its
+    own line. The marker is rewritten only when the digest changes.
+    """
+    known = {block.key for block in blocks}
+    unknown = [key for key in bodies if key not in known]
+    if unknown:
+        raise ValueError(f"no block in the text for {unknown}")
+    pieces: list[str] = []
+    position = 0
+    for block in sorted((b for b in blocks if b.key in bodies), key=lambda b: b.body_start):
+        _check_block_is_in(text, block)
+        marker, body = _new_marker_and_body(text, block, bodies[block.key])
+        marker_end = block.begin_marker_start + len(block.begin_marker)
+        pieces += [text[position : block.begin_marker_start], marker]
+        pieces += [text[marker_end : block.body_start], body]
+        position = block.body_end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# --- lines and code fences ---------------------------------------------------------------------
+
+
+class _Line(NamedTuple):
+    number: int  # 1-based
+    start: int  # offset of its first character
+    content: str  # without its line ending
+    end: int  # offset just past its line ending
+
+
+def _iter_lines(text: str) -> Iterator[_Line]:
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        content = match.group().removesuffix("\n").removesuffix("\r")
+        yield _Line(number, match.start(), content, match.end())
+
+
+class _Fences:
+    """Follows fenced code blocks (``` or ~~~, at any indentation) one line at a time."""
+
+    def __init__(self) -> None:
+        self.open_run: str | None = None  # the opening fence, e.g. "````"
+
+    def is_code(self, content: str) -> bool:
+        """Reads one line; True when it is a fence or lies inside a fenced block."""
+        stripped = content.lstrip(_LEADING).rstrip(_BLANK)
+        if self.open_run is None:
+            self.open_run = _opening_fence(stripped)
+            return self.open_run is not None
+        run = self.open_run
+        if len(stripped) >= len(run) and stripped == run[0] * len(stripped):
+            self.open_run = None
+        return True
+
+
+def _opening_fence(stripped: str) -> str | None:
+    match = _FENCE.fullmatch(stripped)
+    if match is None or (match["run"][0] == "`" and "`" in match["info"]):
+        return None  # CommonMark: a backtick fence's info string holds no backtick
+    return match["run"]
+
+
+def _scan_marker_lines(text: str) -> tuple[list[_Line], bool]:
+    """Lines outside fenced code that claim to be markers, and whether a fence is left open."""
+    fences = _Fences()
+    found = []
+    for line in _iter_lines(text):
+        if not fences.is_code(line.content) and _MARKER_PREFIX.match(line.content.lstrip(_LEADING)):
+            found.append(line)
+    return found, fences.open_run is not None
+
+
+# --- one marker line ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Marker:
+    kind: MarkerKind
+    name: str
+    params: Params
+    digest: str | None
+    line: _Line
+    column: int  # 1-based column of "<!--"
+    comment: str  # from "<!--" to "-->" as written
+
+    @property
+    def label(self) -> str:
+        return _label(self.name, self.params)
+
+
+class _MarkerParser:
+    """Reads one marker line, noting each RC406 problem at the column of the offending text."""
+
+    def __init__(self, path: str, line: _Line) -> None:
+        self.path = path
+        self.line = line
+        self.problems: list[Diagnostic] = []
+
+    def parse(self) -> tuple[_Marker | None, list[Diagnostic]]:
+        """The marker, or None when it is too broken to pair with another; and its problems."""
+        content = self.line.content
+        start = len(content) - len(content.lstrip(_LEADING))
+        inner_end, comment_end = self._comment_bounds(start)
+        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(content, start + 4, inner_end)]
+        kind = self._kind(*tokens[0])
+        if kind is None:
+            return None, self.problems
+        if len(tokens) < 2:
+            hint = f"write {_example(kind, 'NAME')} with the block's name"
+            self._problem(inner_end, f"{kind} marker has no block name", hint)
+            return None, self.problems
+        name, name_offset = tokens[1]
+        if not _NAME.fullmatch(name):
+            self._problem(
+                name_offset, f"invalid block name '{name}'", f"{_NAME_HINT}, e.g. 'prices'"
+            )
+        params, digest = self._attributes(kind, name, tokens[2:])
+        comment = content[start:comment_end]
+        marker = _Marker(kind, name, params, digest, self.line, start + 1, comment)
+        return marker, self.problems
+
+    def _problem(self, offset: int, message: str, hint: str) -> None:
+        line = self.line.number
+        self.problems.append(_error(self.path, line, offset + 1, "RC406", message, hint))
+
+    def _comment_bounds(self, start: int) -> tuple[int, int]:
+        """Where the comment's text ends and where "-->" ends; reports a missing "-->" and
+        text after it."""
+        content = self.line.content
+        close = content.find("-->", start + 4)
+        if close < 0:
+            end = len(content.rstrip(_BLANK))
+            self._problem(end, "marker has no closing '-->'", "end the comment on the same line")
+            return end, end
+        after = close + 3
+        trailing = content[after:].lstrip(_BLANK)
+        if trailing:
+            self._problem(
+                len(content) - len(trailing),
+                f"text after the marker's '-->': '{trailing.rstrip(_BLANK)}'",
+                "a marker must be alone on its line; move the text to a line of its own",
+            )
+        return close, after
+
+    def _kind(self, token: str, offset: int) -> MarkerKind | None:
+        kind = token.removeprefix("routecfg:")
+        if kind == "begin":
+            return "begin"
+        if kind == "end":
+            return "end"
+        hint = "write 'routecfg:begin NAME' or 'routecfg:end NAME'"
+        self._problem(offset, f"unknown marker kind 'routecfg:{kind}'", hint)
+        return None
+
+    def _attributes(
+        self, kind: MarkerKind, name: str, tokens: list[tuple[str, int]]
+    ) -> tuple[Params, str | None]:
+        """The parameters in order and the digest, reporting any attribute that does not parse."""
+        if kind == "end":
+            if tokens:
+                hint = f"write {_example(kind, name)}"
+                self._problem(tokens[0][1], f"end marker '{name}' takes no attributes", hint)
+            return (), None
+        params: list[tuple[str, str]] = []
+        digest: str | None = None
+        seen: set[str] = set()
+        for token, offset in tokens:
+            match = _ATTRIBUTE.fullmatch(token)
+            if match is None:
+                self._invalid_attribute(token.rstrip(_BLANK), name, offset)
+                continue
+            key, value = match["key"], _attribute_value(match)
+            if key in seen:
+                message = f"attribute '{key}' appears twice in begin marker '{name}'"
+                self._problem(offset, message, "keep one of them")
+            elif key == "digest":
+                digest = self._digest(value, name, offset)
+            else:
+                params.append((key, value))
+            seen.add(key)
+        return tuple(params), digest
+
+    def _invalid_attribute(self, token: str, name: str, offset: int) -> None:
+        if token.count('"') % 2:
+            message = f"attribute '{token}' in begin marker '{name}' has no closing quote"
+            self._problem(offset, message, 'close the quote: key="a value"')
+        else:
+            message = f"invalid attribute '{token}' in begin marker '{name}'"
+            self._problem(offset, message, _ATTRIBUTE_HINT)
+
+    def _digest(self, value: str, name: str, offset: int) -> str | None:
+        if _DIGEST.fullmatch(value):
+            return value
+        hint = "routecfg writes digest=sha256:<12 hex digits>; delete it and run `routecfg build`"
+        self._problem(offset, f"invalid digest '{value}' in begin marker '{name}'", hint)
+        return None
+
+
+def _attribute_value(match: re.Match[str]) -> str:
+    bare: str | None = match["bare"]
+    return bare if bare is not None else match["quoted"]
+
+
+# --- pairing, duplicates -----------------------------------------------------------------------
+
+
+def _pair_markers(
+    markers: Iterable[_Marker], path: str
+) -> tuple[list[tuple[_Marker, _Marker]], list[Diagnostic]]:
+    """Begin/end pairs, matched on a stack so that one mistake yields one diagnostic."""
+    pairs: list[tuple[_Marker, _Marker]] = []
+    problems: list[Diagnostic] = []
+    open_blocks: list[_Marker] = []
+    for marker in markers:
+        if marker.kind == "begin":
+            if open_blocks:
+                problems.append(_nested(path, marker, open_blocks[-1]))
+            open_blocks.append(marker)
+        elif not open_blocks:
+            problems.append(_unopened(path, marker))
+        elif all(begin.name != marker.name for begin in open_blocks):
+            problems.append(_mismatched(path, marker, open_blocks.pop()))  # a misspelt end
+        else:
+            while open_blocks[-1].name != marker.name:
+                open_blocks.pop()  # already reported as nested in the block this end closes
+            pairs.append((open_blocks.pop(), marker))
+    problems.extend(_unclosed(path, begin) for begin in open_blocks)
+    return pairs, problems
+
+
+def _unopened(path: str, end: _Marker) -> Diagnostic:
+    message = f"end marker '{end.name}' on line {end.line.number} has no open block"
+    hint = f"add {_example('begin', end.name)} above it, or delete it"
+    return _error(path, end.line.number, end.column, "RC401", message, hint)
+
+
+def _unclosed(path: str, begin: _Marker) -> Diagnostic:
+    message = f"begin marker '{begin.name}' on line {begin.line.number} is never closed"
+    hint = f"add {_example('end', begin.name)} on its own line after the block's body"
+    return _error(path, begin.line.number, begin.column, "RC402", message, hint)
+
+
+def _nested(path: str, begin: _Marker, outer: _Marker) -> Diagnostic:
+    message = (
+        f"begin marker '{begin.name}' on line {begin.line.number} is inside block "
+        f"'{outer.name}' opened on line {outer.line.number}"
+    )
+    hint = f"blocks cannot nest: close '{outer.name}' with {_example('end', outer.name)} first"
+    return _error(path, begin.line.number, begin.column, "RC403", message, hint)
+
+
+def _mismatched(path: str, end: _Marker, begin: _Marker) -> Diagnostic:
+    message = (
+        f"end marker '{end.name}' on line {end.line.number} does not match "
+        f"begin marker '{begin.name}' on line {begin.line.number}"
+    )
+    hint = f"an end marker repeats its begin marker's name: {_example('end', begin.name)}"
+    return _error(path, end.line.number, end.column, "RC404", message, hint)
+
+
+def _duplicate_blocks(begins: Iterable[_Marker], path: str) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    first_by_key: dict[BlockKey, _Marker] = {}
+    for begin in begins:
+        first = first_by_key.setdefault(block_key(begin.name, begin.params), begin)
+        if first is not begin:
+            message = (
+                f"block '{begin.label}' on line {begin.line.number} repeats "
+                f"the block on line {first.line.number}"
+            )
+            hint = "delete one of them, or give them different parameters"
+            problems.append(_error(path, begin.line.number, begin.column, "RC405", message, hint))
+    return problems
+
+
+def _make_block(text: str, begin: _Marker, end: _Marker) -> Block:
+    body_start, body_end = begin.line.end, end.line.start
+    return Block(
+        name=begin.name,
+        params=begin.params,
+        digest=begin.digest,
+        begin_line=begin.line.number,
+        end_line=end.line.number,
+        body=text[body_start:body_end],
+        body_start=body_start,
+        body_end=body_end,
+        begin_marker=begin.comment,
+        begin_marker_start=begin.line.start + begin.column - 1,
+    )
+
+
+# --- replacing ---------------------------------------------------------------------------------
+
+
+def _check_block_is_in(text: str, block: Block) -> None:
+    marker_end = block.begin_marker_start + len(block.begin_marker)
+    in_place = (
+        text[block.begin_marker_start : marker_end] == block.begin_marker
+        and text[block.body_start : block.body_end] == block.body
+    )
+    if not in_place:
+        raise ValueError(f"block '{block.name}' on line {block.begin_line} is not in this text")
+
+
+def _new_marker_and_body(text: str, block: Block, new_body: str) -> tuple[str, str]:
+    body = new_body.replace("\r\n", "\n")
+    if body and not body.endswith("\n"):
+        body += "\n"  # keeps the end marker on its own line
+    problem = _body_problem(body)
+    if problem is not None:
+        raise ValueError(f"the new body of block '{block.name}' {problem}")
+    digest = body_digest(body)
+    if text[block.body_start - 2 : block.body_start] == "\r\n":
+        body = body.replace("\n", "\r\n")
+    if digest == block.digest:
+        return block.begin_marker, body
+    return _format_begin_marker(block.name, block.params, digest), body
+
+
+def _body_problem(body: str) -> str | None:
+    """Why a body would break the block around it once written, or None."""
+    marker_lines, fence_left_open = _scan_marker_lines(body)
+    if marker_lines:
+        return f"holds a routecfg marker on its line {marker_lines[0].number}"
+    if fence_left_open:
+        return "leaves a code fence open, which would hide the end marker"
+    return None
+
+
+def _format_begin_marker(name: str, params: Params, digest: str) -> str:
+    return f"<!-- routecfg:begin {_label(name, (*params, ('digest', digest)))} -->"
+
+
+def _label(name: str, params: Params) -> str:
+    """The name and parameters as a marker writes them: ``gate-model gate="a b"``."""
+    return " ".join([name, *(f"{key}={_format_value(value)}" for key, value in params)])
+
+
+def _format_value(value: str) -> str:
+    return value if _BARE_VALUE.fullmatch(value) else f'"{value}"'
+
+
+def _example(kind: MarkerKind, name: str) -> str:
+    return f"'<!-- routecfg:{kind} {name} -->'"
+
+
+def _error(path: str, line: int, column: int, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(path, line, column, Severity.ERROR, code, message, hint)

@@ -1,0 +1,56 @@
+"""Shared test helpers: the upstream fixtures (read in place) and running the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from routecfg.cli import cli
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHARED = Path(os.environ.get("ROUTECFG_SHARED", REPO.parent / "shared"))
+UPSTREAM = SHARED / "fixtures" / "upstream"
+SNAPSHOTS = ("pre-seed", "post-seed", "head")
+
+
+@pytest.fixture
+def upstream() -> Path:
+    """``../shared/fixtures/upstream``; skipped in a user's clone, a failure under CI=true."""
+    if not UPSTREAM.is_dir():
+        message = f"upstream fixtures not found at {UPSTREAM}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: fixtures are required)")
+        pytest.skip(message)
+    return UPSTREAM
+
+
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run(args: Sequence[str], cwd: Path | None = None) -> Result:
+    """Run the CLI in-process as `routecfg ARGS` would, from ``cwd``."""
+    from routecfg.cli import main
+
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        previous = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main(list(args))
+        finally:
+            os.chdir(previous)
+        return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+__all__ = ["SNAPSHOTS", "TESTS", "UPSTREAM", "Result", "cli", "run"]

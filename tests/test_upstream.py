@@ -1,0 +1,95 @@
+"""Specs that state upstream's real routing validate cleanly and agree with upstream's files.
+
+The upstream files are read in place from ../shared/fixtures/upstream (never copied here).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from routecfg.model import MILLION, PROXY_CHAIN_KINDS, RoutingSpec
+from routecfg.validate import validate
+from tests.conftest import TESTS, run
+
+SPECS = {
+    "post-seed": TESTS / "upstream" / "post-seed.yaml",
+    "head": TESTS / "upstream" / "head.yaml",
+}
+PRICE_KEYS = {
+    "input": "input_cost_per_token",
+    "output": "output_cost_per_token",
+    "cache_read": "cache_read_input_token_cost",
+    "cache_write": "cache_creation_input_token_cost",
+}
+
+
+@pytest.mark.parametrize("snapshot", SPECS)
+def test_spec_of_upstream_routing_validates_cleanly(snapshot: str) -> None:
+    result = run(["validate", "--strict", "--spec", str(SPECS[snapshot])])
+    assert result.exit_code == 0
+    assert result.stderr.endswith(f"{snapshot}.yaml: valid (4 tiers, 9 gates)\n")
+
+
+def _proxy(upstream: Path, snapshot: str) -> Any:
+    text = (upstream / snapshot / "config" / "litellm" / "proxy-config.docker.yaml").read_text()
+    return YAML(typ="safe").load(text)
+
+
+@pytest.mark.parametrize("snapshot", SPECS)
+def test_spec_matches_the_upstream_preset(upstream: Path, snapshot: str) -> None:
+    spec = validate(SPECS[snapshot]).spec
+    preset = json.loads((upstream / snapshot / "config" / "presets" / "default.json").read_text())
+    expected: dict[str, str | int | None] = {
+        g.config_key: g.tier for g in spec.gates.values() if g.config_key
+    }
+    expected["escalationModel"] = spec.escalation.model
+    expected["maxEscalationsPerTicket"] = spec.escalation.max_per_ticket
+    assert preset["llmOps"]["routing"] == expected
+
+
+@pytest.mark.parametrize("snapshot", SPECS)
+def test_spec_matches_the_upstream_proxy(upstream: Path, snapshot: str) -> None:
+    spec = validate(SPECS[snapshot]).spec
+    proxy = _proxy(upstream, snapshot)
+    assert _served(proxy) == _served_by_spec(spec)
+    for kind in PROXY_CHAIN_KINDS:
+        entries = proxy["router_settings"][kind]
+        declared = {name: tuple(chain) for entry in entries for name, chain in entry.items()}
+        assert declared == spec.proxy.compiled_chains(kind), kind
+
+
+def _served(proxy: Any) -> dict[str, tuple[str, dict[str, Decimal]]]:
+    served = {}
+    for entry in proxy["model_list"]:
+        params = entry["litellm_params"]
+        prices = {k: Decimal(str(params[v])) for k, v in PRICE_KEYS.items() if v in params}
+        info = {
+            k: Decimal(str(entry["model_info"][v])) for k, v in PRICE_KEYS.items() if v in params
+        }
+        assert prices == info, entry["model_name"]
+        served[entry["model_name"]] = (params["model"], prices)
+    return served
+
+
+def _served_by_spec(spec: RoutingSpec) -> dict[str, tuple[str, dict[str, Decimal]]]:
+    served = {}
+    names = {name: name for name in spec.tiers} | spec.proxy.alias_tiers()
+    for name, tier_name in names.items():
+        tier = spec.tiers[tier_name]
+        prices = {
+            key: value / MILLION for key, value in vars(tier.price).items() if value is not None
+        }
+        served[name] = (tier.model, prices)
+    return served
+
+
+def test_effective_walk_of_upstream_free_ends_on_frontier() -> None:
+    spec = validate(SPECS["post-seed"]).spec
+    assert spec.proxy.walk("fallbacks", "free") == ("cheap", "balanced", "frontier")
+    assert spec.proxy.walk("fallbacks", "frontier") == ()

@@ -1,6 +1,5 @@
 """Generated-block markers in Markdown: strict parsing, digests, and replacing bodies in place."""
 
-
 from __future__ import annotations
 
 import os

@@ -115,18 +115,14 @@ def _describe(error: ValidationError, source: Source) -> Iterator[Diagnostic]:
         wanted = schema.get("type")
         types = wanted if isinstance(wanted, list) else [wanted]
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
-        yield source.diagnostic(
-            path, "RC102", f"{where} must be {words}, not {describe(instance)}", _field_hint(schema)
-        )
+        yield _wrong_type(source, path, where, words, instance, schema)
     elif kind == "oneOf":
         words = " or ".join(
             _TYPE_WORDS.get(str(branch.get("type")), "something else")
             for branch in schema.get("oneOf", [])
         )
         words = words.replace("a string or a list", "a path or a list of paths")
-        yield source.diagnostic(
-            path, "RC102", f"{where} must be {words}, not {describe(instance)}", _field_hint(schema)
-        )
+        yield _wrong_type(source, path, where, words, instance, schema)
     elif kind == "pattern" and _is_property_name(error):
         name = str(instance)
         yield source.diagnostic(
@@ -138,6 +134,14 @@ def _describe(error: ValidationError, source: Source) -> Iterator[Diagnostic]:
         )
     else:
         yield source.diagnostic(path, *_value_problem(error, where, schema))
+
+
+def _wrong_type(
+    source: Source, path: PathKey, where: str, words: str, instance: Any, schema: Mapping[str, Any]
+) -> Diagnostic:
+    # At the key: a block value (or an empty one) starts on a later line than the mistake.
+    message = f"{where} must be {words}, not {describe(instance)}"
+    return source.diagnostic(path, "RC102", message, _field_hint(schema), key=True)
 
 
 def _is_property_name(error: ValidationError) -> bool:

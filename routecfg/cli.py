@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from routecfg import __version__, report, resources, spec
+from routecfg import __version__, compile, report, resources, spec, write
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError
-from routecfg.validate import validate
+from routecfg.plan import Change, State, exit_state
+from routecfg.validate import Validated, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,6 +126,113 @@ def validate_command(options: Options, strict: bool) -> Exit:
         counts = f"{len(spec_.tiers)} tiers, {len(spec_.gates)} gates"
         extra = f", {report.summary(warnings)}" if warnings else ""
         click.echo(f"{result.source.display}: valid ({counts}{extra})", err=True)
+    return Exit.OK
+
+
+def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
+    validated = validate(_spec_path(options))
+    if validated.warnings:
+        report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
+    return validated, compile.make_plan(validated)
+
+
+def _show_plan(changes: tuple[Change, ...], options: Options, *, diffs: bool = True) -> None:
+    if options.format == "json":
+        click.echo(report.format_plan_json(changes, []), nl=False)
+        return
+    if options.format == "github":
+        click.echo(report.format_plan_github(changes), nl=False)
+        return
+    if not options.quiet:
+        click.echo(report.format_states(changes), nl=False, err=True)
+    if diffs:
+        click.echo(report.format_diffs(changes), nl=False)
+
+
+_STATE_EXIT = {
+    State.IN_SYNC: Exit.OK,
+    State.STALE: Exit.CHANGES,
+    State.HAND_EDITED: Exit.HAND_EDITED,
+    State.MISSING: Exit.INVALID,
+}
+
+
+@cli.command(name="check")
+@common_options
+@_run
+def check_command(options: Options) -> Exit:
+    """Say whether every target is in sync with the spec; never writes.
+
+    For pre-commit and CI: exit 0 in sync, 1 stale (the spec changed; run `routecfg build`),
+    2 invalid, 3 a generated block was edited by hand. Diffs go to stdout.
+
+    \b
+    Example:
+      routecfg check --format github
+    """
+    _, changes = _plan(options)
+    _show_plan(changes, options)
+    state = exit_state(changes)
+    if options.format == "text" and state is State.STALE:
+        click.echo("hint: run `routecfg build` to update the stale files", err=True)
+    return _STATE_EXIT[state]
+
+
+@cli.command(name="diff")
+@common_options
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes.")
+@_run
+def diff_command(options: Options, exit_code: bool) -> Exit:
+    """Print the unified diffs that `routecfg build` would write.
+
+    \b
+    Example:
+      routecfg diff --exit-code
+    """
+    _, changes = _plan(options)
+    if options.format == "text":
+        click.echo(report.format_diffs(changes), nl=False)
+    else:
+        _show_plan(changes, options)
+    changed = any(c.changed for c in changes)
+    return Exit.CHANGES if exit_code and changed else Exit.OK
+
+
+@cli.command(name="build")
+@common_options
+@click.option("--yes", "-y", is_flag=True, help="Write without asking.")
+@click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@_run
+def build_command(options: Options, yes: bool, force: bool) -> Exit:
+    """Compile the spec into every target: show the diffs, then write.
+
+    Asks before writing on a terminal; writes at once with --yes; without a terminal and
+    without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
+    unless --force.
+
+    \b
+    Example:
+      routecfg build --yes
+    """
+    validated, changes = _plan(options)
+    _show_plan(changes, options)
+    pending = [c for c in changes if c.changed]
+    if not pending:
+        if options.format == "text" and not options.quiet:
+            click.echo(f"{len(changes)} files in sync; nothing to write", err=True)
+        return Exit.OK
+    if any(c.state is State.HAND_EDITED for c in changes) and not force:
+        click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
+        return Exit.HAND_EDITED
+    if not yes:
+        if not sys.stdin.isatty():
+            click.echo("not written: no terminal to confirm on; run with --yes", err=True)
+            return Exit.CHANGES
+        if not click.confirm(f"Write {len(pending)} files?", err=True):
+            return Exit.CHANGES
+    written = write.apply(changes, validated.source.path)
+    if options.format == "text" and not options.quiet:
+        click.echo(f"wrote {len(written)} files", err=True)
     return Exit.OK
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from routecfg.diagnostics import Diagnostic, Severity
+from routecfg.plan import Change, State, first_changed_line, semantic_summary, unified_diff
 
 FORMATS = ("text", "json", "github")
 
@@ -103,3 +104,45 @@ def emit(diagnostics: Sequence[Diagnostic], fmt: str, *, out: TextIO, err: TextI
     else:
         err.write(format_text(diagnostics, color=use_color(err)))
         err.flush()
+
+
+def format_states(changes: Sequence[Change]) -> str:
+    """One line per target with its state, then its structural changes, for people."""
+    lines = []
+    for change in changes:
+        lines.append(f"{change.path}: {change.state.value}")
+        lines.extend(f"  {line}" for line in semantic_summary(change))
+        lines.extend(f"  block '{name}' was edited by hand" for name in change.hand_edited)
+    return "".join(line + "\n" for line in lines)
+
+
+def format_diffs(changes: Sequence[Change]) -> str:
+    return "".join(unified_diff(c) for c in changes if c.changed)
+
+
+def format_plan_json(changes: Sequence[Change], diagnostics: Sequence[Diagnostic]) -> str:
+    files = [
+        {
+            "path": c.path,
+            "kind": c.kind,
+            "state": c.state.value,
+            "summary": list(semantic_summary(c)),
+            "diff": unified_diff(c),
+        }
+        for c in changes
+    ]
+    records = json.loads(format_json(diagnostics))
+    return json.dumps({"files": files, "diagnostics": records}, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_plan_github(changes: Sequence[Change]) -> str:
+    """An annotation on the first changed line of each target that is not in sync."""
+    lines = []
+    for c in changes:
+        if c.state is State.IN_SYNC:
+            continue
+        summary = "; ".join(semantic_summary(c)) or "its generated content differs from the spec"
+        message = f"{c.path} is {c.state.value}: {summary}\nhint: run `routecfg build`"
+        properties = f"file={_escape_property(c.path)},line={first_changed_line(c)}"
+        lines.append(f"::error {properties},title=routecfg::{_escape_data(message)}\n")
+    return "".join(lines)

@@ -1,0 +1,100 @@
+"""Compiling a validated spec: every target read and rendered, before anything is written.
+
+The result is the plan `check`, `diff` and `build` share: one :class:`~routecfg.plan.Change` per
+target file. Problems in any target are collected across all of them and raised together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from routecfg import resources
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.model import RoutingSpec
+from routecfg.plan import Change, State, read_target
+from routecfg.targets import preset, schema
+from routecfg.validate import Validated
+
+# Schemas first: a preset is checked against the schema as compiled.
+ORDER = ("schema", "preset", "proxy", "skills")
+
+
+def make_plan(validated: Validated) -> tuple[Change, ...]:
+    spec = validated.spec
+    changes: list[Change] = []
+    problems: list[Diagnostic] = []
+    backlog_schema: tuple[Mapping[str, Any], str] = (
+        resources.load_schema(resources.BACKLOG_SCHEMA),
+        "routecfg's backlog schema",
+    )
+    for kind in ORDER:
+        for relative in getattr(spec.targets, kind):
+            try:
+                change = _compile_one(spec, kind, relative, backlog_schema)
+            except RoutecfgError as error:
+                problems.extend(error.diagnostics)
+                continue
+            changes.append(change)
+            if kind == "schema" and change.new is not None:
+                backlog_schema = (json.loads(change.new), relative)
+    if problems:
+        raise RoutecfgError(problems)
+    return tuple(changes)
+
+
+def _compile_one(
+    spec: RoutingSpec, kind: str, relative: str, backlog_schema: tuple[Mapping[str, Any], str]
+) -> Change:
+    absolute = spec.root / relative
+    old, encoding = read_target(absolute, relative)
+    if old is None:
+        raise RoutecfgError(
+            [
+                Diagnostic(
+                    relative,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "RC263",
+                    f"target file '{relative}' does not exist",
+                    "create it, or fix the path in routecfg.yaml",
+                )
+            ]
+        )
+    render = _renderer(kind, backlog_schema)
+    new = render(spec, old, relative)
+    state = State.IN_SYNC if new == old else State.STALE
+    return Change(kind, relative, absolute, old, new, encoding, state)
+
+
+Renderer = Callable[[RoutingSpec, str, str], str]
+
+
+def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Renderer:
+    if kind == "schema":
+        return schema.render
+    if kind == "preset":
+        document, name = backlog_schema
+        return lambda spec, text, path: preset.render(spec, text, path, document, name)
+    return _not_yet(kind)
+
+
+def _not_yet(kind: str) -> Renderer:
+    def refuse(spec: RoutingSpec, text: str, path: str) -> str:
+        raise RoutecfgError(
+            [
+                Diagnostic(
+                    path,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "RC390",
+                    f"this version of routecfg does not compile {kind} targets yet",
+                    f"remove targets.{kind} for now; preset and schema targets are compiled",
+                )
+            ]
+        )
+
+    return refuse

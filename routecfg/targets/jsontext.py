@@ -1,0 +1,711 @@
+"""Byte-preserving JSON editing: a strict parser that keeps offsets, and edits that splice text.
+
+routecfg edits hand-formatted JSON it does not own (a backlog preset, the backlog JSON Schema).
+Re-dumping a rebuilt structure would reflow inline arrays and indentation, so every edit here
+replaces one span of the original text and leaves every other byte as it was. Each edit returns
+the new full text; to make several, parse the result and edit again.
+
+The parser is iterative (an explicit stack, no Python recursion) and regex-driven for speed. It
+is strict RFC 8259: no comments, trailing commas, NaN, leading zeros, raw control characters in
+strings, byte-order mark or trailing text. Syntax errors raise one RC301 diagnostic; duplicate
+keys are collected and raised together as RC302.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, TypeAlias
+
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+
+JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
+# What an edit accepts: Mapping and Sequence are covariant, so a dict[str, str] fits.
+JsonInput: TypeAlias = (
+    "Mapping[str, JsonInput] | Sequence[JsonInput] | str | int | float | bool | None"
+)
+JsonPath: TypeAlias = tuple[str | int, ...]
+NodeKind = Literal["object", "array", "string", "number", "literal"]
+
+SYNTAX_ERROR = "RC301"
+DUPLICATE_KEY = "RC302"
+# Deeper documents parse here, but the Python value would break recursive consumers downstream
+# (jsonschema, ==, deepcopy); real configs nest fewer than 20 levels.
+MAX_DEPTH = 100
+DEFAULT_INDENT = "  "
+
+_STRING_BODY = r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*'
+# The lookahead sends `01`, `1.` and `1e` to the slow path, which says what is wrong.
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![0-9.eE])"
+# A key and its ':' make one token: a quarter fewer trips round the loop.
+_TOKEN = re.compile(
+    rf"""[ \t\n\r]*(?:
+        (?P<key>"{_STRING_BODY}")[ \t\n\r]*:
+        |(?P<string>"{_STRING_BODY}")
+        |(?P<punct>[{{}}\[\]:,])
+        |(?P<number>{_NUMBER})
+        |(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
+    )""",
+    re.VERBOSE,
+)
+_STRING_PREFIX = re.compile(_STRING_BODY)
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WORD = re.compile(r"[A-Za-z0-9_$]+")
+_INDENT = re.compile(r"[ \t]*")
+_INDENTED_LINE = re.compile(r"^([ \t]+)[^ \t\r\n]", re.MULTILINE)
+_ESCAPE = re.compile(
+    r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|u([0-9a-fA-F]{4})|([\"\\/bfnrt]))"
+)
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+_LITERALS: dict[str, JsonValue] = {"true": True, "false": False, "null": None}
+_DIGITS = "0123456789"
+
+
+# --------------------------------------------------------------------------- the parsed document
+
+
+@dataclass(frozen=True, slots=True)
+class JsonMember:
+    """One ``"key": value`` of an object; ``key_start``/``key_end`` span the quoted key."""
+
+    key: str
+    key_start: int
+    key_end: int
+    value: JsonNode
+
+
+@dataclass(frozen=True, slots=True)
+class JsonNode:
+    """Where one value sits in the text: ``text[start:end]`` is exactly its source."""
+
+    kind: NodeKind
+    start: int
+    end: int
+    members: tuple[JsonMember, ...] = ()  # objects, in file order
+    items: tuple[JsonNode, ...] = ()  # arrays
+
+    def member(self, key: str) -> JsonMember | None:
+        return next((m for m in self.members if m.key == key), None)
+
+
+@dataclass(frozen=True, eq=False)
+class JsonDoc:
+    """A parsed JSON text: the plain value, and the node tree that says where each part sits."""
+
+    text: str
+    path: str
+    value: JsonValue
+    root: JsonNode
+
+    def node(self, path: JsonPath) -> JsonNode | None:
+        """The node at ``path`` (object keys and array indexes), or None when there is none."""
+        node: JsonNode | None = self.root
+        for step in path:
+            if node is None:
+                return None
+            node = _child(node, step)
+        return node
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``; columns count characters."""
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer("\n", self.text))]
+
+
+def _child(node: JsonNode, step: str | int) -> JsonNode | None:
+    if isinstance(step, str):
+        member = node.member(step) if node.kind == "object" else None
+        return None if member is None else member.value
+    if node.kind == "array" and not isinstance(step, bool) and 0 <= step < len(node.items):
+        return node.items[step]
+    return None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse(text: str, path: str) -> JsonDoc:
+    """Parse ``text`` strictly; raise RoutecfgError (RC301 syntax, RC302 duplicate keys)."""
+    return _Parser(text, path).parse()
+
+
+@dataclass(frozen=True, eq=False)
+class _Expectation:
+    """What the parser accepts next: the message when something else comes, and a hint."""
+
+    message: str
+    hint: str
+
+
+class _Expect:
+    """The parser's states. Plain objects compared by identity: an Enum's hash is slow here."""
+
+    VALUE = _Expectation(
+        "expected a value", "a value is a string, number, object, array, true, false or null"
+    )
+    ITEM = _Expectation(
+        "expected a value after ','",
+        "a value is a string, number, object, array, true, false or null",
+    )
+    VALUE_OR_CLOSE = _Expectation(
+        "expected a value or ']'", "an array holds values separated by ','"
+    )
+    KEY_OR_CLOSE = _Expectation(
+        "expected a string key or '}'", "object keys are strings in double quotes"
+    )
+    KEY = _Expectation(
+        "expected a string key after ','", "object keys are strings in double quotes"
+    )
+    COLON = _Expectation("expected ':' after object key", 'write "key": value')
+    OBJECT_SEPARATOR = _Expectation(
+        "expected ',' or '}' after object member",
+        "is a ',' missing between two members, or a '}' missing?",
+    )
+    ARRAY_SEPARATOR = _Expectation(
+        "expected ',' or ']' after array element",
+        "is a ',' missing between two elements, or a ']' missing?",
+    )
+    END = _Expectation(
+        "expected end of file after the JSON value", "a JSON document holds exactly one value"
+    )
+
+
+_VALUE_EXPECTED = frozenset({_Expect.VALUE, _Expect.ITEM, _Expect.VALUE_OR_CLOSE})
+_KEY_EXPECTED = frozenset({_Expect.KEY, _Expect.KEY_OR_CLOSE})
+
+
+@dataclass(slots=True)
+class _Open:
+    """A container whose closing bracket has not been read yet."""
+
+    kind: Literal["object", "array"]
+    start: int
+    members: list[JsonMember] = field(default_factory=list)
+    items: list[JsonNode] = field(default_factory=list)
+    object_value: dict[str, JsonValue] = field(default_factory=dict)
+    array_value: list[JsonValue] = field(default_factory=list)
+    key: tuple[str, int, int] = ("", 0, 0)  # the member whose value comes next
+
+
+class _Parser:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.expect = _Expect.VALUE
+        self.stack: list[_Open] = []
+        self.last_comma = 0
+        self.result: tuple[JsonNode, JsonValue] | None = None
+        self.duplicates: list[Diagnostic] = []
+
+    def parse(self) -> JsonDoc:
+        text, pos = self.text, 0
+        match_token = _TOKEN.match
+        while self.result is None:
+            token = match_token(text, pos)
+            if token is None:
+                raise self._diagnose(_end_of_run(_WHITESPACE, text, pos))
+            kind = token.lastgroup or ""
+            start, pos = token.start(kind), token.end()
+            if kind == "key":
+                self._on_key_and_colon(start, token.end(kind), pos - 1)
+            elif kind == "punct":
+                self._on_punct(start)
+            elif kind == "string":
+                self._on_string(start, pos)
+            elif kind == "number":
+                self._on_number(start, pos)
+            else:
+                self._on_word(start, pos)
+        end = _end_of_run(_WHITESPACE, text, pos)
+        if end < len(text):
+            raise self._diagnose(end)
+        if self.duplicates:
+            raise RoutecfgError(self.duplicates)
+        root, value = self.result
+        return JsonDoc(text, self.path, value, root)
+
+    # ---- one handler per token kind
+
+    def _on_punct(self, start: int) -> None:
+        char, expect = self.text[start], self.expect
+        if char in "{[" and expect in _VALUE_EXPECTED:
+            self._open(start)
+        elif (char == "}" and expect in (_Expect.KEY_OR_CLOSE, _Expect.OBJECT_SEPARATOR)) or (
+            char == "]" and expect in (_Expect.VALUE_OR_CLOSE, _Expect.ARRAY_SEPARATOR)
+        ):
+            self._close(start)
+        elif char == "," and expect in (_Expect.OBJECT_SEPARATOR, _Expect.ARRAY_SEPARATOR):
+            self.last_comma = start
+            self.expect = _Expect.KEY if expect is _Expect.OBJECT_SEPARATOR else _Expect.ITEM
+        elif (char == "}" and expect is _Expect.KEY) or (char == "]" and expect is _Expect.ITEM):
+            raise self._error(
+                self.last_comma, f"trailing comma before '{char}'", "remove the last ','"
+            )
+        else:
+            raise self._unexpected(start)
+
+    def _on_string(self, start: int, end: int) -> None:
+        if self.expect in _KEY_EXPECTED:
+            # A key followed by ':' comes as one token, so what follows this one is an error.
+            self._on_key(_decode_string(self.text[start:end]), start, end)
+            self.expect = _Expect.COLON
+        elif self.expect in _VALUE_EXPECTED:
+            self._finish(JsonNode("string", start, end), _decode_string(self.text[start:end]))
+        else:
+            raise self._unexpected(start)
+
+    def _on_key_and_colon(self, start: int, end: int, colon: int) -> None:
+        if self.expect in _KEY_EXPECTED:
+            self._on_key(_decode_string(self.text[start:end]), start, end)
+            self.expect = _Expect.VALUE
+        else:
+            self._on_string(start, end)
+            self._on_punct(colon)
+
+    def _on_key(self, key: str, start: int, end: int) -> None:
+        container = self.stack[-1]
+        if key in container.object_value:
+            self.duplicates.append(self._duplicate(container, key, start))
+        container.key = (key, start, end)
+
+    def _on_number(self, start: int, end: int) -> None:
+        if self.expect not in _VALUE_EXPECTED:
+            raise self._unexpected(start)
+        source = self.text[start:end]
+        is_integer = "." not in source and "e" not in source and "E" not in source
+        self._finish(JsonNode("number", start, end), int(source) if is_integer else float(source))
+
+    def _on_word(self, start: int, end: int) -> None:
+        word = self.text[start:end]
+        if self.expect not in _VALUE_EXPECTED:
+            raise self._unexpected(start)
+        if word not in _LITERALS:
+            raise self._bad_word(word, start)
+        self._finish(JsonNode("literal", start, end), _LITERALS[word])
+
+    # ---- containers
+
+    def _open(self, start: int) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self._error(
+                start,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "flatten the document; configuration files nest far less",
+            )
+        is_object = self.text[start] == "{"
+        self.stack.append(_Open("object" if is_object else "array", start))
+        self.expect = _Expect.KEY_OR_CLOSE if is_object else _Expect.VALUE_OR_CLOSE
+
+    def _close(self, bracket: int) -> None:
+        container = self.stack.pop()
+        if container.kind == "object":
+            node = JsonNode("object", container.start, bracket + 1, tuple(container.members))
+            self._finish(node, container.object_value)
+        else:
+            node = JsonNode("array", container.start, bracket + 1, items=tuple(container.items))
+            self._finish(node, container.array_value)
+
+    def _finish(self, node: JsonNode, value: JsonValue) -> None:
+        """Attach a complete value to the container that holds it (or make it the root)."""
+        if not self.stack:
+            self.result = (node, value)
+            self.expect = _Expect.END
+            return
+        container = self.stack[-1]
+        if container.kind == "object":
+            key, key_start, key_end = container.key
+            container.members.append(JsonMember(key, key_start, key_end, node))
+            container.object_value[key] = value
+            self.expect = _Expect.OBJECT_SEPARATOR
+        else:
+            container.items.append(node)
+            container.array_value.append(value)
+            self.expect = _Expect.ARRAY_SEPARATOR
+
+    # ---- diagnostics
+
+    def _diagnose(self, pos: int) -> RoutecfgError:
+        """No token matched at ``pos``: find the most specific thing to say."""
+        char = self.text[pos : pos + 1]
+        if char == "\ufeff" and pos == 0:
+            return self._error(0, "unexpected byte order mark", "save the file without a BOM")
+        if char == "/":
+            return self._error(pos, "comments are not allowed", "JSON has no comments")
+        wants_string = self.expect in _VALUE_EXPECTED or self.expect in _KEY_EXPECTED
+        if char == '"' and wants_string:
+            return self._bad_string(pos)
+        if char == "'" and wants_string:
+            return self._error(pos, "strings must use double quotes", 'write "text"')
+        if char and char in "-" + _DIGITS and self.expect in _VALUE_EXPECTED:
+            return self._bad_number(pos)
+        return self._unexpected(pos)
+
+    def _bad_string(self, quote: int) -> RoutecfgError:
+        text = self.text
+        pos = _end_of_run(_STRING_PREFIX, text, quote + 1)
+        char, following = text[pos : pos + 1], text[pos + 1 : pos + 2]
+        if not char or (char == "\\" and not following):
+            return self._error(quote, "unterminated string", "add the closing '\"'")
+        if char == "\\" and following == "u":
+            return self._error(pos, "invalid \\u escape", "write \\u and four hex digits")
+        if char == "\\":
+            return self._error(
+                pos,
+                f"invalid escape '\\{following}' in string",
+                'valid escapes: \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX',
+            )
+        code = ord(char)
+        hint = (
+            "a string cannot span lines; is its closing '\"' missing?"
+            if char in "\r\n"
+            else f"write it as \\u{code:04x}"
+        )
+        return self._error(pos, f"control character U+{code:04X} in string", hint)
+
+    def _bad_number(self, start: int) -> RoutecfgError:
+        text = self.text
+        if text.startswith("-Infinity", start):
+            return self._bad_word("-Infinity", start)
+        pos = start + 1 if text[start] == "-" else start
+        if not _is_digit(text, pos):
+            return self._error(pos, "expected a digit after '-'", "write -1, -0.5 …")
+        if text[pos] == "0" and _is_digit(text, pos + 1):
+            return self._error(pos, "leading zeros are not allowed in numbers", "write 7, not 07")
+        pos = _skip_digits(text, pos)
+        if text[pos : pos + 1] == ".":
+            pos += 1
+            if not _is_digit(text, pos):
+                return self._error(pos, "expected a digit after '.'", "write 1.0, not 1.")
+            pos = _skip_digits(text, pos)
+        if text[pos : pos + 1] in ("e", "E"):
+            pos += 2 if text[pos + 1 : pos + 2] in ("+", "-") else 1
+            if not _is_digit(text, pos):
+                return self._error(pos, "expected a digit in the exponent", "write 1e5 or 1e-5")
+            pos = _skip_digits(text, pos)
+        # The number is whole; what follows it (`1.5.3`, `1e5e`) is what does not belong.
+        return self._unexpected(pos, self._after_value())
+
+    def _bad_word(self, word: str, start: int) -> RoutecfgError:
+        if word in ("NaN", "Infinity", "-Infinity"):
+            return self._error(start, f"{word} is not allowed in JSON", "use null or a number")
+        return self._error(
+            start, f"unknown literal '{word}'", "JSON literals are true, false and null"
+        )
+
+    def _after_value(self) -> _Expectation:
+        if not self.stack:
+            return _Expect.END
+        if self.stack[-1].kind == "object":
+            return _Expect.OBJECT_SEPARATOR
+        return _Expect.ARRAY_SEPARATOR
+
+    def _unexpected(self, pos: int, expect: _Expectation | None = None) -> RoutecfgError:
+        """The text at ``pos`` does not fit what the grammar expects here."""
+        expect = expect or self.expect
+        if pos >= len(self.text) and self.stack:
+            opened = self.stack[-1].start
+            line, column = _position(self.text, opened)
+            bracket = self.text[opened]
+            hint = f"the '{bracket}' at line {line}, column {column} is never closed"
+            return self._error(pos, f"{expect.message}, found end of file", hint)
+        return self._error(pos, f"{expect.message}, found {_describe(self.text, pos)}", expect.hint)
+
+    def _error(self, pos: int, message: str, hint: str) -> RoutecfgError:
+        line, column = _position(self.text, pos)
+        return RoutecfgError(
+            [
+                Diagnostic(
+                    self.path,
+                    line,
+                    column,
+                    Severity.ERROR,
+                    SYNTAX_ERROR,
+                    f"invalid JSON: {message}",
+                    hint,
+                )
+            ]
+        )
+
+    def _duplicate(self, container: _Open, key: str, start: int) -> Diagnostic:
+        first = next(m for m in container.members if m.key == key)
+        first_line, first_column = _position(self.text, first.key_start)
+        line, column = _position(self.text, start)
+        return Diagnostic(
+            self.path,
+            line,
+            column,
+            Severity.ERROR,
+            DUPLICATE_KEY,
+            f"duplicate key '{key}' in object",
+            f"the first '{key}' is at line {first_line}, column {first_column}; keep one",
+        )
+
+
+def _decode_string(source: str) -> str:
+    """The value of a quoted JSON string already checked by the token pattern."""
+    body = source[1:-1]
+    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
+
+
+def _unescape(match: re.Match[str]) -> str:
+    high, low, code, simple = match.groups()
+    if high is not None:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00))
+    if code is not None:
+        return chr(int(code, 16))  # a lone surrogate stays one, as json.loads leaves it
+    return _SIMPLE_ESCAPES[simple]
+
+
+def _end_of_run(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where a pattern that may match nothing (``x*``) stops matching from ``pos``."""
+    match = pattern.match(text, pos)
+    return pos if match is None else match.end()
+
+
+def _is_digit(text: str, pos: int) -> bool:
+    return pos < len(text) and text[pos] in _DIGITS
+
+
+def _skip_digits(text: str, pos: int) -> int:
+    while _is_digit(text, pos):
+        pos += 1
+    return pos
+
+
+def _describe(text: str, pos: int) -> str:
+    if pos >= len(text):
+        return "end of file"
+    word = _WORD.match(text, pos)
+    if word is not None:
+        return f"'{word.group()[:20]}'"
+    char = text[pos]
+    return f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+# --------------------------------------------------------------------------- style detection
+
+
+def detect_newline(text: str) -> str:
+    """``\\r\\n`` when the first line ends so, else ``\\n``."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def detect_indent(text: str) -> str:
+    """The indent unit: the shortest leading whitespace of any line (two spaces if none)."""
+    indents = (m.group(1) for m in _INDENTED_LINE.finditer(text))
+    return min(indents, key=len, default=DEFAULT_INDENT)
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a document writes its JSON, so that new text looks like its neighbours."""
+
+    indent: str
+    newline: str
+    key_separator: str  # between a key and its value, such as ": "
+    item_separator: str  # between members on one line, such as ", "
+
+
+def _style_of(doc: JsonDoc, near: JsonNode | None = None) -> _Style:
+    """The document's style; separators come from ``near`` when it shows them."""
+    return _Style(
+        indent=detect_indent(doc.text),
+        newline=detect_newline(doc.text),
+        key_separator=_key_separator(doc, near) or _key_separator(doc, _first_object(doc)) or ": ",
+        item_separator=_item_separator(doc, near) or ", ",
+    )
+
+
+def _key_separator(doc: JsonDoc, node: JsonNode | None) -> str | None:
+    if node is None or not node.members:
+        return None
+    first = node.members[0]
+    between = doc.text[first.key_end : first.value.start]
+    return None if "\n" in between else between
+
+
+def _item_separator(doc: JsonDoc, node: JsonNode | None) -> str | None:
+    if node is None:
+        return None
+    children = [m.value for m in node.members] or list(node.items)
+    if len(children) < 2:
+        return None
+    first_end = children[0].end
+    next_start = node.members[1].key_start if node.members else children[1].start
+    between = doc.text[first_end:next_start]
+    return between if "\n" not in between and between.count(",") == 1 else None
+
+
+def _first_object(doc: JsonDoc) -> JsonNode | None:
+    """The first object, in document order, that has members (iteratively: no recursion)."""
+    pending = [doc.root]
+    while pending:
+        node = pending.pop()
+        if node.members:
+            return node
+        pending.extend(reversed(node.items))
+    return None
+
+
+def _line_indent(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text[line_start : _end_of_run(_INDENT, text, line_start)]
+
+
+def _member_indent(doc: JsonDoc, obj: JsonNode, anchor: JsonMember, style: _Style) -> str:
+    """The indent of a member line: the anchor's, else a sibling's that starts its own line."""
+    for member in (anchor, *obj.members):
+        indent = _line_indent(doc.text, member.key_start)
+        line_start = doc.text.rfind("\n", 0, member.key_start) + 1
+        if line_start + len(indent) == member.key_start:
+            return indent
+    return _line_indent(doc.text, obj.start) + style.indent
+
+
+def _is_one_line(doc: JsonDoc, node: JsonNode) -> bool:
+    return "\n" not in doc.text[node.start : node.end]
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def replace_value(doc: JsonDoc, path: JsonPath, new_value: JsonInput) -> str:
+    """The text with the value at ``path`` replaced by ``new_value``; nothing else changes.
+
+    An object or array is written one member per line with the document's indent unit, or on
+    one line when it replaces a non-empty container written on one line (``["FEAT", "BUG"]``)
+    or when the whole document is written on one line.
+    """
+    node = _require(doc, path)
+    was_one_line = bool(node.members or node.items) and _is_one_line(doc, node)
+    keeps_one_line = was_one_line or _is_one_line(doc, doc.root)
+    style = _style_of(doc, node)
+    base = _line_indent(doc.text, node.start)
+    encoded = _encode(new_value, style, base, one_line=keeps_one_line)
+    return _splice(doc.text, node.start, node.end, encoded)
+
+
+def insert_member(
+    doc: JsonDoc, object_path: JsonPath, key: str, value: JsonInput, after: str | None = None
+) -> str:
+    """The text with ``"key": value`` added to the object at ``object_path``.
+
+    It goes after member ``after``, or last when ``after`` is None or absent, written like its
+    neighbours: one member per line in a multi-line object, inline in a one-line object. An
+    empty object becomes multi-line, unless the whole document is written on one line.
+    """
+    obj = _require_object(doc, object_path)
+    if obj.member(key) is not None:
+        raise ValueError(f"{doc.path}: {_format_path(object_path)} already has a member '{key}'")
+    if not obj.members:
+        return _fill_empty_object(doc, obj, key, value)
+    anchor = (obj.member(after) if after is not None else None) or obj.members[-1]
+    style = _style_of(doc, obj)
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    if _is_one_line(doc, obj):
+        encoded = _encode(value, style, "", one_line=True)
+        insertion = f"{style.item_separator}{quoted_key}{style.key_separator}{encoded}"
+    else:
+        indent = _member_indent(doc, obj, anchor, style)
+        encoded = _encode(value, style, indent, one_line=False)
+        insertion = f",{style.newline}{indent}{quoted_key}{style.key_separator}{encoded}"
+    # Right after the anchor's value: its own ',' (if any) then follows the new member.
+    return _splice(doc.text, anchor.value.end, anchor.value.end, insertion)
+
+
+def remove_member(doc: JsonDoc, object_path: JsonPath, key: str) -> str:
+    """The text without member ``key`` of the object at ``object_path``, its comma and line."""
+    obj = _require_object(doc, object_path)
+    index = next((i for i, m in enumerate(obj.members) if m.key == key), None)
+    if index is None:
+        raise LookupError(f"{doc.path}: {_format_path(object_path)} has no member '{key}'")
+    members = obj.members
+    if len(members) == 1:
+        return _splice(doc.text, obj.start + 1, obj.end - 1, "")
+    if index < len(members) - 1:
+        # From this key to the next one: the member, its ',' and the line break before the next.
+        return _splice(doc.text, members[index].key_start, members[index + 1].key_start, "")
+    # The last member: from the end of the previous value, taking the ',' that preceded it.
+    return _splice(doc.text, members[index - 1].value.end, members[index].value.end, "")
+
+
+def _fill_empty_object(doc: JsonDoc, obj: JsonNode, key: str, value: JsonInput) -> str:
+    style = _style_of(doc)
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    if _is_one_line(doc, doc.root):
+        # A document written on one line stays on one line.
+        encoded = _encode(value, style, "", one_line=True)
+        return _splice(
+            doc.text, obj.start + 1, obj.end - 1, quoted_key + style.key_separator + encoded
+        )
+    base = _line_indent(doc.text, obj.start)
+    inner = base + style.indent
+    encoded = _encode(value, style, inner, one_line=False)
+    body = f"{style.newline}{inner}{quoted_key}{style.key_separator}{encoded}{style.newline}{base}"
+    return _splice(doc.text, obj.start + 1, obj.end - 1, body)
+
+
+def _encode(value: JsonInput, style: _Style, base_indent: str, *, one_line: bool) -> str:
+    """JSON text for ``value``; continuation lines start with ``base_indent``."""
+    if one_line:
+        return json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(style.item_separator, style.key_separator),
+        )
+    encoded = json.dumps(
+        value,
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=style.indent,
+        separators=(",", style.key_separator),
+    )
+    # json.dumps escapes newlines inside strings, so every "\n" here is a line break.
+    return encoded.replace("\n", style.newline + base_indent)
+
+
+def _splice(text: str, start: int, end: int, replacement: str) -> str:
+    return text[:start] + replacement + text[end:]
+
+
+def _require(doc: JsonDoc, path: JsonPath) -> JsonNode:
+    node = doc.node(path)
+    if node is None:
+        raise LookupError(f"{doc.path} has no value at {_format_path(path)}")
+    return node
+
+
+def _require_object(doc: JsonDoc, path: JsonPath) -> JsonNode:
+    node = _require(doc, path)
+    if node.kind != "object":
+        raise ValueError(f"{doc.path}: the value at {_format_path(path)} is not an object")
+    return node
+
+
+def _format_path(path: JsonPath) -> str:
+    return "$" + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)

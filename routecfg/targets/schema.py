@@ -1,0 +1,25 @@
+"""The backlog config JSON Schema target: one routing property per owned key, its default kept
+equal to the spec; missing properties added in the style of their neighbours."""
+
+from __future__ import annotations
+
+from routecfg.model import RoutingSpec
+from routecfg.targets import jsontext
+from routecfg.targets.jsonedit import require_object, set_members
+from routecfg.targets.routing import SCHEMA_ROUTING_PATH, routing_values, schema_property
+
+WHERE = "properties.llmOps.properties.routing.properties"
+
+
+def render(spec: RoutingSpec, text: str, path: str) -> str:
+    doc = jsontext.parse(text, path)
+    require_object(doc, SCHEMA_ROUTING_PATH, WHERE)
+    for key, value in routing_values(spec).items():
+        doc = jsontext.parse(text, path)
+        if doc.node((*SCHEMA_ROUTING_PATH, key)) is None:
+            new = {key: schema_property(spec, key, value)}
+            text = set_members(text, path, SCHEMA_ROUTING_PATH, new)
+        else:
+            require_object(doc, (*SCHEMA_ROUTING_PATH, key), f"{WHERE}.{key}")
+            text = set_members(text, path, (*SCHEMA_ROUTING_PATH, key), {"default": value})
+    return text

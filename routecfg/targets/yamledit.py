@@ -1,0 +1,896 @@
+"""In-place edits of a LiteLLM proxy config that leave every other byte as it was.
+
+:func:`load` parses the text with ruamel.yaml's round-trip mode, configured from the text itself
+(indentation detected, no line folding, quotes kept), and refuses a file it cannot reproduce:
+``dump(load(text)) == text`` is checked before anything is edited. The editing functions change
+nodes in place in that tree. ruamel hangs the comment lines that follow a node on the node's last
+line, so inserting or removing an item also moves those lines to where they belong.
+
+Problems are diagnostics: RC311 a syntax error, RC312 a duplicate key, RC313 a layout ruamel
+cannot reproduce, RC314 a structure the edit cannot be placed in.
+
+This module owns the file's envelope: :func:`load` takes the text as read (a UTF-8 byte-order
+mark, CRLF line endings and a missing final newline included) and :func:`dump` restores them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple, TypeAlias
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import CommentMark, MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+
+__all__ = [
+    "CHAIN_KINDS",
+    "PRICE_KEYS",
+    "SECTIONS",
+    "ChainKind",
+    "Position",
+    "ProxyDoc",
+    "Scalar",
+    "append_model_entry",
+    "chains",
+    "dump",
+    "load",
+    "model_entries",
+    "model_positions",
+    "remove_chain",
+    "set_chain",
+    "set_scalar",
+    "set_section",
+]
+
+SYNTAX_ERROR = "RC311"
+DUPLICATE_KEY = "RC312"
+CANNOT_REPRODUCE = "RC313"
+CANNOT_PLACE = "RC314"
+
+PRICE_KEYS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
+SECTIONS = ("litellm_params", "model_info")
+ChainKind: TypeAlias = Literal["fallbacks", "context_window_fallbacks", "content_policy_fallbacks"]
+CHAIN_KINDS: tuple[ChainKind, ...] = (
+    "fallbacks",
+    "context_window_fallbacks",
+    "content_policy_fallbacks",
+)
+Scalar: TypeAlias = str | Decimal | int
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_SOURCE_TEXT = "_routecfg_source_text"
+_NO_FOLDING = 1_000_000  # ruamel folds long lines at `width`; hand-written files keep theirs
+_PER_MILLION = Decimal(1_000_000)
+_PRICE_COMMENT = re.compile(r"(?P<lead>#\s*\$)(?P<amount>\d+(?:\.\d+)?)(?P<tail>/MTok\b.*)")
+# Plain scalars that PyYAML (YAML 1.1, which LiteLLM uses) reads as booleans or base-60 numbers.
+_YAML11_NOT_A_STRING = re.compile(
+    r"[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+)
+_BLOCK_KEY_LINE = re.compile(r"[^\s#\-][^#]*:(?:\s+#.*)?")
+_SEQUENCE_ITEM_LINE = re.compile(r"-( +)\S")
+
+
+class Position(NamedTuple):
+    """1-based line and column; (0, 0) for a node routecfg added."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    """What load() takes off the text before parsing and dump() puts back."""
+
+    bom: bool
+    newline: str
+    final_newline: bool
+
+
+@dataclass(frozen=True)
+class _Indent:
+    mapping: int
+    sequence: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class ProxyDoc:
+    """A parsed proxy config. ``root`` is edited in place; :func:`dump` gives the new text."""
+
+    path: str
+    root: CommentedMap
+    yaml: YAML = field(repr=False, compare=False)
+    envelope: _Envelope = field(repr=False)
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps each float's source text, so prices compare exactly as written."""
+
+    def construct_source_float(self, node: Any) -> Any:
+        value = self.construct_yaml_float(node)
+        with contextlib.suppress(AttributeError):  # a plain float (.inf, .nan) has no room
+            setattr(value, _SOURCE_TEXT, node.value)
+        return value
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes a Decimal in plain notation: 0.0000011, never 1.1e-06."""
+
+    def represent_plain_decimal(self, data: Decimal) -> Any:
+        text = _plain_decimal(data)
+        return self.represent_scalar(_FLOAT_TAG if "." in text else _INT_TAG, text)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # One Decimal set in two places is two prices, not an anchor and an alias.
+        return isinstance(data, Decimal) or bool(super().ignore_aliases(data))
+
+
+_Constructor.add_constructor(_FLOAT_TAG, _Constructor.construct_source_float)
+_Representer.add_representer(Decimal, _Representer.represent_plain_decimal)
+
+
+# ── loading and dumping ─────────────────────────────────────────────────────────────────────
+
+
+def load(text: str, path: str) -> ProxyDoc:
+    """Parse ``text``; raise RoutecfgError (RC311-RC314) when it cannot be edited faithfully."""
+    body, envelope = _unwrap(text)
+    yaml = _round_trip_yaml(body)
+    root = _parse(yaml, body, path)
+    if not isinstance(root, CommentedMap):
+        raise _error(
+            path,
+            Position(1, 1),
+            CANNOT_PLACE,
+            "the top level of a LiteLLM proxy config must be a mapping",
+            "start the file with `model_list:`",
+        )
+    doc = ProxyDoc(path, root, yaml, envelope)
+    _require_round_trip(doc, text)
+    return doc
+
+
+def dump(doc: ProxyDoc) -> str:
+    """The document's text, with the byte-order mark and line endings it was loaded with."""
+    stream = io.StringIO()
+    doc.yaml.dump(doc.root, stream)
+    return _wrap(stream.getvalue(), doc.envelope)
+
+
+def _unwrap(text: str) -> tuple[str, _Envelope]:
+    bom = text.startswith("\ufeff")
+    body = text.removeprefix("\ufeff")
+    newline = "\r\n" if "\r\n" in body else "\n"
+    body = body.replace("\r\n", "\n")
+    final_newline = body == "" or body.endswith("\n")
+    return (body if final_newline else body + "\n"), _Envelope(bom, newline, final_newline)
+
+
+def _wrap(body: str, envelope: _Envelope) -> str:
+    if not envelope.final_newline:
+        body = body.removesuffix("\n")
+    body = body.replace("\n", envelope.newline)
+    return "\ufeff" + body if envelope.bom else body
+
+
+def _round_trip_yaml(body: str) -> YAML:
+    indent = _detect_indent(body)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Representer = _Representer
+    yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
+    yaml.width = _NO_FOLDING
+    yaml.preserve_quotes = True
+    yaml.explicit_start = _starts_with_marker(body)
+    return yaml
+
+
+def _content_lines(body: str) -> Iterator[tuple[int, str]]:
+    """(indent, line without indent) of each line that is neither blank nor a comment."""
+    for line in body.splitlines():
+        content = line.lstrip(" ")
+        if content and not content.startswith("#"):
+            yield len(line) - len(content), content
+
+
+def _detect_indent(body: str) -> _Indent:
+    """Indentation as the file writes it, from the first nested mapping and block sequence."""
+    mapping: int | None = None
+    sequence: tuple[int, int] | None = None  # (sequence, offset) in ruamel's terms
+    opener: int | None = None  # indent of the previous line when it opened a block (`key:`)
+    for indent, content in _content_lines(body):
+        item = _SEQUENCE_ITEM_LINE.match(content)
+        if opener is not None and item and sequence is None and indent >= opener:
+            offset = indent - opener
+            sequence = (offset + 1 + len(item.group(1)), offset)
+        elif opener is not None and not item and mapping is None and indent > opener:
+            mapping = indent - opener
+        opener = indent if _BLOCK_KEY_LINE.fullmatch(content) else None
+    sequence_indent, offset = sequence or (4, 2)  # LiteLLM's documented layout
+    return _Indent(mapping or 2, sequence_indent, offset)
+
+
+def _starts_with_marker(body: str) -> bool:
+    first = next(_content_lines(body), None)
+    return first is not None and first[1].startswith(("---", "%"))
+
+
+def _parse(yaml: YAML, body: str, path: str) -> Any:
+    try:
+        return yaml.load(body)
+    except DuplicateKeyError as error:
+        raise RoutecfgError([_duplicate_key_diagnostic(error, path)]) from error
+    except MarkedYAMLError as error:
+        raise RoutecfgError([_syntax_diagnostic(error, path)]) from error
+    except ReaderError as error:
+        where = _offset_position(body, int(error.position))
+        message = f"cannot read the file: {error.reason} ({_character_name(error.character)})"
+        raise _error(path, where, SYNTAX_ERROR, message, "remove the character") from error
+    except RecursionError as error:
+        message = "the YAML is nested too deeply to read"
+        raise _error(path, Position(0, 0), SYNTAX_ERROR, message, None) from error
+
+
+def _character_name(character: object) -> str:
+    code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+    return f"U+{code:04X}"
+
+
+def _mark_position(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(0, 0)
+
+
+def _offset_position(body: str, offset: int) -> Position:
+    before = body[:offset]
+    return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _syntax_diagnostic(error: MarkedYAMLError, path: str) -> Diagnostic:
+    message = f"YAML syntax error: {error.problem}"
+    if error.context and error.context_mark is not None:
+        start = _mark_position(error.context_mark)
+        message += f" ({error.context} at line {start.line}, column {start.column})"
+    hint = "fix the YAML here; routecfg edits only a file that parses"
+    where = _mark_position(error.problem_mark or error.context_mark)
+    return _diagnostic(path, where, SYNTAX_ERROR, message, hint)
+
+
+def _duplicate_key_diagnostic(error: DuplicateKeyError, path: str) -> Diagnostic:
+    found = re.match(r'found duplicate key "(.*)" with value', str(error.problem))
+    key = f"'{found.group(1)}'" if found else "key"
+    start = _mark_position(error.context_mark)
+    message = f"duplicate {key} in the mapping at line {start.line}, column {start.column}"
+    hint = "keep one of them: LiteLLM would silently use the last"
+    return _diagnostic(path, _mark_position(error.problem_mark), DUPLICATE_KEY, message, hint)
+
+
+def _require_round_trip(doc: ProxyDoc, text: str) -> None:
+    produced = dump(doc)
+    if produced == text:
+        return
+    if "\r\n" in text and re.search(r"(?<!\r)\n", text):
+        hint = "the file mixes CRLF and LF line endings; use one of them throughout"
+    else:
+        hint = "routecfg keeps every byte it does not own; make the layout uniform or edit by hand"
+    message = "cannot edit this file without reformatting it"
+    raise _error(doc.path, _first_difference(text, produced), CANNOT_REPRODUCE, message, hint)
+
+
+def _first_difference(original: str, produced: str) -> Position:
+    old_lines = original.splitlines(keepends=True)
+    new_lines = produced.splitlines(keepends=True) + [""] * len(old_lines)
+    for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if old != new:
+            column = next(
+                (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None
+            )
+            return Position(number, (min(len(old), len(new)) if column is None else column) + 1)
+    return Position(len(old_lines) + 1, 1)
+
+
+# ── diagnostics and positions ───────────────────────────────────────────────────────────────
+
+
+def _diagnostic(
+    path: str, where: Position, code: str, message: str, hint: str | None
+) -> Diagnostic:
+    return Diagnostic(path, where.line, where.column, Severity.ERROR, code, message, hint)
+
+
+def _error(path: str, where: Position, code: str, message: str, hint: str | None) -> RoutecfgError:
+    return RoutecfgError([_diagnostic(path, where, code, message, hint)])
+
+
+def _key_position(mapping: CommentedMap, key: Any) -> Position:
+    try:
+        line, column = mapping.lc.key(key)
+    except (KeyError, TypeError):
+        return Position(0, 0)
+    return Position(line + 1, column + 1)
+
+
+def _value_position(mapping: CommentedMap, key: Any) -> Position:
+    try:
+        line, column = mapping.lc.value(key)
+    except (KeyError, TypeError):
+        return _key_position(mapping, key)
+    return Position(line + 1, column + 1)
+
+
+def _item_position(sequence: CommentedSeq, index: int) -> Position:
+    try:
+        line, column = sequence.lc.item(index)
+    except (KeyError, TypeError):
+        return Position(0, 0)
+    return Position(line + 1, column + 1)
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "empty" if value is None else f"the scalar {value!r}"
+
+
+# ── values ──────────────────────────────────────────────────────────────────────────────────
+
+
+def _plain_decimal(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"not a finite price: {value}")
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    """A loaded number as the exact decimal it was written as; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    if isinstance(value, float):
+        source = getattr(value, _SOURCE_TEXT, None)  # absent on .inf and .nan
+        return Decimal(str(source).replace("_", "") if source else repr(value))
+    return None
+
+
+def _same_scalar(current: object, value: Scalar) -> bool:
+    if isinstance(value, str):
+        return isinstance(current, str) and current == value
+    number = _as_decimal(current)
+    return number is not None and number == Decimal(value)
+
+
+def _scalar_node(value: Scalar | bool | None) -> Any:
+    if isinstance(value, str) and _YAML11_NOT_A_STRING.fullmatch(value):
+        return SingleQuotedScalarString(value)
+    if isinstance(value, Decimal):
+        _plain_decimal(value)  # refuse NaN and infinities now, not while dumping
+    return value
+
+
+def _new_node(value: object) -> Any:
+    """A new node in the file's style: block mappings, flow lists (like `tags: ["local"]`)."""
+    if isinstance(value, Mapping):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[str(key)] = _new_node(item)
+        return mapping
+    if isinstance(value, list | tuple):
+        return _flow_list(value)
+    if value is None or isinstance(value, str | Decimal | int):
+        return _scalar_node(value)
+    raise TypeError(f"cannot write {type(value).__name__} into a proxy config")
+
+
+def _flow_list(items: Sequence[object]) -> CommentedSeq:
+    sequence = CommentedSeq(_new_node(item) for item in items)
+    sequence.fa.set_flow_style()
+    return sequence
+
+
+def _format_dollars(amount: Decimal, previous: str) -> str:
+    """``amount`` written like ``previous``: whole dollars stay whole, cents keep two places."""
+    whole, _, cents = _plain_decimal(amount).partition(".")
+    if not cents and "." not in previous:
+        return whole
+    return f"{whole}.{cents:0<2}"
+
+
+# ── comments that belong between nodes ──────────────────────────────────────────────────────
+#
+# ruamel keeps the comment on a node's last line and the comment lines after it in one token, in
+# the "slot" of the scalar that ends that line (mapping: ca.items[key][2], sequence:
+# ca.items[index][0]). Lines after a flow collection that ends a block sequence go to the
+# sequence's ca.end instead, and lines before a sequence item to ca.items[index][1]. The helpers
+# below read those places as text ("trailing text": whole lines, indentation included).
+
+
+def _keys(container: CommentedMap | CommentedSeq) -> list[Any]:
+    return list(container) if isinstance(container, CommentedMap) else list(range(len(container)))
+
+
+def _is_block(node: object) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not _is_flow(node)
+
+
+def _is_flow(node: CommentedMap | CommentedSeq) -> bool:
+    return bool(node.fa.flow_style())
+
+
+def _tail_slot(container: CommentedMap | CommentedSeq, key: Any) -> tuple[list[Any], int]:
+    """The comment slot of the scalar or flow collection that ends ``container[key]``."""
+    value = container[key]
+    if _is_block(value):
+        return _tail_slot(value, _keys(value)[-1])
+    return _slots(container, key), 2 if isinstance(container, CommentedMap) else 0
+
+
+def _slots(container: CommentedMap | CommentedSeq, key: Any) -> list[Any]:
+    """ruamel's comment slots for one key or index, created empty when absent (as ruamel does)."""
+    slots: list[Any] = container.ca.items.setdefault(key, [None, None, None, None])
+    slots.extend([None] * (4 - len(slots)))
+    return slots
+
+
+def _nested_ends(container: CommentedMap | CommentedSeq, key: Any) -> list[Any]:
+    """Block collections ending with ``container[key]``'s last line, innermost first."""
+    value = container[key]
+    if not _is_block(value):
+        return []
+    return [*_nested_ends(value, _keys(value)[-1]), value]
+
+
+def _tokens_text(tokens: Sequence[Any] | None) -> str:
+    return "".join(
+        " " * token.start_mark.column + token.value if token.value.startswith("#") else token.value
+        for token in tokens or ()
+        if token is not None
+    )
+
+
+def _text_tokens(text: str) -> list[CommentToken]:
+    tokens = []
+    for line in text.splitlines(keepends=True):
+        content = line.lstrip(" ")
+        if content.startswith("#"):
+            tokens.append(CommentToken(content, CommentMark(len(line) - len(content)), None))
+        else:
+            tokens.append(CommentToken("\n", CommentMark(0), None))
+    return tokens
+
+
+def _trailing_text(container: CommentedMap | CommentedSeq, key: Any) -> str:
+    """The lines after ``container[key]``'s last line, up to the next node."""
+    slot, index = _tail_slot(container, key)
+    token = slot[index]
+    text = token.value.partition("\n")[2] if token is not None else ""
+    ends = "".join(_tokens_text(node.ca.end) for node in _nested_ends(container, key))
+    return text + ends + _leading_text(container, _next_key(container, key))
+
+
+def _leading_text(container: CommentedMap | CommentedSeq, key: Any) -> str:
+    if key is None or not isinstance(container, CommentedSeq):
+        return ""
+    slot = container.ca.items.get(key)
+    return _tokens_text(slot[1]) if slot else ""
+
+
+def _next_key(container: CommentedMap | CommentedSeq, key: Any) -> Any:
+    keys = _keys(container)
+    position = keys.index(key) + 1
+    return keys[position] if position < len(keys) else None
+
+
+def _detach_trailing(container: CommentedMap | CommentedSeq, key: Any) -> str:
+    """Take the lines after ``container[key]`` (not its own end-of-line comment) off the tree."""
+    slot, index = _tail_slot(container, key)
+    token = slot[index]
+    text = ""
+    if token is not None:
+        own_line, _, text = token.value.partition("\n")
+        if own_line:
+            token.value = own_line + "\n"
+        else:
+            slot[index] = None
+    for node in _nested_ends(container, key):
+        text += _tokens_text(node.ca.end)
+        node.ca.end = []
+    return text
+
+
+def _attach_trailing(container: CommentedMap | CommentedSeq, key: Any, text: str) -> None:
+    """Put ``text`` (whole lines) right after ``container[key]``'s last line."""
+    if not text:
+        return
+    slot, index = _tail_slot(container, key)
+    token = slot[index]
+    if token is None:
+        slot[index] = CommentToken("\n" + text, CommentMark(0), None)
+    else:
+        token.value += text
+
+
+def _blank_line_between_items(container: CommentedMap | CommentedSeq, default: bool) -> bool:
+    keys = _keys(container)
+    if len(keys) < 2:
+        return default
+    return _trailing_text(container, keys[-2]).startswith("\n")
+
+
+def _append(container: CommentedSeq, item: Any, blank_line: bool) -> None:
+    """Append ``item``; what followed the old last item now follows ``item``."""
+    last = len(container) - 1
+    moved = _detach_trailing(container, last)
+    container.append(item)
+    _attach_trailing(container, last, "\n" if blank_line else "")
+    _attach_trailing(container, last + 1, moved)
+
+
+def _insert_after(mapping: CommentedMap, after: Any, key: str, value: Any, blank: bool) -> None:
+    moved = _detach_trailing(mapping, after)
+    mapping.insert(_keys(mapping).index(after) + 1, key, value)
+    _attach_trailing(mapping, after, "\n" if blank else "")
+    _attach_trailing(mapping, key, moved)
+
+
+def _add_key(mapping: CommentedMap, key: str, value: Any, blank: bool) -> None:
+    """Add ``key`` at the end of ``mapping``."""
+    if len(mapping) == 0:
+        mapping.fa.set_block_style()
+        mapping[key] = value
+    else:
+        _insert_after(mapping, _keys(mapping)[-1], key, value, blank)
+
+
+def _replace_with_block(mapping: CommentedMap, key: str, block: Any) -> None:
+    """Replace an empty or null value by a block collection, keeping the lines after it after."""
+    moved = _detach_trailing(mapping, key)
+    mapping[key] = block
+    _attach_trailing(mapping, key, moved)
+
+
+def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
+    """Remove ``container[key]`` (never the last one left); comment lines around it stay."""
+    keys = _keys(container)
+    position = keys.index(key)
+    slot = container.ca.items.get(key)
+    moved = (_tokens_text(slot[1]) if slot and isinstance(container, CommentedSeq) else "") + (
+        _detach_trailing(container, key)
+    )
+    del container[key]
+    if isinstance(container, CommentedMap):  # a sequence renumbers its own comments
+        container.ca.items.pop(key, None)
+    if position > 0:
+        _attach_trailing(container, keys[position - 1], moved)
+    elif moved:
+        slots = _slots(container, _keys(container)[0])
+        slots[1] = _text_tokens(moved) + list(slots[1] or [])
+
+
+def _empty_sequence(mapping: CommentedMap, key: str) -> None:
+    """Remove the one item of ``mapping[key]``, leaving ``key: []`` and every comment line."""
+    sequence = mapping[key]
+    slot = mapping.ca.items.get(key)
+    moved = _tokens_text(slot[3] if slot and len(slot) > 3 else None)  # between `key:` and `-`
+    moved += _tokens_text((sequence.ca.items.get(0) or [None, None])[1])
+    moved += _detach_trailing(sequence, 0) + _tokens_text(sequence.ca.end)
+    if slot and len(slot) > 3:
+        slot[3] = None
+    del sequence[0]
+    sequence.ca.comment = None
+    sequence.ca.end = []
+    sequence.fa.set_flow_style()
+    _attach_trailing(mapping, key, moved)
+
+
+# ── model_list ──────────────────────────────────────────────────────────────────────────────
+
+
+def _model_list(doc: ProxyDoc) -> CommentedSeq | None:
+    """The model_list sequence; None when absent or empty (null)."""
+    value = doc.root.get("model_list")
+    if value is None or isinstance(value, CommentedSeq):
+        return value
+    where = _value_position(doc.root, "model_list")
+    message = f"model_list is {_kind_name(value)}; expected a list of model entries"
+    raise _error(doc.path, where, CANNOT_PLACE, message, "write each entry as `- model_name: ...`")
+
+
+def _entry_problems(doc: ProxyDoc, sequence: CommentedSeq, index: int) -> list[Diagnostic]:
+    entry = sequence[index]
+    where = _item_position(sequence, index)
+    if not isinstance(entry, CommentedMap):
+        message = f"model_list entry {index + 1} is {_kind_name(entry)}; expected a mapping"
+        return [_diagnostic(doc.path, where, CANNOT_PLACE, message, None)]
+    if not isinstance(entry.get("model_name"), str):
+        message = f"model_list entry {index + 1} has no model_name"
+        return [_diagnostic(doc.path, where, CANNOT_PLACE, message, "add `model_name: <alias>`")]
+    return [problem for section in SECTIONS for problem in _section_problems(doc, entry, section)]
+
+
+def _section_problems(doc: ProxyDoc, entry: CommentedMap, section: str) -> list[Diagnostic]:
+    name = entry["model_name"]
+    value = entry.get(section)
+    if section not in entry or isinstance(value, CommentedMap):
+        owned = [key for key in ("model", *PRICE_KEYS) if value and key in value]
+        return [
+            _scalar_problem(doc, name, section, value, key)
+            for key in owned
+            if _is_nested(value[key])
+        ]
+    message = f"{name}: {section} is {_kind_name(value)}; expected a mapping"
+    return [_diagnostic(doc.path, _value_position(entry, section), CANNOT_PLACE, message, None)]
+
+
+def _is_nested(value: object) -> bool:
+    return isinstance(value, CommentedMap | CommentedSeq)
+
+
+def _scalar_problem(doc: ProxyDoc, name: str, section: str, values: Any, key: str) -> Diagnostic:
+    message = f"{name}: {section}.{key} is {_kind_name(values[key])}; expected a single value"
+    return _diagnostic(doc.path, _value_position(values, key), CANNOT_PLACE, message, None)
+
+
+def model_entries(doc: ProxyDoc) -> dict[str, tuple[CommentedMap, ...]]:
+    """The model_list entries by model_name, in file order.
+
+    LiteLLM load-balances entries that share a model_name, so a name maps to every entry that
+    carries it (usually one). Raises RC314 for anything routecfg could not edit safely.
+    """
+    sequence = _model_list(doc)
+    if sequence is None:
+        return {}
+    problems = [p for index in range(len(sequence)) for p in _entry_problems(doc, sequence, index)]
+    if problems:
+        raise RoutecfgError(problems)
+    entries: dict[str, list[CommentedMap]] = {}
+    for entry in sequence:
+        entries.setdefault(str(entry["model_name"]), []).append(entry)
+    return {name: tuple(nodes) for name, nodes in entries.items()}
+
+
+def model_positions(doc: ProxyDoc) -> dict[tuple[str, ...], Position]:
+    """Where each entry, its ``model`` and its price keys are: ``(name,)``,
+    ``(name, section, key)``. With a model_name used twice, the first entry's."""
+    positions: dict[tuple[str, ...], Position] = {}
+    sequence = _model_list(doc)
+    if sequence is None:
+        return positions
+    for index, entry in enumerate(sequence):
+        if not isinstance(entry, CommentedMap) or not isinstance(entry.get("model_name"), str):
+            continue
+        name = str(entry["model_name"])
+        positions.setdefault((name,), _item_position(sequence, index))
+        for section in SECTIONS:
+            values = entry.get(section)
+            for key in ("model", *PRICE_KEYS) if isinstance(values, CommentedMap) else ():
+                if key in values:
+                    positions.setdefault((name, section, key), _key_position(values, key))
+    return positions
+
+
+def append_model_entry(doc: ProxyDoc, entry: Mapping[str, object]) -> CommentedMap:
+    """Append ``entry`` to model_list as the existing entries are written; return its node."""
+    if not isinstance(entry.get("model_name"), str):
+        raise ValueError("a model_list entry needs a model_name")
+    node: CommentedMap = _new_node(entry)
+    sequence = _model_list(doc)
+    if sequence:
+        _append(sequence, node, _blank_line_between_items(sequence, default=True))
+    elif "model_list" in doc.root:
+        _replace_with_block(doc.root, "model_list", CommentedSeq([node]))
+    else:
+        _add_key(doc.root, "model_list", CommentedSeq([node]), blank=True)
+    return node
+
+
+def set_scalar(mapping_node: CommentedMap, key: str, value: Scalar) -> bool:
+    """Set ``mapping_node[key]``; return whether the text changes.
+
+    A number equal to the present one as an exact decimal is left as written. A trailing comment
+    stays at its column; one that states the price per million tokens (``# $1/MTok``) is updated
+    with a changed price.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
+        raise TypeError(f"not a scalar value: {value!r}")
+    if key not in mapping_node:
+        _add_key(mapping_node, key, _scalar_node(value), blank=False)
+        return True
+    if _is_nested(mapping_node[key]):
+        raise TypeError(f"{key} holds a collection, not a value")
+    if _same_scalar(mapping_node[key], value):
+        return False
+    mapping_node[key] = _scalar_node(value)
+    if not isinstance(value, str):
+        _update_price_comment(mapping_node, key, Decimal(value))
+    return True
+
+
+def _update_price_comment(mapping: CommentedMap, key: str, price: Decimal) -> None:
+    slot = mapping.ca.items.get(key)
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is None:
+        return
+    own_line, newline, rest = token.value.partition("\n")
+    stated = _PRICE_COMMENT.fullmatch(own_line)
+    if stated is None:
+        return
+    amount = _format_dollars(price * _PER_MILLION, stated["amount"])
+    token.value = f"{stated['lead']}{amount}{stated['tail']}{newline}{rest}"
+
+
+def set_section(
+    doc: ProxyDoc, mapping_node: CommentedMap, key: str, values: Mapping[str, Scalar]
+) -> bool:
+    """Set each of ``values`` in the mapping ``mapping_node[key]``, adding it when absent."""
+    current = mapping_node.get(key)
+    if isinstance(current, CommentedMap) and len(current) > 0:
+        changes = [set_scalar(current, name, value) for name, value in values.items()]
+        return any(changes)
+    if key in mapping_node and not (current is None or isinstance(current, CommentedMap)):
+        message = f"{key} is {_kind_name(current)}; expected a mapping"
+        where = _value_position(mapping_node, key)
+        raise _error(doc.path, where, CANNOT_PLACE, message, None)
+    block = _new_node(values)
+    if key in mapping_node:
+        _replace_with_block(mapping_node, key, block)
+    else:
+        _add_key(mapping_node, key, block, blank=False)
+    return True
+
+
+# ── router_settings fallback chains ─────────────────────────────────────────────────────────
+
+
+def _router_settings(doc: ProxyDoc) -> CommentedMap | None:
+    value = doc.root.get("router_settings")
+    if value is None or isinstance(value, CommentedMap):
+        return value
+    message = f"router_settings is {_kind_name(value)}; expected a mapping"
+    where = _value_position(doc.root, "router_settings")
+    raise _error(doc.path, where, CANNOT_PLACE, message, None)
+
+
+def _chain_list(doc: ProxyDoc, settings: CommentedMap | None, kind: ChainKind) -> Any:
+    if kind not in CHAIN_KINDS:
+        raise ValueError(f"not a fallback kind: {kind}")
+    value = settings.get(kind) if settings is not None else None
+    if value is None or isinstance(value, CommentedSeq):
+        return value
+    message = f"router_settings.{kind} is {_kind_name(value)}; expected a list"
+    assert settings is not None
+    where = _value_position(settings, kind)
+    raise _error(doc.path, where, CANNOT_PLACE, message, "write each chain as `- alias: [a, b]`")
+
+
+def _chain_index(
+    doc: ProxyDoc, sequence: CommentedSeq | None, kind: str
+) -> dict[str, tuple[CommentedMap, int]]:
+    """Each chain's entry and its index; RC314 for entries routecfg cannot read."""
+    found: dict[str, tuple[CommentedMap, int]] = {}
+    problems: list[Diagnostic] = []
+    if sequence is None:
+        return found
+    for index, entry in enumerate(sequence):
+        where = _item_position(sequence, index)
+        problem = _chain_entry_problem(kind, entry)
+        if problem is not None:
+            problems.append(_diagnostic(doc.path, where, CANNOT_PLACE, problem, None))
+            continue
+        for key in entry:
+            if key in found:
+                message = f"{kind}: the chain for '{key}' is given twice"
+                hint = "LiteLLM uses one of them; keep one"
+                problems.append(_diagnostic(doc.path, where, CANNOT_PLACE, message, hint))
+            found.setdefault(key, (entry, index))
+    if problems:
+        raise RoutecfgError(problems)
+    return found
+
+
+def _chain_entry_problem(kind: str, entry: object) -> str | None:
+    if not isinstance(entry, CommentedMap) or len(entry) == 0:
+        return f"{kind} entry is {_kind_name(entry)}; expected `- alias: [fallback, ...]`"
+    for key, targets in entry.items():
+        if not isinstance(key, str):
+            return f"{kind}: {key!r} is not a model name"
+        if not isinstance(targets, CommentedSeq) or not all(isinstance(t, str) for t in targets):
+            return f"{kind}: the chain for '{key}' is not a list of model names"
+    return None
+
+
+def chains(doc: ProxyDoc, kind: ChainKind) -> dict[str, list[str]]:
+    """The chains of ``router_settings.<kind>``: each alias and its fallbacks, in file order."""
+    sequence = _chain_list(doc, _router_settings(doc), kind)
+    index = _chain_index(doc, sequence, kind)
+    return {key: [str(target) for target in entry[key]] for key, (entry, _) in index.items()}
+
+
+def set_chain(doc: ProxyDoc, kind: ChainKind, key: str, targets: Sequence[str]) -> bool:
+    """Make ``key``'s chain ``targets``: edited in place, else appended; whether text changed."""
+    settings = _router_settings(doc)
+    sequence = _chain_list(doc, settings, kind)
+    found = _chain_index(doc, sequence, kind)
+    if key in found:
+        return _replace_targets(found[key][0][key], targets)
+    entry = CommentedMap()
+    entry[key] = _flow_list(targets)
+    if sequence:
+        _append(sequence, entry, _blank_line_between_items(sequence, default=False))
+    elif settings is not None and kind in settings:
+        _replace_with_block(settings, kind, CommentedSeq([entry]))
+    else:
+        _add_chain_kind(doc, settings, kind, CommentedSeq([entry]))
+    return True
+
+
+def _replace_targets(current: CommentedSeq, targets: Sequence[str]) -> bool:
+    """Rewrite a chain's list item by item, so its style and quoting stay."""
+    if list(current) == list(targets):
+        return False
+    for index, target in enumerate(targets):
+        if index < len(current):
+            current[index] = _scalar_node(target)
+        else:
+            current.append(_scalar_node(target))
+    while len(current) > len(targets):
+        del current[len(current) - 1]
+    return True
+
+
+def _add_chain_kind(
+    doc: ProxyDoc, settings: CommentedMap | None, kind: ChainKind, block: CommentedSeq
+) -> None:
+    """Add ``kind`` after the other chain kinds in router_settings (created when absent)."""
+    if settings is None:
+        settings = CommentedMap([(kind, block)])
+        if "router_settings" in doc.root:
+            _replace_with_block(doc.root, "router_settings", settings)
+        else:
+            _add_key(doc.root, "router_settings", settings, blank=True)
+        return
+    present = [name for name in settings if name in CHAIN_KINDS]
+    if present:
+        _insert_after(settings, present[-1], kind, block, blank=False)
+    else:
+        _add_key(settings, kind, block, blank=False)
+
+
+def remove_chain(doc: ProxyDoc, kind: ChainKind, key: str) -> bool:
+    """Remove ``key``'s chain; comment lines around it stay. Whether text changed."""
+    settings = _router_settings(doc)
+    sequence = _chain_list(doc, settings, kind)
+    found = _chain_index(doc, sequence, kind)
+    if key not in found:
+        return False
+    entry, index = found[key]
+    assert settings is not None
+    assert sequence is not None
+    if len(entry) > 1:
+        _remove(entry, key)
+    elif len(sequence) > 1:
+        _remove(sequence, index)
+    else:
+        _empty_sequence(settings, kind)
+    return True

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from routecfg import __version__, compile, report, resources, spec, write
+from routecfg import __version__, compiler, report, resources, spec, write
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, validate
@@ -133,7 +133,7 @@ def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(_spec_path(options))
     if validated.warnings:
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    return validated, compile.make_plan(validated)
+    return validated, compiler.make_plan(validated)
 
 
 def _show_plan(changes: tuple[Change, ...], options: Options, *, diffs: bool = True) -> None:

@@ -1,6 +1,6 @@
 """Planning a change: reading targets, and describing what would change in them.
 
-`check`, `diff` and `build` share the plan :func:`routecfg.compile.make_plan` builds; they differ
+`check`, `diff` and `build` share the plan :func:`routecfg.compiler.make_plan` builds; they differ
 only in what they do with it. Nothing here writes: writing is :mod:`routecfg.write`'s alone.
 """
 
@@ -148,19 +148,21 @@ def semantic_summary(change: Change) -> tuple[str, ...]:
         return ()
     diff = DeepDiff(before, after, verbose_level=2)
     lines: list[str] = []
-    for path, detail in diff.get("values_changed", {}).items():
-        lines.append(f"{_dotted(path)}: {detail['old_value']!r} → {detail['new_value']!r}")
-    for path, detail in diff.get("type_changes", {}).items():
-        lines.append(f"{_dotted(path)}: {detail['old_value']!r} → {detail['new_value']!r}")
-    for path, value in diff.get("dictionary_item_added", {}).items():
-        lines.append(f"{_dotted(path)}: added {_short(value)}")
-    for path, value in diff.get("dictionary_item_removed", {}).items():
-        lines.append(f"{_dotted(path)}: removed (was {_short(value)})")
-    for path, value in diff.get("iterable_item_added", {}).items():
-        lines.append(f"{_dotted(path)}: added {_short(value)}")
-    for path, value in diff.get("iterable_item_removed", {}).items():
-        lines.append(f"{_dotted(path)}: removed (was {_short(value)})")
+    for kind in ("values_changed", "type_changes"):
+        for path, detail in diff.get(kind, {}).items():
+            lines.append(f"{_dotted(path)}: {detail['old_value']!r} → {detail['new_value']!r}")
+    for kind, words in _ADDED_OR_REMOVED.items():
+        for path, value in diff.get(kind, {}).items():
+            lines.append(f"{_dotted(path)}: {words.format(_short(value))}")
     return tuple(sorted(lines))
+
+
+_ADDED_OR_REMOVED = {
+    "dictionary_item_added": "added {}",
+    "iterable_item_added": "added {}",
+    "dictionary_item_removed": "removed (was {})",
+    "iterable_item_removed": "removed (was {})",
+}
 
 
 def _short(value: Any) -> str:

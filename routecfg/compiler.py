@@ -14,7 +14,7 @@ from routecfg import resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import RoutingSpec
 from routecfg.plan import Change, State, read_target
-from routecfg.targets import preset, schema
+from routecfg.targets import markdown, markers, preset, proxy, schema
 from routecfg.validate import Validated
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -65,8 +65,20 @@ def _compile_one(
         )
     render = _renderer(kind, backlog_schema)
     new = render(spec, old, relative)
-    state = State.IN_SYNC if new == old else State.STALE
-    return Change(kind, relative, absolute, old, new, encoding, state)
+    hand_edited = _hand_edited_blocks(old, relative) if kind == "skills" else ()
+    state = State.STALE if new != old else State.IN_SYNC
+    if hand_edited:
+        state = State.HAND_EDITED
+    return Change(kind, relative, absolute, old, new, encoding, state, hand_edited)
+
+
+def _hand_edited_blocks(text: str, path: str) -> tuple[str, ...]:
+    """Blocks whose body no longer matches the digest routecfg recorded when it wrote them."""
+    return tuple(
+        block.name
+        for block in markers.find_blocks(text, path)
+        if markers.block_state(block) == "hand-edited"
+    )
 
 
 Renderer = Callable[[RoutingSpec, str, str], str]
@@ -75,26 +87,14 @@ Renderer = Callable[[RoutingSpec, str, str], str]
 def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Renderer:
     if kind == "schema":
         return schema.render
-    if kind == "preset":
-        document, name = backlog_schema
-        return lambda spec, text, path: preset.render(spec, text, path, document, name)
-    return _not_yet(kind)
+    if kind == "proxy":
+        return proxy.render
+    if kind == "skills":
+        return _skills_renderer
+    document, name = backlog_schema
+    return lambda spec, text, path: preset.render(spec, text, path, document, name)
 
 
-def _not_yet(kind: str) -> Renderer:
-    def refuse(spec: RoutingSpec, text: str, path: str) -> str:
-        raise RoutecfgError(
-            [
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    Severity.ERROR,
-                    "RC390",
-                    f"this version of routecfg does not compile {kind} targets yet",
-                    f"remove targets.{kind} for now; preset and schema targets are compiled",
-                )
-            ]
-        )
-
-    return refuse
+def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
+    folder = spec.targets.templates
+    return markdown.render(spec, text, path, spec.root / folder if folder else None)

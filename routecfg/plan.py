@@ -11,14 +11,15 @@ import enum
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from deepdiff import DeepDiff
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.model import PROXY_CHAIN_KINDS
+from routecfg.spec import parse_yaml
 
 BOM = "\ufeff"
 MAX_TARGET_BYTES = 8 * 1024 * 1024
@@ -104,17 +105,40 @@ def read_target(absolute: Path, display: str) -> tuple[str | None, Encoding]:
     return decode(raw, display)
 
 
-def unified_diff(change: Change) -> str:
-    old = change.old or ""
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        change.new.splitlines(keepends=True),
-        fromfile=f"a/{change.path}" if change.old is not None else "/dev/null",
-        tofile=f"b/{change.path}",
-    )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
+def unified_diff(change: Change, context: int = 3) -> str:
+    """A labelled unified diff. Unlike difflib's, lines that repeat often (price lines, closing
+    braces) are not treated as junk, so each hunk shows just the lines that changed."""
+    old = (change.old or "").splitlines(keepends=True)
+    new = change.new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    out: list[str] = []
+    for group in matcher.get_grouped_opcodes(context):
+        if not out:
+            out.append(f"--- {f'a/{change.path}' if change.old is not None else '/dev/null'}\n")
+            out.append(f"+++ b/{change.path}\n")
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(_marked(" ", old[i1:i2]))
+                continue
+            out.extend(_marked("-", old[i1:i2]))
+            out.extend(_marked("+", new[j1:j2]))
+    return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _marked(sign: str, lines: list[str]) -> list[str]:
+    return [
+        sign + (line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        for line in lines
+    ]
 
 
 def first_changed_line(change: Change) -> int:
@@ -130,11 +154,42 @@ def first_changed_line(change: Change) -> int:
 Loader = Callable[[str], Any]
 
 
-def _load_yaml(text: str) -> Any:
-    return YAML(typ="safe", pure=True).load(text)
+class _Chain(str):
+    """A fallback chain shown as ``[cheap, balanced]``; compared as one value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
-_LOADERS: dict[str, Loader] = {"preset": json.loads, "schema": json.loads, "proxy": _load_yaml}
+def _load_proxy(text: str) -> Any:
+    """The proxy's owned parts keyed by name, so a summary says `model_list.cheap…`, not `[1]`."""
+    data, _ = parse_yaml(text, "proxy")
+    if not isinstance(data, dict):
+        return data
+    models = data.get("model_list")
+    if isinstance(models, list):
+        data["model_list"] = {
+            str(entry.get("model_name")): entry for entry in models if isinstance(entry, dict)
+        }
+    settings = data.get("router_settings")
+    if not isinstance(settings, dict):
+        return data
+    for kind in PROXY_CHAIN_KINDS:
+        entries = settings.get(kind)
+        if isinstance(entries, list):
+            settings[kind] = {
+                str(name): _Chain(f"[{', '.join(map(str, targets))}]")
+                for entry in entries
+                if isinstance(entry, dict)
+                for name, targets in entry.items()
+                if isinstance(targets, list)
+            }
+    return data
+
+
+_LOADERS: dict[str, Loader] = {"preset": json.loads, "schema": json.loads, "proxy": _load_proxy}
 
 
 def semantic_summary(change: Change) -> tuple[str, ...]:
@@ -144,13 +199,14 @@ def semantic_summary(change: Change) -> tuple[str, ...]:
         return ()
     try:
         before, after = loader(change.old), loader(change.new)
-    except (ValueError, YAMLError):
+    except (ValueError, RoutecfgError):
         return ()
-    diff = DeepDiff(before, after, verbose_level=2)
+    diff = DeepDiff(before, after, verbose_level=2, threshold_to_diff_deeper=0)
     lines: list[str] = []
     for kind in ("values_changed", "type_changes"):
         for path, detail in diff.get(kind, {}).items():
-            lines.append(f"{_dotted(path)}: {detail['old_value']!r} → {detail['new_value']!r}")
+            old, new = _show(detail["old_value"]), _show(detail["new_value"])
+            lines.append(f"{_dotted(path)}: {old} → {new}")
     for kind, words in _ADDED_OR_REMOVED.items():
         for path, value in diff.get(kind, {}).items():
             lines.append(f"{_dotted(path)}: {words.format(_short(value))}")
@@ -165,9 +221,23 @@ _ADDED_OR_REMOVED = {
 }
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return repr(value)
+    return _short(value)
+
+
 def _short(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    text = json.dumps(value, default=_plain, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _plain(value: Any) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def _dotted(deepdiff_path: str) -> str:

@@ -1,4 +1,4 @@
-"""check, diff and build on the preset and schema targets, with upstream's real files.
+"""check, diff and build on the preset, schema and proxy targets, with upstream's real files.
 
 Fixture files are copied into a temporary root at test time (a spec's targets live inside its
 root); nothing from ../shared is committed here.
@@ -14,12 +14,16 @@ import pytest
 from tests.conftest import REPO, TESTS, run
 
 TARGETS = (
-    "targets:\n  preset: config/presets/default.json\n  schema: config/backlog.config.schema.json\n"
+    "targets:\n"
+    "  preset: config/presets/default.json\n"
+    "  schema: config/backlog.config.schema.json\n"
+    "  proxy: config/litellm/proxy-config.docker.yaml\n"
 )
+FILES = ("presets/default.json", "backlog.config.schema.json", "litellm/proxy-config.docker.yaml")
 
 
 def make_root(tmp_path: Path, upstream: Path, snapshot: str, spec: str) -> Path:
-    for name in ("presets/default.json", "backlog.config.schema.json"):
+    for name in FILES:
         (tmp_path / "config" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(upstream / snapshot / "config" / name, tmp_path / "config" / name)
     (tmp_path / "routecfg.yaml").write_text(spec + TARGETS)
@@ -56,8 +60,13 @@ def test_seed_routing_on_pre_seed_gives_post_seed_preset(tmp_path: Path, upstrea
     again = run(["check"], cwd=root)
     assert again.exit_code == 0
     assert again.stderr == (
-        "config/backlog.config.schema.json: in sync\nconfig/presets/default.json: in sync\n"
+        "config/backlog.config.schema.json: in sync\n"
+        "config/presets/default.json: in sync\n"
+        "config/litellm/proxy-config.docker.yaml: in sync\n"
     )
+    proxy = (root / "config" / "litellm" / "proxy-config.docker.yaml").read_bytes()
+    upstream_proxy = upstream / "post-seed" / "config" / "litellm" / "proxy-config.docker.yaml"
+    assert proxy == upstream_proxy.read_bytes()
     before = snapshot_files(root)
     assert run(["build", "--yes"], cwd=root).exit_code == 0
     assert snapshot_files(root) == before
@@ -81,6 +90,7 @@ def test_post_seed_spec_changes_only_drifted_schema_defaults(
         "  properties.llmOps.properties.routing.properties.entryModelReview.default: "
         "'cheap' → 'balanced'\n"
         "config/presets/default.json: in sync\n"
+        "config/litellm/proxy-config.docker.yaml: in sync\n"
         "hint: run `routecfg build` to update the stale files\n"
     )
     old = (upstream / "post-seed" / "config" / "backlog.config.schema.json").read_text()
@@ -95,8 +105,77 @@ def test_post_seed_spec_changes_only_drifted_schema_defaults(
         ('              "default": "balanced"', '              "default": "cheap"'),
         ('              "default": "cheap"', '              "default": "balanced"'),
     ]
-    preset = upstream / "post-seed" / "config" / "presets" / "default.json"
-    assert (root / "config" / "presets" / "default.json").read_bytes() == preset.read_bytes()
+    for name in ("presets/default.json", "litellm/proxy-config.docker.yaml"):
+        original = (upstream / "post-seed" / "config" / name).read_bytes()
+        assert (root / "config" / name).read_bytes() == original, name
+
+
+def test_review_on_frontier_and_dearer_haiku_change_only_those_values(
+    tmp_path: Path, upstream: Path
+) -> None:
+    spec = (TESTS / "upstream" / "post-seed.yaml").read_text()
+    spec = spec.replace(
+        "tier: balanced, needs: [tool_use], config_key: entryModelReview",
+        "tier: frontier, needs: [tool_use], config_key: entryModelReview",
+    )
+    spec = spec.replace("price: {input: 1.00, output: 5.00,", "price: {input: 1.10, output: 5.00,")
+    root = make_root(tmp_path, upstream, "post-seed", spec)
+    result = run(["build", "--yes"], cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(
+        "config/backlog.config.schema.json: stale\n"
+        "  properties.llmOps.properties.routing.properties.entryModelClassify.default: "
+        "'cheap' → 'free'\n"
+    )
+    assert (
+        "config/presets/default.json: stale\n"
+        "  llmOps.routing.entryModelReview: 'balanced' → 'frontier'\n"
+        "config/litellm/proxy-config.docker.yaml: stale\n"
+        "  model_list.cheap.litellm_params.input_cost_per_token: 0.000001 → 0.0000011\n"
+        "  model_list.cheap.model_info.input_cost_per_token: 0.000001 → 0.0000011\n"
+        "  model_list.claude-haiku-4-5-20251001.litellm_params.input_cost_per_token: "
+        "0.000001 → 0.0000011\n"
+        "  model_list.claude-haiku-4-5-20251001.model_info.input_cost_per_token: "
+        "0.000001 → 0.0000011\n"
+        "  model_list.claude-haiku-4-5.litellm_params.input_cost_per_token: 0.000001 → 0.0000011\n"
+        "  model_list.claude-haiku-4-5.model_info.input_cost_per_token: 0.000001 → 0.0000011\n"
+    ) in result.stderr
+    original = (
+        upstream / "post-seed" / "config" / "litellm" / "proxy-config.docker.yaml"
+    ).read_text()
+    edited = (root / "config" / "litellm" / "proxy-config.docker.yaml").read_text()
+    pairs = list(zip(original.splitlines(), edited.splitlines(), strict=True))
+    changed = [(a, b) for a, b in pairs if a != b]
+    assert (
+        changed
+        == [
+            (
+                "      input_cost_per_token: 0.000001                 # $1/MTok",
+                "      input_cost_per_token: 0.0000011                # $1.10/MTok",
+            ),
+            ("      input_cost_per_token: 0.000001", "      input_cost_per_token: 0.0000011"),
+        ]
+        + [("      input_cost_per_token: 0.000001", "      input_cost_per_token: 0.0000011")] * 4
+    )
+    comments = [line for line in original.splitlines() if line.lstrip().startswith("#")]
+    assert comments == [line for line in edited.splitlines() if line.lstrip().startswith("#")]
+    preset = (root / "config" / "presets" / "default.json").read_text().splitlines()
+    before = (upstream / "post-seed" / "config" / "presets" / "default.json").read_text()
+    assert [(a, b) for a, b in zip(before.splitlines(), preset, strict=True) if a != b] == [
+        ('      "entryModelReview": "balanced",', '      "entryModelReview": "frontier",')
+    ]
+
+
+@pytest.mark.parametrize("snapshot", ["post-seed", "head"])
+def test_specs_of_upstream_leave_preset_and_proxy_byte_identical(
+    tmp_path: Path, upstream: Path, snapshot: str
+) -> None:
+    spec = (TESTS / "upstream" / f"{snapshot}.yaml").read_text()
+    root = make_root(tmp_path, upstream, snapshot, spec)
+    assert run(["build", "--yes", "-q"], cwd=root).exit_code == 0
+    for name in ("presets/default.json", "litellm/proxy-config.docker.yaml"):
+        original = (upstream / snapshot / "config" / name).read_bytes()
+        assert (root / "config" / name).read_bytes() == original, name
 
 
 def test_crlf_and_bom_are_kept(tmp_path: Path, upstream: Path) -> None:
@@ -161,20 +240,39 @@ def test_diff_exit_code_and_github_annotations(tmp_path: Path, upstream: Path) -
     )
 
 
-@pytest.mark.parametrize("kind", ["proxy", "skills"])
-def test_targets_not_compiled_yet_are_refused_clearly(tmp_path: Path, kind: str) -> None:
-    (tmp_path / "x.txt").write_text("x\n")
-    (tmp_path / "routecfg.yaml").write_text(seed_routing() + f"targets:\n  {kind}: x.txt\n")
-    result = run(["check"], cwd=tmp_path)
-    assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"x.txt: error[RC390]: this version of routecfg does not compile {kind} targets yet\n"
-    )
-
-
 def test_the_example_repository_is_in_sync() -> None:
     result = run(["check", "--spec", str(REPO / "examples" / "backlog-toolkit" / "routecfg.yaml")])
     assert result.exit_code == 0
     assert result.stderr == (
-        "config/backlog.config.schema.json: in sync\nconfig/presets/default.json: in sync\n"
+        "config/backlog.config.schema.json: in sync\n"
+        "config/presets/default.json: in sync\n"
+        "config/litellm/proxy-config.yaml: in sync\n"
+        "skills/backlog-implementer/SKILL.md: in sync\n"
     )
+
+
+def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) -> None:
+    example = REPO / "examples" / "backlog-toolkit"
+    shutil.copytree(example, tmp_path, dirs_exist_ok=True)
+    skill = tmp_path / "skills" / "backlog-implementer" / "SKILL.md"
+    text = skill.read_text()
+    edited = text.replace(
+        '**Model**: `entryModelReview` (balanced/Sonnet) via Task(model: "sonnet").',
+        "**Model**: Opus for every review.",
+    )
+    assert edited != text
+    skill.write_text(edited)
+    check = run(["check"], cwd=tmp_path)
+    assert check.exit_code == 3
+    assert check.stderr.endswith(
+        "skills/backlog-implementer/SKILL.md: edited by hand\n"
+        "  block 'gate-model' was edited by hand\n"
+    )
+    assert "-**Model**: Opus for every review.\n" in check.stdout
+    build = run(["build", "--yes"], cwd=tmp_path)
+    assert build.exit_code == 3
+    assert skill.read_text() == edited
+    forced = run(["build", "--yes", "--force", "-q"], cwd=tmp_path)
+    assert forced.exit_code == 0
+    assert skill.read_text() == text
+    assert run(["check", "-q"], cwd=tmp_path).exit_code == 0

@@ -26,23 +26,15 @@ def diagnostic_at(doc: JsonDoc, path: JsonPath, code: str, message: str, hint: s
 
 def require_object(doc: JsonDoc, path: JsonPath, what: str) -> None:
     node = doc.node(path)
-    if node is None or node.kind != "object":
-        found = (
-            "is missing"
-            if node is None
-            else f"is a{'n' if node.kind[0] in 'aeiou' else ''} {node.kind}"
-        )
-        raise RoutecfgError(
-            [
-                diagnostic_at(
-                    doc,
-                    path,
-                    "RC303",
-                    f"{what} {found}, not an object",
-                    "routecfg edits this object in place; restore it by hand",
-                )
-            ]
-        )
+    if node is not None and node.kind == "object":
+        return
+    found = "is missing" if node is None else f"is {_article(node.kind)} {node.kind}, not an object"
+    hint = "routecfg edits this object in place; restore it by hand"
+    raise RoutecfgError([diagnostic_at(doc, path, "RC303", f"{what} {found}", hint)])
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def set_members(

@@ -1,0 +1,281 @@
+"""The skill Markdown target: each generated block's body rendered from its Jinja2 template.
+
+A block ``NAME`` is rendered from ``NAME.md.j2``, looked up in the spec's own templates folder
+first, then among the bundled templates. Templates run in Jinja's sandbox with undefined names
+as errors, and see the routing through plain records (:mod:`routecfg.tables` rows and the model's
+frozen records), never through paths or anything that reaches the disk.
+
+Every name a template reads that the context does not define is a block parameter: the begin
+marker must not pass any other. ``gate=NAME`` is checked against the spec's gates and arrives as
+that gate's :class:`~routecfg.tables.RoutingRow`; other parameters arrive as strings.
+
+Text in, text out: the only reading is the Jinja loader reading templates; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+import weakref
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from routecfg import resources, tables
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, suggestion_hint
+from routecfg.model import RoutingSpec
+from routecfg.targets import markers
+from routecfg.targets.markers import Block
+
+TEMPLATE_SUFFIX = ".md.j2"
+NO_PRICE = "—"
+
+NO_TEMPLATE = "RC410"
+TEMPLATE_ERROR = "RC411"
+BAD_PARAMETER = "RC412"
+
+# What a template may fail with while rendering: Jinja's own errors (undefined names, the
+# sandbox refusing an attribute, a missing include) and the Python errors an expression can
+# raise. Anything else is a bug in routecfg and must not be dressed up as bad input.
+_RENDER_ERRORS = (
+    jinja2.TemplateError,
+    ArithmeticError,
+    LookupError,
+    TypeError,
+    ValueError,
+    RecursionError,
+)
+
+
+def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None = None) -> str:
+    """``text`` with every block's body rendered from the spec; raises RoutecfgError (RC41x)."""
+    blocks = markers.find_blocks(text, path)
+    if not blocks:
+        return text
+    renderer = _Renderer(spec, _templates(extra_templates))
+    bodies: dict[Block, str] = {}
+    problems: list[Diagnostic] = []
+    for block in blocks:
+        try:
+            bodies[block] = renderer.body(block)
+        except _BlockProblem as problem:
+            problems.append(problem.at(text, path, block))
+    new_text = _replace(text, bodies, path, problems)
+    if problems:
+        raise RoutecfgError(problems)
+    return new_text
+
+
+def _replace(text: str, bodies: Mapping[Block, str], path: str, problems: list[Diagnostic]) -> str:
+    """Splices the bodies in, last block first so that earlier blocks keep their offsets; one
+    block at a time so a body replace_blocks refuses is reported against its own block."""
+    for block in sorted(bodies, key=lambda b: b.body_start, reverse=True):
+        try:
+            text = markers.replace_blocks(text, [block], {block.key: bodies[block]})
+        except ValueError as refused:
+            message = (
+                f"template '{_template_name(block.name)}' rendered an unusable body: {refused}"
+            )
+            hint = "a body must not hold routecfg markers or leave a code fence open"
+            problem = _BlockProblem(TEMPLATE_ERROR, message, hint)
+            problems.append(problem.at(text, path, block))
+    return text
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+
+class _Templates:
+    """The template folders' Jinja environment, kept between renders: compiling templates is
+    most of the time a render takes, and Jinja recompiles a template whose file changed."""
+
+    def __init__(self, extra_templates: Path | None) -> None:
+        self.env = _environment(extra_templates)
+        # What each compiled template reads; a recompiled template is a new key.
+        self.reads: weakref.WeakKeyDictionary[jinja2.Template, frozenset[str]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, block_name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(_template_name(block_name))
+        except jinja2.TemplateNotFound:
+            known = ", ".join(self._known_blocks()) or "none"
+            file = _template_name(block_name)
+            message = f"no template for block '{block_name}'"
+            hint = f"known blocks: {known}; or add {file} to the spec's templates folder"
+            raise _BlockProblem(NO_TEMPLATE, message, hint) from None
+        except jinja2.TemplateSyntaxError as error:
+            raise _template_error(block_name, error) from error
+
+    def _known_blocks(self) -> list[str]:
+        names = self.env.list_templates(filter_func=_is_block_template)
+        return sorted({name.removesuffix(TEMPLATE_SUFFIX) for name in names})
+
+    def names_read(self, template: jinja2.Template) -> frozenset[str]:
+        """The names the template reads from its context, Jinja's globals aside."""
+        if template not in self.reads:
+            assert self.env.loader is not None
+            assert template.name is not None
+            source, _, _ = self.env.loader.get_source(self.env, template.name)
+            read = meta.find_undeclared_variables(self.env.parse(source))
+            self.reads[template] = frozenset(read - self.env.globals.keys())
+        return self.reads[template]
+
+
+@functools.lru_cache(maxsize=16)
+def _templates(extra_templates: Path | None) -> _Templates:
+    return _Templates(extra_templates)
+
+
+def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
+    folders = [str(folder) for folder in (extra_templates, resources.templates_dir()) if folder]
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        # Block tags on lines of their own leave no blank lines behind: templates stay readable.
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Same inputs, same bytes: drop Jinja's random helpers.
+    del env.globals["lipsum"]
+    del env.filters["random"]
+    env.filters["money"] = _money_cell
+    env.filters["cell"] = _table_cell
+    return env
+
+
+def _money_cell(amount: Decimal | None) -> str:
+    return NO_PRICE if amount is None else tables.format_money(amount)
+
+
+def _table_cell(value: object) -> str:
+    """A value safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def _context(spec: RoutingSpec) -> dict[str, Any]:
+    """What every template sees. Not the RoutingSpec itself: its root is a Path, whose methods
+    read and write files, and the sandbox would let a template call them."""
+    routing = tables.routing_rows(spec)
+    escalation_model = spec.tiers.get(spec.escalation.model or "")
+    return {
+        "tiers": spec.tiers,
+        "gates": spec.gates,
+        "escalation": spec.escalation,
+        "proxy": spec.proxy,
+        "display": MappingProxyType(
+            {name: tables.display_name(tier) for name, tier in spec.tiers.items()}
+        ),
+        "routing": routing,
+        "route_groups": tables.route_groups(routing),
+        "prices": tables.price_rows(spec),
+        "escalations": tables.escalation_rows(spec),
+        "escalation_model": tables.route_to(escalation_model) if escalation_model else None,
+    }
+
+
+# --- one block ---------------------------------------------------------------------------------
+
+
+class _BlockProblem(Exception):
+    """One block's problem; it becomes a diagnostic once the block's position is known."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+    def at(self, text: str, path: str, block: Block) -> Diagnostic:
+        """The diagnostic, placed at the block's begin marker."""
+        line_start = text.rfind("\n", 0, block.begin_marker_start) + 1
+        column = block.begin_marker_start - line_start + 1
+        return Diagnostic(
+            path, block.begin_line, column, Severity.ERROR, self.code, self.message, self.hint
+        )
+
+
+class _Renderer:
+    def __init__(self, spec: RoutingSpec, templates: _Templates) -> None:
+        self.templates = templates
+        self.context = _context(spec)
+        self.rows: dict[str, tables.RoutingRow] = {row.gate: row for row in self.context["routing"]}
+
+    def body(self, block: Block) -> str:
+        template = self.templates.get(block.name)
+        # Every name the template reads that the context lacks is one of its parameters.
+        accepted = self.templates.names_read(template) - self.context.keys()
+        params = self._params(block, accepted)
+        try:
+            return template.render({**self.context, **params})
+        except _RENDER_ERRORS as error:
+            raise _template_error(block.name, error) from error
+
+    def _params(self, block: Block, accepted: frozenset[str]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, value in block.params:
+            if key not in accepted:
+                raise _BlockProblem(
+                    BAD_PARAMETER,
+                    f"block '{block.name}' takes no parameter '{key}'",
+                    _accepted_hint(key, sorted(accepted)),
+                )
+            values[key] = self._gate(block.name, value) if key == "gate" else value
+        if "gate" in accepted and "gate" not in values:
+            message = f"block '{block.name}' needs a parameter gate=NAME"
+            hint = f"add gate=NAME to its begin marker; known gates: {', '.join(self.rows)}"
+            raise _BlockProblem(BAD_PARAMETER, message, hint)
+        return values
+
+    def _gate(self, block_name: str, name: str) -> tables.RoutingRow:
+        row = self.rows.get(name)
+        if row is None:
+            message = f"unknown gate '{name}' in block '{block_name}'"
+            raise _BlockProblem(
+                BAD_PARAMETER, message, suggestion_hint(name, [*self.rows], "gates")
+            )
+        return row
+
+
+def _accepted_hint(key: str, accepted: Sequence[str]) -> str:
+    if not accepted:
+        return "this block takes no parameters; remove it from the begin marker"
+    return suggestion_hint(key, accepted, "parameters")
+
+
+def _is_block_template(name: str) -> bool:
+    return name.endswith(TEMPLATE_SUFFIX) and "/" not in name
+
+
+def _template_name(block_name: str) -> str:
+    return block_name + TEMPLATE_SUFFIX
+
+
+def _template_error(block_name: str, error: Exception) -> _BlockProblem:
+    """RC411 naming the template file and line where it failed (an included one, maybe)."""
+    file, line = _failing_place(block_name, error)
+    what = error.message if isinstance(error, jinja2.TemplateError) and error.message else error
+    message = f"template '{Path(file).name}', line {line}: {what}"
+    return _BlockProblem(TEMPLATE_ERROR, message, f"template file: {file}")
+
+
+def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return error.filename or error.name or _template_name(block_name), error.lineno
+    # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    if frames:
+        return frames[-1].filename, frames[-1].lineno or 0
+    return _template_name(block_name), 0
+
+
+__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render"]

@@ -1,5 +1,3 @@
-import sys
+from routecfg.cli import entry
 
-from routecfg.cli import main
-
-sys.exit(main())
+entry()

@@ -4,6 +4,7 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -13,10 +14,10 @@ from typing import Any, TypeVar
 
 import click
 
-from routecfg import __version__, compiler, report, resources, spec, write
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError
+from routecfg import __version__, compiler, cost, report, resources, show, spec, tables, write
+from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, validate
+from routecfg.validate import Validated, committed, load_against, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,8 +30,13 @@ class Options:
     debug: bool
 
 
-def common_options(command: F) -> F:
+def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
     """--spec, --format, -q and --debug, the same on every command that reads a spec."""
+    help_text = (
+        "How diagnostics are printed: text (stderr), json or github (stdout)."
+        if formats == report.FORMATS
+        else "How the table is printed; diagnostics go to stderr."
+    )
     decorators = [
         click.option(
             "--spec",
@@ -42,17 +48,23 @@ def common_options(command: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(report.FORMATS),
+            type=click.Choice(formats),
             default="text",
             show_default=True,
-            help="How diagnostics are printed: text (stderr), json or github (stdout).",
+            help=help_text,
         ),
         click.option("-q", "--quiet", is_flag=True, help="Print problems only."),
         click.option("--debug", is_flag=True, help="Show the traceback of an internal error."),
     ]
+
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def table_options(command: F) -> F:
+    """The common options, with --format text|markdown|json for commands that print a table."""
+    return common_options(command, formats=show.TABLE_FORMATS)
 
 
 def _run(body: Callable[..., Exit]) -> Callable[..., int]:
@@ -97,6 +109,11 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 changes (stale or not written), 2 invalid input,
                 3 a generated block was edited by hand, 4 internal error.
+
+    \b
+    Examples:
+      routecfg build                    # after editing routecfg.yaml: diffs, then write
+      routecfg check --format github    # in CI: fail on stale or hand-edited files
     """
 
 
@@ -131,14 +148,32 @@ def validate_command(options: Options, strict: bool) -> Exit:
 
 def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(_spec_path(options))
-    if validated.warnings:
+    if validated.warnings and options.format != "json":  # json: inside the plan object
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    return validated, compiler.make_plan(validated)
+    changes = compiler.make_plan(validated)
+    if options.format == "text" and not options.quiet:
+        line = _cost_delta(validated)
+        if line:
+            click.echo(line, err=True)
+    return validated, changes
 
 
-def _show_plan(changes: tuple[Change, ...], options: Options, *, diffs: bool = True) -> None:
+def _cost_delta(validated: Validated) -> str | None:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)``: before is the spec as committed at HEAD."""
+    if not validated.spec.cost.profile:
+        return None
+    after = cost.estimate(validated.spec, "now")
+    before_spec = committed(validated.source.path)
+    before = cost.estimate(before_spec.spec, "HEAD") if before_spec is not None else None
+    suffix = "" if before_spec is not None else " (no committed spec to compare with)"
+    return cost.delta_line(before, after) + suffix
+
+
+def _show_plan(
+    validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
+) -> None:
     if options.format == "json":
-        click.echo(report.format_plan_json(changes, []), nl=False)
+        click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
         return
     if options.format == "github":
         click.echo(report.format_plan_github(changes), nl=False)
@@ -170,8 +205,8 @@ def check_command(options: Options) -> Exit:
     Example:
       routecfg check --format github
     """
-    _, changes = _plan(options)
-    _show_plan(changes, options)
+    validated, changes = _plan(options)
+    _show_plan(validated, changes, options)
     state = exit_state(changes)
     if options.format == "text" and state is State.STALE:
         click.echo("hint: run `routecfg build` to update the stale files", err=True)
@@ -189,11 +224,11 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
     Example:
       routecfg diff --exit-code
     """
-    _, changes = _plan(options)
+    validated, changes = _plan(options)
     if options.format == "text":
         click.echo(report.format_diffs(changes), nl=False)
     else:
-        _show_plan(changes, options)
+        _show_plan(validated, changes, options)
     changed = any(c.changed for c in changes)
     return Exit.CHANGES if exit_code and changed else Exit.OK
 
@@ -215,11 +250,14 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
       routecfg build --yes
     """
     validated, changes = _plan(options)
-    _show_plan(changes, options)
+    _show_plan(validated, changes, options)
     pending = [c for c in changes if c.changed]
     if not pending:
         if options.format == "text" and not options.quiet:
-            click.echo(f"{len(changes)} files in sync; nothing to write", err=True)
+            click.echo(
+                f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
+                err=True,
+            )
         return Exit.OK
     if any(c.state is State.HAND_EDITED for c in changes) and not force:
         click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
@@ -232,8 +270,307 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
             return Exit.CHANGES
     written = write.apply(changes, validated.source.path)
     if options.format == "text" and not options.quiet:
-        click.echo(f"wrote {len(written)} files", err=True)
+        click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
     return Exit.OK
+
+
+def _label(validated: Validated) -> str:
+    """How tables name a spec: a preset by its name, a project's spec as routecfg.yaml."""
+    name = validated.source.path.name
+    return name if name == spec.SPEC_FILENAME else name.removesuffix(".yaml")
+
+
+def _print_warnings(validated: Validated, options: Options) -> None:
+    if validated.warnings and not options.quiet:
+        report.emit(validated.warnings, "text", out=sys.stdout, err=sys.stderr)
+
+
+@cli.command(name="cost")
+@table_options
+@click.option("--scenario", metavar="NAME", help="Add a scenario of cost.scenarios.")
+@click.option(
+    "--against",
+    metavar="PRESET|PATH|REF",
+    help="Compare with a bundled preset, another spec file, or the spec at a git ref.",
+)
+@_run
+def cost_command(options: Options, scenario: str | None, against: str | None) -> Exit:
+    """The cost per ticket, gate by gate, and for cost.tickets tickets.
+
+    Exit 1 when the estimate is over cost.budget.max_per_ticket.
+
+    \b
+    Examples:
+      routecfg cost --spec cost-optimized --against legacy
+      routecfg cost --scenario conservative --format markdown
+      routecfg cost --against main
+    """
+    path = _spec_path(options)
+    validated = validate(path, budget=False)
+    _print_warnings(validated, options)
+    routing = validated.spec
+    name = _label(validated)
+    if scenario is not None and scenario not in routing.cost.scenarios:
+        known = list(routing.cost.scenarios)
+        raise RoutecfgError(
+            [
+                validated.source.diagnostic(
+                    ("cost", "scenarios"),
+                    "RC502",
+                    f"unknown scenario '{scenario}'",
+                    suggestion_hint(scenario, known, "scenarios"),
+                    key=True,
+                )
+            ]
+        )
+    main_estimate = cost.estimate(routing, name, scenario)
+    estimates = [cost.estimate(routing, name)]
+    estimates += [cost.estimate(routing, name, s) for s in routing.cost.scenarios]
+    if against is not None:
+        other, label = load_against(against, path, Path.cwd())
+        estimates.insert(0, cost.estimate(other.spec, label))
+    if options.format == "json":
+        comparison = show.cost_comparison(estimates, "json")
+        click.echo(
+            f'{{"breakdown": {show.cost_breakdown(main_estimate, "json").rstrip()}, '
+            f'"comparison": {comparison.rstrip()}}}'
+        )
+    else:
+        click.echo(show.cost_breakdown(main_estimate, options.format))
+        if len(estimates) > 1:
+            heading = (
+                "## Cost estimates per ticket"
+                if options.format == "markdown"
+                else ("Cost estimates per ticket")
+            )
+            table = show.cost_comparison(
+                estimates, options.format, with_savings=against is not None
+            )
+            click.echo(f"{heading}\n\n{table}", nl=False)
+    limit = routing.cost.max_per_ticket
+    base = estimates[1] if against is not None else estimates[0]
+    if limit is not None and base.per_ticket > limit:
+        click.echo(
+            f"over budget: {cost.dollars(base.per_ticket)} per ticket > "
+            f"{cost.dollars(limit, cost.CENTS)} (cost.budget.max_per_ticket)",
+            err=True,
+        )
+        return Exit.CHANGES
+    return Exit.OK
+
+
+@cli.command(name="explain")
+@table_options
+@click.option(
+    "--against",
+    metavar="PRESET|PATH|REF",
+    help="Add the routing of a bundled preset, another spec file, or the spec at a git ref.",
+)
+@_run
+def explain_command(options: Options, against: str | None) -> Exit:
+    """The routing table: gate, tier and model, mechanism, fallbacks, config key.
+
+    Fallbacks show the gate's own chain and, in brackets, the tiers LiteLLM really tries
+    through the proxy's fallbacks (its effective walk).
+
+    \b
+    Examples:
+      routecfg explain --spec cost-optimized --against legacy --format markdown
+    """
+    path = _spec_path(options)
+    validated = validate(path, budget=False)
+    _print_warnings(validated, options)
+    routing = validated.spec
+    rows = tables.routing_rows(routing)
+    walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
+    old_rows = None
+    names = ("Current", "Proposed")
+    if against is not None:
+        other, label = load_against(against, path, Path.cwd())
+        old_rows = tables.routing_rows(other.spec)
+        names = (label, _label(validated))
+    click.echo(show.routing_table(rows, walks, options.format, old_rows, names), nl=False)
+    return Exit.OK
+
+
+DEFAULT_INIT_PRESET = "cost-optimized"
+
+
+@cli.command(name="init")
+@click.option(
+    "--preset",
+    "preset_name",
+    metavar="NAME",
+    help=f"Write the bundled preset NAME (without --from-repo: {DEFAULT_INIT_PRESET}).",
+)
+@click.option(
+    "--from-repo",
+    is_flag=True,
+    help="Infer the spec from the repository's preset, backlog schema and proxy config.",
+)
+@click.option(
+    "--preset-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The backlog preset JSON. Default: config/presets/default.json.",
+)
+@click.option(
+    "--schema-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The backlog config schema. Default: config/backlog.config.schema.json.",
+)
+@click.option(
+    "--proxy-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The LiteLLM proxy config. Default: config/litellm/proxy-config.docker.yaml, "
+    "else config/litellm/proxy-config.yaml.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(spec.SPEC_FILENAME),
+    show_default=True,
+    help="The spec to write; its folder is the root the file paths are relative to.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file when it exists.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report.FORMATS),
+    default="text",
+    show_default=True,
+    help="How contradictions are printed: text (stderr), json or github (stdout).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print contradictions and problems only.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def init_command(fmt: str, quiet: bool, debug: bool, preset_name: str | None, **kwargs: Any) -> int:
+    """Write a starter routecfg.yaml: a bundled preset, or the routing your files already hold.
+
+    --from-repo reads the preset, the backlog schema and the LiteLLM proxy config (at the usual
+    paths under the output's folder, or as named) and writes a spec that states what they say, so
+    that a following `routecfg build` leaves the preset and the proxy config as they are. Where
+    the files disagree, a warning says which side the spec took (the schema's drifted defaults
+    follow the preset); lines no file decides are marked `# guess:`. Never overwrites a file
+    without --force. Exit 0 written, 2 invalid input or the output exists.
+
+    \b
+    Examples:
+      routecfg init --from-repo              # adopt a backlog toolkit checkout
+      routecfg init --from-repo --proxy-file config/litellm/proxy-config.template.yaml
+      routecfg init --preset legacy -o legacy.yaml
+    """
+    inferring = kwargs["from_repo"] or any(
+        kwargs[f"{k}_file"] for k in ("preset", "schema", "proxy")
+    )
+    if preset_name is not None and inferring:
+        raise click.UsageError("--preset writes a bundled preset; it takes no --from-repo or files")
+    if not inferring:
+        preset_name = preset_name or DEFAULT_INIT_PRESET
+        if resources.preset_path(preset_name) is None:
+            hint = suggestion_hint(preset_name, resources.preset_names(), "presets")
+            raise click.BadParameter(
+                f"no bundled preset '{preset_name}'; {hint}", param_hint="--preset"
+            )
+    return _run(_init)(None, fmt, quiet, debug, preset_name=preset_name, **kwargs)
+
+
+def _init(
+    options: Options,
+    preset_name: str | None,
+    from_repo: bool,
+    preset_file: Path | None,
+    schema_file: Path | None,
+    proxy_file: Path | None,
+    output: Path,
+    force: bool,
+) -> Exit:
+    from routecfg import adopt  # imported here: only init needs it
+
+    if output.exists() and not force:
+        click.echo(f"{output}: already exists; not overwritten (--force replaces it)", err=True)
+        return Exit.INVALID
+    if preset_name is not None:
+        preset = resources.preset_path(preset_name)
+        assert preset is not None  # checked by init_command
+        write.write_atomic(output, preset.read_bytes())
+        if options.format == "text" and not options.quiet:
+            click.echo(f"wrote {output} from the bundled preset '{preset_name}'", err=True)
+            click.echo("next: add `targets:` naming your files, then `routecfg build`", err=True)
+        return Exit.OK
+    found, texts = _adopt_sources(output, preset_file, schema_file, proxy_file)
+    if not any(text is not None for text in texts):
+        click.echo(
+            f"{output}: not written: found no preset, schema or proxy config at the usual paths "
+            "under its folder; name them with --preset-file, --schema-file, --proxy-file",
+            err=True,
+        )
+        return Exit.INVALID
+    paths = adopt.TargetPaths(*found)
+    inferred = adopt.infer_spec(texts[0], texts[1], texts[2], paths)
+    report.emit(inferred.contradictions, options.format, out=sys.stdout, err=sys.stderr)
+    write.write_atomic(output, inferred.text.encode("utf-8"))
+    try:
+        validate(output, budget=False)
+    except RoutecfgError as error:  # the files themselves route wrongly (a cycle, say)
+        _print_diagnostics(error.diagnostics, options)
+        click.echo(f"{output}: written, but it does not validate; fix the problems above", err=True)
+        return Exit.INVALID
+    if options.format == "text" and not options.quiet:
+        counts = ", ".join(
+            _count(len(names), what)
+            for names, what in (
+                (inferred.tiers, "tier"),
+                (inferred.gates, "gate"),
+                (inferred.alias_groups, "alias group"),
+            )
+        )
+        sources = ", ".join(p for p in (paths.preset, paths.schema, paths.proxy) if p)
+        click.echo(f"wrote {output} ({counts}) from {sources}", err=True)
+        if inferred.contradictions:
+            click.echo(
+                f"  {_count(len(inferred.contradictions), 'contradiction')}: the spec takes the "
+                "side each names, and `routecfg build` makes the files agree",
+                err=True,
+            )
+        guesses = _count(len(inferred.guesses), "guess", "guesses")
+        click.echo(f"  {guesses}, marked `# guess:` in the spec: check them", err=True)
+        click.echo("next: `routecfg check` shows what a build would change", err=True)
+    return Exit.OK
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None], list[str | None]]:
+    """Where the preset, schema and proxy config are (relative to the output's folder), and
+    their texts."""
+    from routecfg import adopt
+    from routecfg.diagnostics import Severity
+    from routecfg.plan import read_target
+
+    root = output.parent.resolve()
+    found: list[str | None] = []
+    texts: list[str | None] = []
+    for kind, given in zip(("preset", "schema", "proxy"), named, strict=True):
+        if given is not None:
+            absolute: Path | None = given.resolve()
+        else:
+            usual = (root / p for p in adopt.USUAL_PATHS[kind])
+            absolute = next((p for p in usual if p.is_file()), None)
+        if absolute is None:
+            found.append(None)
+            texts.append(None)
+            continue
+        if not absolute.is_relative_to(root):
+            message = f"'{given}' is outside {root}, the folder {output.name} is written to"
+            hint = "a spec's targets live inside its folder: choose another --output"
+            diagnostic = Diagnostic(str(given), 0, 0, Severity.ERROR, "RC261", message, hint)
+            raise RoutecfgError([diagnostic])
+        relative = absolute.relative_to(root).as_posix()
+        found.append(relative)
+        texts.append(read_target(absolute, relative)[0])
+    return found, texts
 
 
 @cli.command(name="schema")
@@ -261,3 +598,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return int(Exit.CHANGES)
     return int(result) if isinstance(result, int) else int(Exit.OK)
+
+
+def entry() -> None:
+    """The console script: exit as Unix tools do when a pipe closes (`routecfg diff | head`)."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())

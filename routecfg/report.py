@@ -135,14 +135,23 @@ def format_plan_json(changes: Sequence[Change], diagnostics: Sequence[Diagnostic
     return json.dumps({"files": files, "diagnostics": records}, indent=2, ensure_ascii=False) + "\n"
 
 
+_PLAN_HINTS = {
+    # `build` keeps a hand-edited block (exit 3), so "run `routecfg build`" would not help.
+    State.HAND_EDITED: "make the change in routecfg.yaml or the block's template; "
+    "`routecfg build --force` overwrites the block",
+}
+
+
 def format_plan_github(changes: Sequence[Change]) -> str:
     """An annotation on the first changed line of each target that is not in sync."""
     lines = []
     for c in changes:
         if c.state is State.IN_SYNC:
             continue
-        summary = "; ".join(semantic_summary(c)) or "its generated content differs from the spec"
-        message = f"{c.path} is {c.state.value}: {summary}\nhint: run `routecfg build`"
+        details = [*semantic_summary(c), *(f"block '{name}'" for name in c.hand_edited)]
+        summary = "; ".join(details) or "its generated content differs from the spec"
+        hint = _PLAN_HINTS.get(c.state, "run `routecfg build`")
+        message = f"{c.path} is {c.state.value}: {summary}\nhint: {hint}"
         properties = f"file={_escape_property(c.path)},line={first_changed_line(c)}"
         lines.append(f"::error {properties},title=routecfg::{_escape_data(message)}\n")
     return "".join(lines)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from routecfg import resources
+from routecfg import cost, resources
 from routecfg.diagnostics import Diagnostic, Severity, did_you_mean, suggestion_hint
 from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
 from routecfg.spec import PathKey, Source
@@ -217,6 +217,29 @@ def _proxy_cycles(
             f"proxy.{kind} has a cycle: {loop}",
             "fallbacks should only step towards other tiers; break the cycle",
             key=True,
+        )
+
+
+def effective_walks(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
+    """LiteLLM follows each target's own chain: a gate can end further than its tier declares."""
+    chains = spec.proxy.chain("fallbacks")
+    for tier_name, declared in chains.items():
+        walk = spec.proxy.walk("fallbacks", tier_name)
+        beyond = [t for t in walk if t not in declared]
+        gates = [g.name for g in spec.gates.values() if g.tier == tier_name]
+        if not beyond or not gates:
+            continue
+        last = spec.tiers.get(walk[-1])
+        ending = f"'{walk[-1]}'" + (f" ({last.model})" if last is not None else "")
+        yield source.diagnostic(
+            ("proxy", "fallbacks", tier_name),
+            "RC224",
+            f"gates on '{tier_name}' ({', '.join(gates)}) can end on {ending}: LiteLLM tries "
+            f"{' → '.join(walk)}, though '{tier_name}' declares only [{', '.join(declared)}]",
+            "LiteLLM follows each fallback's own chain; list the whole chain you want "
+            f"(e.g. [{', '.join(walk)}]) or shorten the chains it passes through",
+            key=True,
+            severity=Severity.WARNING,
         )
 
 
@@ -440,10 +463,31 @@ def _target_path(
         )
 
 
+def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
+    """The estimated cost per ticket must not exceed ``cost.budget.max_per_ticket``."""
+    limit = spec.cost.max_per_ticket
+    if limit is None or not spec.cost.profile:
+        return []
+    estimate = cost.estimate(spec, source.display)
+    if estimate.per_ticket <= limit:
+        return []
+    return [
+        source.diagnostic(
+            ("cost", "budget", "max_per_ticket"),
+            "RC290",
+            f"estimated cost per ticket {cost.dollars(estimate.per_ticket)} is over the budget "
+            f"of {cost.dollars(limit, cost.CENTS)} (cost.budget.max_per_ticket)",
+            "route a gate to a cheaper tier, or raise the budget; `routecfg cost` shows where "
+            "the money goes",
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     references,
     capabilities,
     fallback_chains,
+    effective_walks,
     availability,
     escalation,
     config_keys,

@@ -156,8 +156,26 @@ def locate(spec: str | None, cwd: Path) -> Path:
 def load(path: Path) -> Source:
     """Read and parse one spec file. Raises :class:`RoutecfgError` with positions on bad input."""
     display = display_path(path)
-    text = read_text(path, display)
-    data, positions = parse_yaml(text, display)
+    return from_text(path, display, read_text(path, display))
+
+
+def from_text(path: Path, display: str, text: str) -> Source:
+    """Parse spec text that stands for ``path`` (read from disk, or from a git commit)."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RoutecfgError(
+            [
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "RC001",
+                    f"the spec is over the {MAX_BYTES // 1024 // 1024} MiB limit",
+                    "a routing spec is a few kilobytes; is this the right file?",
+                )
+            ]
+        )
+    data, positions = parse_yaml(text.removeprefix("\ufeff"), display)
     return Source(path, display, text, data, positions)
 
 

@@ -165,8 +165,11 @@ def _routing_row(spec: RoutingSpec, gate: Gate) -> RoutingRow:
 
 
 def _needs_note(spec: RoutingSpec, gate: Gate, tier: Tier) -> str | None:
-    """ "needs tool_use" when every cheaper tier lacks a needed capability: the need, not the
-    price, is why the gate sits where it does (IMPLEMENT on Haiku; not REVIEW on Sonnet)."""
+    """ "needs tool_use" on a gate whose tier users set in config (it has a config_key) when
+    every cheaper tier lacks a needed capability: the warning belongs where someone may move
+    the gate (IMPLEMENT on Haiku; not REVIEW on Sonnet, nor write-agents, fixed in skills)."""
+    if gate.config_key is None:
+        return None
     cheaper = [t for t in spec.tiers.values() if _unit_price(t) < _unit_price(tier)]
     needs = set(gate.needs)
     if not needs or not cheaper or any(needs <= set(t.capabilities) for t in cheaper):

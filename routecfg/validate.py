@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from routecfg import model, rules, spec, structure
-from routecfg.diagnostics import Diagnostic, RoutecfgError, has_errors
+from routecfg import gitref, model, resources, rules, spec, structure
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, has_errors
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,21 @@ class Validated:
     warnings: tuple[Diagnostic, ...]
 
 
-def validate(path: Path) -> Validated:
-    """The model of the spec at ``path``; raises :class:`RoutecfgError` when it is invalid."""
-    source = spec.load(path)
+def validate(path: Path, *, budget: bool = True) -> Validated:
+    """The model of the spec at ``path``; raises :class:`RoutecfgError` when it is invalid.
+
+    ``budget=False`` leaves the budget out: `routecfg cost` reports it with its own exit code.
+    """
+    return validate_source(spec.load(path), budget=budget)
+
+
+def validate_source(source: spec.Source, *, budget: bool = True) -> Validated:
     _stop_on(structure.check_version(source))
     _stop_on(structure.check_structure(source))
-    routing = model.build(source.data, path.parent)
+    routing = model.build(source.data, source.path.parent)
     found = rules.check_rules(routing, source)
+    if not has_errors(found) and budget:
+        found += rules.check_budget(routing, source)
     if has_errors(found):
         raise RoutecfgError(found)
     return Validated(source, routing, tuple(found))
@@ -35,3 +43,39 @@ def validate(path: Path) -> Validated:
 def _stop_on(found: list[Diagnostic]) -> None:
     if found:
         raise RoutecfgError(found)
+
+
+def load_against(name: str, spec_path: Path, cwd: Path) -> tuple[Validated, str]:
+    """What ``--against NAME`` names: a spec file, a bundled preset, or a git ref (the spec as
+    committed there). Returns the validated spec and a label for it."""
+    candidate = cwd / name
+    if candidate.is_file():
+        return validate(candidate, budget=False), name
+    if resources.preset_path(name) is not None:
+        return validate(spec.locate(name, cwd), budget=False), name.removesuffix(".yaml")
+    try:
+        text, label = gitref.spec_at(name, spec_path)
+    except gitref.GitUnavailable as error:
+        raise RoutecfgError(
+            [
+                Diagnostic(
+                    name,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "RC501",
+                    f"'{name}' is not a spec file, a bundled preset or a git ref ({error})",
+                    "bundled presets: " + ", ".join(resources.preset_names()),
+                )
+            ]
+        ) from None
+    return validate_source(spec.from_text(spec_path, label, text), budget=False), name
+
+
+def committed(spec_path: Path) -> Validated | None:
+    """The spec as committed at HEAD, when it is tracked in a git repository and valid."""
+    try:
+        text, label = gitref.spec_at("HEAD", spec_path)
+        return validate_source(spec.from_text(spec_path, label, text), budget=False)
+    except (gitref.GitUnavailable, RoutecfgError, ValueError):
+        return None

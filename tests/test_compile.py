@@ -22,6 +22,21 @@ TARGETS = (
 FILES = ("presets/default.json", "backlog.config.schema.json", "litellm/proxy-config.docker.yaml")
 
 
+def walk_warning(line: int, gates: str = "wave_plan, plan, commit, classify, draft") -> str:
+    """RC224 for upstream's `free: [cheap, balanced]`, which LiteLLM walks on to frontier."""
+    return (
+        f"routecfg.yaml:{line}:30: warning[RC224]: gates on 'free' ({gates}) can end on "
+        "'frontier' (bedrock/us.anthropic.claude-opus-4-6-v1): LiteLLM tries cheap → balanced → "
+        "frontier, though 'free' declares only [cheap, balanced]\n"
+        "  hint: LiteLLM follows each fallback's own chain; list the whole chain you want "
+        "(e.g. [cheap, balanced, frontier]) or shorten the chains it passes through\n"
+    )
+
+
+SEED_WARNING = walk_warning(58)
+POST_SEED_WARNING = walk_warning(53)
+
+
 def make_root(tmp_path: Path, upstream: Path, snapshot: str, spec: str) -> Path:
     for name in FILES:
         (tmp_path / "config" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +74,7 @@ def test_seed_routing_on_pre_seed_gives_post_seed_preset(tmp_path: Path, upstrea
     ) in schema
     again = run(["check"], cwd=root)
     assert again.exit_code == 0
-    assert again.stderr == (
+    assert again.stderr == SEED_WARNING + (
         "config/backlog.config.schema.json: in sync\n"
         "config/presets/default.json: in sync\n"
         "config/litellm/proxy-config.docker.yaml: in sync\n"
@@ -79,7 +94,7 @@ def test_post_seed_spec_changes_only_drifted_schema_defaults(
     root = make_root(tmp_path, upstream, "post-seed", spec)
     result = run(["check"], cwd=root)
     assert result.exit_code == 1
-    assert result.stderr == (
+    assert result.stderr == POST_SEED_WARNING + (
         "config/backlog.config.schema.json: stale\n"
         "  properties.llmOps.properties.routing.properties.entryModelClassify.default: "
         "'cheap' → 'free'\n"
@@ -123,7 +138,7 @@ def test_review_on_frontier_and_dearer_haiku_change_only_those_values(
     result = run(["build", "--yes"], cwd=root)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(
-        "config/backlog.config.schema.json: stale\n"
+        POST_SEED_WARNING + "config/backlog.config.schema.json: stale\n"
         "  properties.llmOps.properties.routing.properties.entryModelClassify.default: "
         "'cheap' → 'free'\n"
     )
@@ -200,7 +215,9 @@ def test_a_malformed_target_writes_nothing_and_points_into_it(
     before = snapshot_files(root)
     result = run(["build", "--yes"], cwd=root)
     assert result.exit_code == 2
-    assert result.stderr.startswith("config/presets/default.json:5:24: error[RC301]: ")
+    assert result.stderr.startswith(
+        SEED_WARNING + "config/presets/default.json:5:24: error[RC301]: "
+    )
     assert snapshot_files(root) == before
 
 
@@ -212,7 +229,8 @@ def test_a_preset_that_breaks_the_schema_is_refused(tmp_path: Path, upstream: Pa
     result = run(["build", "--yes"], cwd=root)
     assert result.exit_code == 2
     assert result.stderr.startswith(
-        "config/presets/default.json:2:14: error[RC305]: version: '9' is not one of ['1.0', '1.1'] "
+        SEED_WARNING + "config/presets/default.json:2:14: error[RC305]: version: '9' is not one "
+        "of ['1.0', '1.1'] "
         "(checked against config/backlog.config.schema.json)\n"
     )
     assert snapshot_files(root) == before
@@ -234,7 +252,8 @@ def test_diff_exit_code_and_github_annotations(tmp_path: Path, upstream: Path) -
     github = run(["check", "--format", "github"], cwd=root)
     assert github.exit_code == 1
     lines = github.stdout.splitlines()
-    assert lines[1].startswith(
+    assert lines[0].startswith("::warning file=routecfg.yaml,line=58,col=30,title=RC224::")
+    assert lines[2].startswith(
         "::error file=config/presets/default.json,line=86,title=routecfg::"
         "config/presets/default.json is stale: llmOps.routing.entryModelClassify: 'cheap' → 'free'; "
     )
@@ -244,6 +263,7 @@ def test_the_example_repository_is_in_sync() -> None:
     result = run(["check", "--spec", str(REPO / "examples" / "backlog-toolkit" / "routecfg.yaml")])
     assert result.exit_code == 0
     assert result.stderr == (
+        "est. cost/ticket $0.212 (unchanged)\n"
         "config/backlog.config.schema.json: in sync\n"
         "config/presets/default.json: in sync\n"
         "config/litellm/proxy-config.yaml: in sync\n"
@@ -264,6 +284,7 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
     skill.write_text(edited)
     check = run(["check"], cwd=tmp_path)
     assert check.exit_code == 3
+    assert check.stderr.startswith("est. cost/ticket $0.212 (no committed spec to compare with)\n")
     assert check.stderr.endswith(
         "skills/backlog-implementer/SKILL.md: edited by hand\n"
         "  block 'gate-model' was edited by hand\n"

@@ -85,7 +85,7 @@ def test_routing_table_holds_the_seed_rows() -> None:
         | Gate 3 LINT | Haiku | Task(model: "haiku") |
         | Gate 4 REVIEW | Sonnet | Task(model: "sonnet") |
         | Gate 5 COMMIT | Ollama → static template | `llm_call.sh --model free` → template fallback |
-        | Write-agents | Haiku | Task(model: "haiku") — needs tool_use |
+        | Write-agents | Haiku | Task(model: "haiku") |
         | Classification | Ollama | `llm_call.sh --model free` |
         | Drafts | Ollama | `llm_call.sh --model free` |
         """

@@ -1,0 +1,38 @@
+"""Reading a spec as committed at a git ref (`--against main`, the "before" of a plan)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+GIT_TIMEOUT = 20
+
+
+class GitUnavailable(Exception):
+    """Not a git repository, no git, or the ref or file does not exist there."""
+
+
+def _git(folder: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise GitUnavailable(str(error)) from None
+    if done.returncode != 0:
+        raise GitUnavailable(done.stderr.strip() or f"git {args[0]} failed")
+    return done.stdout
+
+
+def spec_at(ref: str, spec_path: Path) -> tuple[str, str]:
+    """The text of ``spec_path`` as committed at ``ref``, and its name (``main:routecfg.yaml``)."""
+    folder = spec_path.resolve().parent
+    top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+    relative = spec_path.resolve().relative_to(top).as_posix()
+    if ref.startswith("-"):
+        raise GitUnavailable(f"'{ref}' is not a git ref")
+    return _git(top, "show", f"{ref}:{relative}"), f"{ref}:{relative}"

@@ -1,0 +1,198 @@
+"""Tables for people and scripts: `routecfg cost` and `routecfg explain`, as text, Markdown, JSON.
+
+Pure functions from estimates and routing rows to strings; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from routecfg.cost import CENTS, Estimate, dollars, percent, savings
+from routecfg.tables import RoutingRow
+
+TABLE_FORMATS = ("text", "markdown", "json")
+
+
+def _number(value: Decimal) -> str:
+    return f"{value:,}" if value == value.to_integral_value() else f"{value.normalize():,}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], fmt: str, right: set[int]) -> str:
+    if fmt == "markdown":
+        lines = [
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("-" * (len(h) + 2) for h in header) + "|",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(header), *(line(row) for row in rows)]) + "\n"
+
+
+# -- cost ----------------------------------------------------------------------------------------
+
+_COST_HEADER = ("Gate", "Model", "Input tok", "Output tok", "Calls", "Cost")
+
+
+def cost_breakdown(estimate: Estimate, fmt: str) -> str:
+    """The design's "Cost Breakdown" table for one estimate, with its totals and assumptions."""
+    if fmt == "json":
+        return json.dumps(_estimate_json(estimate), indent=2) + "\n"
+    bold = "**" if fmt == "markdown" else ""
+    rows = [
+        [g.title, g.model, _number(g.input), _number(g.output), _number(g.calls), dollars(g.cost)]
+        for g in estimate.gates
+    ]
+    if estimate.escalation:
+        rows.append(["Escalation (scenario)", "", "", "", "", dollars(estimate.escalation)])
+    rows.append(
+        [f"{bold}Total{bold}", "", "", "", "", f"{bold}{dollars(estimate.per_ticket)}{bold}"]
+    )
+    heading = f"Cost per ticket: {estimate.label}"
+    heading = f"## {heading}" if fmt == "markdown" else heading
+    summary = (
+        f"{dollars(estimate.per_ticket)} per ticket; "
+        f"{dollars(estimate.total, CENTS)} for {estimate.tickets} tickets."
+    )
+    notes = "".join(f"- {a}\n" for a in estimate.assumptions)
+    table = _table(_COST_HEADER, rows, fmt, right={2, 3, 4, 5})
+    return f"{heading}\n\n{table}\n{summary}\n\nAssumptions:\n{notes}"
+
+
+def cost_comparison(estimates: Sequence[Estimate], fmt: str, *, with_savings: bool = True) -> str:
+    """The design's "Cost Estimates Per Ticket" table: the first estimate is the baseline."""
+    baseline = estimates[0]
+    if fmt == "json":
+        records = [
+            {
+                **_estimate_json(e),
+                "savings": None if e is baseline else _fraction(savings(baseline, e)),
+            }
+            for e in estimates
+        ]
+        return json.dumps(records, indent=2) + "\n"
+    tickets = baseline.tickets
+    rows = []
+    for e in estimates:
+        saved = savings(baseline, e)
+        cell = "—" if e is baseline or saved is None else percent(saved)
+        row = [e.label, dollars(e.per_ticket), dollars(e.per_ticket * tickets, CENTS), cell]
+        rows.append(row if with_savings else row[:3])
+    header = ("Scenario", "Cost/ticket", f"{tickets} tickets", "Savings")
+    return _table(header if with_savings else header[:3], rows, fmt, right={1, 2, 3})
+
+
+def _fraction(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.0001")))
+
+
+def _estimate_json(estimate: Estimate) -> dict[str, Any]:
+    return {
+        "name": estimate.name,
+        "scenario": estimate.scenario,
+        "gates": [
+            {
+                "gate": g.gate,
+                "title": g.title,
+                "tier": g.tier,
+                "model": g.model,
+                "input_tokens": str(g.input),
+                "output_tokens": str(g.output),
+                "calls": str(g.calls),
+                "fallback_rate": str(g.fallback_rate),
+                "fallback_tier": g.fallback_tier,
+                "cost": str(g.cost),
+            }
+            for g in estimate.gates
+        ],
+        "escalation": str(estimate.escalation),
+        "per_ticket_exact": str(estimate.exact_per_ticket),
+        "per_ticket": str(estimate.per_ticket),
+        "tickets": estimate.tickets,
+        "total": str(estimate.total.quantize(CENTS)),
+        "assumptions": list(estimate.assumptions),
+    }
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+
+def _tier_cell(row: RoutingRow) -> str:
+    """``free: Ollama → Haiku fallback``: the tier, and the design table's Model text."""
+    return f"{row.tier}: {row.model}"
+
+
+def _fallback_cell(row: RoutingRow, walk: Sequence[str]) -> str:
+    declared = " → ".join(route.tier for route in row.fallbacks) or "—"
+    if row.fallback_template is not None:
+        declared = "template" if declared == "—" else f"{declared} → template"
+    if walk:
+        declared += f" (proxy: {' → '.join(walk)})"
+    return declared
+
+
+def routing_table(
+    rows: Sequence[RoutingRow],
+    walks: dict[str, tuple[str, ...]],
+    fmt: str,
+    against: Sequence[RoutingRow] | None = None,
+    names: tuple[str, str] = ("Current", "Proposed"),
+) -> str:
+    """Gate | Tier (model) | Mechanism | Fallbacks | Config key; with ``against``, the old
+    column first, as the design's "Current / Proposed" table."""
+    old = {r.gate: r for r in against or ()}
+    if fmt == "json":
+        return (
+            json.dumps(
+                [_row_json(r, walks.get(r.gate, ()), old.get(r.gate)) for r in rows], indent=2
+            )
+            + "\n"
+        )
+    markdown = fmt == "markdown"
+    header = ["Gate"]
+    if against is not None:
+        header += [f"{names[0]} Model", f"{names[1]} Model"]
+    else:
+        header += ["Tier: model"]
+    header += ["Mechanism", "Fallbacks", "Config key"]
+    table_rows = []
+    for row in rows:
+        cells = [row.title]
+        if against is not None:
+            before = old.get(row.gate)
+            cells.append(_tier_cell(before) if before else "N/A")
+        cells.append(_tier_cell(row))
+        cells.append(row.mechanism_markdown if markdown else row.mechanism)
+        cells.append(_fallback_cell(row, walks.get(row.gate, ())))
+        key = row.config_key or "—"
+        cells.append(f"`{key}`" if markdown and row.config_key else key)
+        table_rows.append(cells)
+    return _table(header, table_rows, fmt, right=set())
+
+
+def _row_json(row: RoutingRow, walk: Sequence[str], before: RoutingRow | None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "gate": row.gate,
+        "title": row.title,
+        "tier": row.tier,
+        "model": row.route.model,
+        "mechanism": row.mechanism,
+        "fallbacks": [route.tier for route in row.fallbacks],
+        "fallback_template": row.fallback_template,
+        "proxy_walk": list(walk),
+        "config_key": row.config_key,
+    }
+    if before is not None:
+        record["before"] = {"tier": before.tier, "model": before.route.model}
+    return record

@@ -1,3 +1,3 @@
-from routecfg.cli import entry
+from routecfg.entry import main
 
-entry()
+main()

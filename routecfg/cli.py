@@ -4,7 +4,6 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 from __future__ import annotations
 
 import functools
-import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -14,7 +13,18 @@ from typing import Any, TypeVar
 
 import click
 
-from routecfg import __version__, compiler, cost, report, resources, show, spec, tables, write
+from routecfg import (
+    __version__,
+    cache,
+    compiler,
+    cost,
+    report,
+    resources,
+    show,
+    spec,
+    tables,
+    write,
+)
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, load_against, validate
@@ -184,6 +194,15 @@ def _show_plan(
         click.echo(report.format_diffs(changes), nl=False)
 
 
+def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
+    """Every file a check read besides the spec, for the cache to compare next time."""
+    inputs = [c.absolute for c in changes]
+    folder = validated.spec.targets.templates
+    if folder:
+        inputs += sorted(p for p in (validated.spec.root / folder).rglob("*") if p.is_file())
+    return inputs
+
+
 _STATE_EXIT = {
     State.IN_SYNC: Exit.OK,
     State.STALE: Exit.CHANGES,
@@ -194,8 +213,13 @@ _STATE_EXIT = {
 
 @cli.command(name="check")
 @common_options
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check from scratch; do not replay or store a result (ROUTECFG_NO_CACHE=1 too).",
+)
 @_run
-def check_command(options: Options) -> Exit:
+def check_command(options: Options, no_cache: bool) -> Exit:
     """Say whether every target is in sync with the spec; never writes.
 
     For pre-commit and CI: exit 0 in sync, 1 stale (the spec changed; run `routecfg build`),
@@ -207,6 +231,8 @@ def check_command(options: Options) -> Exit:
     """
     validated, changes = _plan(options)
     _show_plan(validated, changes, options)
+    if not no_cache:
+        cache.INPUTS[:] = _inputs(validated, changes)
     state = exit_state(changes)
     if options.format == "text" and state is State.STALE:
         click.echo("hint: run `routecfg build` to update the stale files", err=True)
@@ -573,6 +599,51 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
     return found, texts
 
 
+@cli.command(name="verify")
+@common_options
+@click.option(
+    "--proxy",
+    "proxies",
+    metavar="PATH",
+    multiple=True,
+    help="A LiteLLM proxy config to verify (repeatable). Default: every proxy target of the spec.",
+)
+@_run
+def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
+    """Run the proxy config through the real LiteLLM Router; compare its walks with routecfg's.
+
+    Each tier and alias is made to fail in turn, for fallbacks and context_window_fallbacks,
+    with every deployment mocked to fail (no network): the order LiteLLM tries model groups in
+    must be routecfg's computed walk. The file is read as it is on disk (run it after a build).
+    Also compares each tier's prices and tool_use with LiteLLM's model map (warnings).
+    Needs litellm: pip install 'routecfg[litellm]'.
+
+    Exit 0 when every walk matches, 1 when one differs, 2 invalid input or no litellm.
+
+    \b
+    Examples:
+      routecfg verify                   # after `routecfg build`: every proxy target
+      routecfg verify --proxy config/litellm/proxy-config.docker.yaml
+    """
+    from routecfg import verify
+
+    validated = validate(_spec_path(options), budget=False)
+    result, warnings = verify.verify_targets(validated, proxies, Path.cwd())
+    diagnostics = [*validated.warnings, *warnings]
+    if options.format == "json":
+        walks = verify.walk_diagnostics(result)
+        click.echo(verify.format_json(result, [*walks, *diagnostics]), nl=False)
+    elif options.format == "github":
+        annotations = [*verify.walk_diagnostics(result), *diagnostics]
+        report.emit(annotations, "github", out=sys.stdout, err=sys.stderr)
+    else:
+        click.echo(verify.format_text(result, quiet=options.quiet), nl=False)
+        report.emit(diagnostics, "text", out=sys.stdout, err=sys.stderr)
+        if not options.quiet or not result.ok:
+            click.echo(verify.summary(result), err=True)
+    return Exit.OK if result.ok else Exit.CHANGES
+
+
 @cli.command(name="schema")
 def schema_command() -> int:
     """Print the JSON Schema of routecfg.yaml (for editors and check-jsonschema).
@@ -598,10 +669,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return int(Exit.CHANGES)
     return int(result) if isinstance(result, int) else int(Exit.OK)
-
-
-def entry() -> None:
-    """The console script: exit as Unix tools do when a pipe closes (`routecfg diff | head`)."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sys.exit(main())

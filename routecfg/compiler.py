@@ -14,7 +14,7 @@ from routecfg import resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import RoutingSpec
 from routecfg.plan import Change, State, read_target
-from routecfg.targets import markdown, markers, preset, proxy, schema
+from routecfg.targets import markers, preset, proxy, schema
 from routecfg.validate import Validated
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -96,5 +96,7 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
 
 
 def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
+    from routecfg.targets import markdown  # Jinja2 only where there are skills to render
+
     folder = spec.targets.templates
     return markdown.render(spec, text, path, spec.root / folder if folder else None)

@@ -6,7 +6,7 @@ keyed by the same paths the fields came from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -123,28 +123,14 @@ class Proxy:
         return self.chains.get(kind, MappingProxyType({}))
 
     def walk(self, kind: str, start: str, max_fallbacks: int = MAX_FALLBACKS) -> tuple[str, ...]:
-        """The tiers LiteLLM really tries after ``start`` fails, in order (the effective walk).
-
-        LiteLLM follows each target's own chain depth-first, tries each model group once, stops
-        ``max_fallbacks`` levels deep, and skips targets with no chain entry of their own only
-        after trying them.
-        """
-        chains = self.chain(kind)
-        tried: list[str] = []
-        seen = {start}
-
-        def visit(name: str, depth: int) -> None:
-            if depth >= max_fallbacks:
-                return
-            for target in chains.get(name, ()):
-                if target in seen:
-                    continue
-                seen.add(target)
-                tried.append(target)
-                visit(target, depth + 1)
-
-        visit(start, 0)
-        return tuple(tried)
+        """The model names LiteLLM really tries after ``start`` fails, in order (the effective
+        walk), over the chains as compiled into the proxy file: ``start`` may be a tier or an
+        alias. A context window or content policy error falls back along the generic
+        ``fallbacks`` where its own kind has no chain (see :func:`effective_walk`)."""
+        generic = None if kind == "fallbacks" else self.compiled_chains("fallbacks")
+        return effective_walk(
+            self.compiled_chains(kind), start, generic=generic, max_fallbacks=max_fallbacks
+        )
 
     def alias_tiers(self) -> dict[str, str]:
         """Every alias name and the tier it is served like."""
@@ -161,6 +147,60 @@ class Proxy:
         for group in self.alias_groups:
             chains.update(group.mirror(self.chain(kind)))
         return chains
+
+
+def effective_walk(
+    chains: Mapping[str, Sequence[str]],
+    start: str,
+    *,
+    generic: Mapping[str, Sequence[str]] | None = None,
+    served: Container[str] | None = None,
+    max_fallbacks: int = MAX_FALLBACKS,
+) -> tuple[str, ...]:
+    """The model groups LiteLLM's Router tries after ``start`` fails, in order.
+
+    Measured against litellm 1.110.2 (``routecfg verify`` checks it on every chain):
+
+    - a group that fails falls back along its own chain; a group with no chain of its own (an
+      empty one counts as its own) along the chain of ``start``, the group the request named;
+    - ``chains`` are of one kind. For a context window error, a group with neither its own nor
+      ``start``'s chain of that kind falls back along ``generic`` (router_settings.fallbacks),
+      resolved the same way. A content policy error is taken to do the same (LiteLLM has no
+      mock for it, so it is not measured);
+    - a group is tried once per request: targets already tried, and ``start``, are skipped;
+    - depth: each target a group tries is one deeper than the one it tried before (the first
+      one deeper than the group), and a group that failed at depth ``max_fallbacks`` or deeper
+      does not fall back: a long chain can hide its last targets' own chains;
+    - a target that is not ``served`` (no model_list entry) is not tried, so it is not listed,
+      but it takes its place and depth, and its failure (no deployment, not the kind's error)
+      falls back along ``generic``.
+    """
+    generic_chains = chains if generic is None else generic
+    tried: list[str] = []
+    attempted = {start}
+
+    def chain_of(group: str) -> Sequence[str]:
+        own_kind = served is None or group in served
+        for kind_chains in (chains, generic_chains) if own_kind else (generic_chains,):
+            for name in (group, start):
+                if name in kind_chains:
+                    return kind_chains[name]
+        return ()
+
+    def fail(group: str, depth: int) -> None:
+        if depth >= max_fallbacks:
+            return
+        for target in chain_of(group):
+            if target in attempted:
+                continue
+            attempted.add(target)
+            depth += 1
+            if served is None or target in served:
+                tried.append(target)
+            fail(target, depth)
+
+    fail(start, 0)
+    return tuple(tried)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import PROXY_CHAIN_KINDS
 from routecfg.spec import parse_yaml
@@ -201,6 +199,8 @@ def semantic_summary(change: Change) -> tuple[str, ...]:
         before, after = loader(change.old), loader(change.new)
     except (ValueError, RoutecfgError):
         return ()
+    from deepdiff import DeepDiff  # only when something changed: it takes 80 ms to import
+
     diff = DeepDiff(before, after, verbose_level=2, threshold_to_diff_deeper=0)
     lines: list[str] = []
     for kind in ("values_changed", "type_changes"):

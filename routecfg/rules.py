@@ -231,10 +231,11 @@ def effective_walks(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
             continue
         last = spec.tiers.get(walk[-1])
         ending = f"'{walk[-1]}'" + (f" ({last.model})" if last is not None else "")
+        named = ", ".join(gates[:5]) + (f" and {len(gates) - 5} more" if len(gates) > 5 else "")
         yield source.diagnostic(
             ("proxy", "fallbacks", tier_name),
             "RC224",
-            f"gates on '{tier_name}' ({', '.join(gates)}) can end on {ending}: LiteLLM tries "
+            f"gates on '{tier_name}' ({named}) can end on {ending}: LiteLLM tries "
             f"{' → '.join(walk)}, though '{tier_name}' declares only [{', '.join(declared)}]",
             "LiteLLM follows each fallback's own chain; list the whole chain you want "
             f"(e.g. [{', '.join(walk)}]) or shorten the chains it passes through",

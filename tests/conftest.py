@@ -54,3 +54,13 @@ def run(args: Sequence[str], cwd: Path | None = None) -> Result:
 
 
 __all__ = ["SNAPSHOTS", "TESTS", "UPSTREAM", "Result", "cli", "run"]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test's check cache in a folder of its own, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ROUTECFG_CACHE_DIR", str(folder))
+    return folder

@@ -58,7 +58,7 @@ def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None
     blocks = markers.find_blocks(text, path)
     if not blocks:
         return text
-    renderer = _Renderer(spec, _templates(extra_templates))
+    renderer = _renderer_for(spec, extra_templates)
     bodies: dict[Block, str] = {}
     problems: list[Diagnostic] = []
     for block in blocks:
@@ -202,6 +202,20 @@ class _BlockProblem(Exception):
         return Diagnostic(
             path, block.begin_line, column, Severity.ERROR, self.code, self.message, self.hint
         )
+
+
+_LAST_RENDERER: list[tuple[RoutingSpec, Path | None, _Renderer]] = []
+
+
+def _renderer_for(spec: RoutingSpec, extra_templates: Path | None) -> _Renderer:
+    """One renderer per spec: its context (every gate's row) is built once, not per file."""
+    if _LAST_RENDERER:
+        last_spec, last_extra, renderer = _LAST_RENDERER[0]
+        if last_spec is spec and last_extra == extra_templates:
+            return renderer
+    renderer = _Renderer(spec, _templates(extra_templates))
+    _LAST_RENDERER[:] = [(spec, extra_templates, renderer)]
+    return renderer
 
 
 class _Renderer:

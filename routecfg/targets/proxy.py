@@ -33,12 +33,15 @@ def prices_per_token(tier: Tier) -> dict[str, yamledit.Scalar]:
 
 def render(spec: RoutingSpec, text: str, path: str) -> str:
     doc = yamledit.load(text, path)
-    _set_models(doc, spec)
-    _set_chains(doc, spec)
-    return yamledit.dump(doc)
+    changed = _set_models(doc, spec)
+    changed = _set_chains(doc, spec) or changed
+    # load() has proved that dumping an untouched tree gives back ``text``: skip the work.
+    return yamledit.dump(doc) if changed else text
 
 
-def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> None:
+def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
+    """Whether any entry changed."""
+    changed = False
     entries = yamledit.model_entries(doc)
     for name, tier_name in served_names(spec).items():
         tier = spec.tiers[tier_name]
@@ -52,19 +55,25 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> None:
                     "model_info": dict(prices),
                 },
             )
+            changed = True
             continue
         for entry in entries[name]:
-            yamledit.set_section(doc, entry, "litellm_params", {"model": tier.model, **prices})
-            yamledit.set_section(doc, entry, "model_info", prices)
+            params = {"model": tier.model, **prices}
+            changed = yamledit.set_section(doc, entry, "litellm_params", params) or changed
+            changed = yamledit.set_section(doc, entry, "model_info", prices) or changed
+    return changed
 
 
-def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> None:
+def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
+    """Whether any chain changed."""
+    changed = False
     owned = served_names(spec)
     for kind in PROXY_CHAIN_KINDS:
         chain_kind: yamledit.ChainKind = kind  # type: ignore[assignment]
         wanted = spec.proxy.compiled_chains(kind)
         for name in yamledit.chains(doc, chain_kind):
             if name in owned and name not in wanted:
-                yamledit.remove_chain(doc, chain_kind, name)
+                changed = yamledit.remove_chain(doc, chain_kind, name) or changed
         for name, targets in wanted.items():
-            yamledit.set_chain(doc, chain_kind, name, targets)
+            changed = yamledit.set_chain(doc, chain_kind, name, targets) or changed
+    return changed

@@ -1,0 +1,165 @@
+"""LiteLLM's bundled model map (prices per token, capabilities), read as data.
+
+The map ships inside the litellm package as JSON. It is found through the package's installed
+metadata and parsed here, never by importing litellm, which takes seconds.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from routecfg.diagnostics import Diagnostic, Severity
+from routecfg.model import MILLION, RoutingSpec, Tier
+from routecfg.spec import Source
+from routecfg.targets.proxy import PRICE_FIELDS
+
+MAP_FILE = "model_prices_and_context_window_backup.json"
+PRICE_DIFFERS = "RC703"
+NO_TOOL_USE = "RC704"
+
+
+@dataclass(frozen=True)
+class ModelMap:
+    """The map of one installed litellm: model key -> its record."""
+
+    version: str
+    models: Mapping[str, Mapping[str, Any]]
+
+    def lookup(self, model: str) -> tuple[str, Mapping[str, Any]] | None:
+        """The record LiteLLM keeps for ``model`` and its key: the model as written, else
+        without its provider prefix when the record is that provider's
+        (``bedrock/us.anthropic.…`` is ``us.anthropic.…`` of ``bedrock_converse``)."""
+        record = self.models.get(model)
+        if record is not None:
+            return model, record
+        provider, _, bare = model.partition("/")
+        record = self.models.get(bare) if bare else None
+        if record is not None and str(record.get("litellm_provider", "")).startswith(provider):
+            return bare, record
+        return None
+
+
+def installed_map() -> ModelMap | None:
+    """The map of the installed litellm, or None when litellm is not installed."""
+    try:
+        distribution = importlib.metadata.distribution("litellm")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(distribution.locate_file(f"litellm/{MAP_FILE}")))
+    if not path.is_file():
+        return None
+    return ModelMap(distribution.version, json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class PriceDifference:
+    field: str  # input, output, cache_read, cache_write
+    spec: Decimal  # USD per million tokens
+    litellm: Decimal
+
+
+@dataclass(frozen=True)
+class TierFinding:
+    """How one tier's model compares with the map: ``unknown`` when the map has no record."""
+
+    tier: str
+    model: str
+    key: str | None
+    prices: tuple[PriceDifference, ...] = ()
+    lacks_tool_use: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.key is None:
+            return "unknown to the map"
+        problems = []
+        if self.prices:
+            problems.append(f"{len(self.prices)} price{'s' if len(self.prices) != 1 else ''}")
+        if self.lacks_tool_use:
+            problems.append("tool_use")
+        if not problems:
+            return "ok"
+        plural = len(problems) > 1 or len(self.prices) > 1
+        return f"{' and '.join(problems)} {'differ' if plural else 'differs'}"
+
+
+def compare(spec: RoutingSpec, model_map: ModelMap) -> tuple[TierFinding, ...]:
+    """Each tier's prices and tool_use against the map, in the spec's order."""
+    return tuple(_compare_tier(tier, model_map) for tier in spec.tiers.values())
+
+
+def _compare_tier(tier: Tier, model_map: ModelMap) -> TierFinding:
+    found = model_map.lookup(tier.model)
+    if found is None:
+        return TierFinding(tier.name, tier.model, None)
+    key, record = found
+    differences = []
+    for field, map_key in PRICE_FIELDS.items():
+        ours: Decimal | None = getattr(tier.price, field)
+        theirs = _per_million(record.get(map_key))
+        if ours is not None and theirs is not None and ours != theirs:
+            differences.append(PriceDifference(field, ours, theirs))
+    # Only a claim the map contradicts: a model it does not mark either way is not "no tool_use".
+    lacks_tool_use = "tool_use" in tier.capabilities and (
+        record.get("supports_function_calling") is False
+    )
+    return TierFinding(tier.name, tier.model, key, tuple(differences), lacks_tool_use)
+
+
+def _per_million(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return (Decimal(str(value)) * MILLION).normalize()
+    except InvalidOperation:
+        return None
+
+
+def dollars(amount: Decimal) -> str:
+    """``$1.00``, ``$1.10``, ``$1.375``: cents always, more digits only when they are there."""
+    text = f"{amount.normalize():f}"
+    whole, _, cents = text.partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}"
+
+
+def diagnostics(
+    findings: tuple[TierFinding, ...], source: Source, version: str
+) -> list[Diagnostic]:
+    """Warnings at the spec's tiers, with both figures."""
+    found: list[Diagnostic] = []
+    for finding in findings:
+        where = f"tier '{finding.tier}' ({finding.model})"
+        if finding.prices:
+            figures = ", ".join(
+                f"{d.field} {dollars(d.spec)} vs {dollars(d.litellm)}" for d in finding.prices
+            )
+            found.append(
+                source.diagnostic(
+                    ("tiers", finding.tier, "price"),
+                    PRICE_DIFFERS,
+                    f"{where} is priced unlike LiteLLM {version}'s model map "
+                    f"('{finding.key}'), per million tokens here vs there: {figures}",
+                    "the proxy config carries the spec's prices, so spend is tracked with them; "
+                    "check which figure is the provider's current price",
+                    severity=Severity.WARNING,
+                )
+            )
+        if finding.lacks_tool_use:
+            found.append(
+                source.diagnostic(
+                    ("tiers", finding.tier, "capabilities"),
+                    NO_TOOL_USE,
+                    f"{where} has tool_use, but LiteLLM {version}'s model map says "
+                    f"'{finding.key}' does not support function calling",
+                    f"check the model's documentation; if it has none, remove tool_use from "
+                    f"tiers.{finding.tier}.capabilities",
+                    severity=Severity.WARNING,
+                )
+            )
+    return found

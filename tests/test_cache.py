@@ -1,0 +1,112 @@
+"""The check cache: a result is replayed only while every input it read is unchanged."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from routecfg import cache, entry
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "backlog-toolkit"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE, tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = entry.cached_check(["check", *args], root)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def no_full_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(argv: list[str]) -> int:
+        raise AssertionError("the check ran in full; the cache should have answered")
+
+    monkeypatch.setattr("routecfg.cli.main", refuse)
+
+
+def test_an_unchanged_check_is_replayed(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(root)
+    first = check(root, capsys)
+    assert first[0] == 0
+    assert "skills/backlog-implementer/SKILL.md: in sync\n" in first[2]
+    no_full_run(monkeypatch)
+    assert check(root, capsys) == first
+
+
+def test_a_changed_target_or_spec_is_checked_again(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(root)
+    assert check(root, capsys)[0] == 0
+    preset = root / "config" / "presets" / "default.json"
+    preset.write_text(
+        preset.read_text().replace('"entryModelReview": "balanced"', '"entryModelReview": "cheap"')
+    )
+    code, _, err = check(root, capsys)
+    assert code == 1
+    assert "llmOps.routing.entryModelReview: 'cheap' → 'balanced'" in err
+    spec = root / "routecfg.yaml"
+    spec.write_text(spec.read_text() + "\n# a comment changes the key\n")
+    assert check(root, capsys)[0] == 1
+
+
+def test_a_new_commit_invalidates_the_cost_line(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    monkeypatch.chdir(root)
+    head = cache.git_head(root)
+    assert len(head) == 40
+    assert check(root, capsys)[2].startswith("est. cost/ticket $0.212 (unchanged)\n")
+    spec = root / "routecfg.yaml"
+    committed = spec.read_text()
+    spec.write_text(committed.replace("input: 1.00, output: 5.00", "input: 2.00, output: 5.00"))
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    spec.write_text(committed)  # the working spec is as before; HEAD moved on
+    assert cache.git_head(root) != head
+    _, _, err = check(root, capsys)
+    assert err.startswith("est. cost/ticket $0.276 → $0.212 (−23%)\n")
+
+
+def test_no_cache_and_a_broken_cache_file(
+    root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    private_cache: Path,
+) -> None:
+    monkeypatch.chdir(root)
+    assert check(root, capsys, "--no-cache")[0] == 0
+    assert list(private_cache.iterdir()) == []
+    assert check(root, capsys)[0] == 0
+    (stored,) = private_cache.iterdir()
+    stored.write_text("{not json")
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) is None
+    assert check(root, capsys)[0] == 0  # checked in full, and stored again
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) == 0
+
+
+def test_invalid_specs_are_not_stored(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    private_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "routecfg.yaml").write_text("version: 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert entry.cached_check(["check"], tmp_path) == 2
+    assert list(private_cache.iterdir()) == []

@@ -40,7 +40,7 @@ from routecfg.rules import ESCALATION_KEYS
 from routecfg.targets import jsontext, yamledit
 from routecfg.targets.proxy import PRICE_FIELDS
 from routecfg.targets.routing import SCHEMA_ROUTING_PATH, same
-from routecfg.targets.yamledit import _as_decimal  # the proxy target's own exact comparison
+from routecfg.targets.yamledit import as_decimal
 
 SCHEMA_URL = "https://routecfg.dev/schemas/routecfg.schema.json"
 PRESET_PATH = "config/presets/default.json"
@@ -233,7 +233,7 @@ def _entry(entry: CommentedMap) -> tuple[str | None, dict[str, Decimal], dict[st
     model = params.get("model")
 
     def prices(section: CommentedMap) -> dict[str, Decimal]:
-        found = {f: _as_decimal(section.get(key)) for f, key in PRICE_FIELDS.items()}
+        found = {f: as_decimal(section.get(key)) for f, key in PRICE_FIELDS.items()}
         return {f: v for f, v in found.items() if v is not None}
 
     return (model if isinstance(model, str) else None), prices(params), prices(info)

@@ -157,26 +157,30 @@ def validate_command(options: Options, strict: bool) -> Exit:
 
 
 def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
-    validated = validate(_spec_path(options))
+    validated = validate(_spec_path(options), missing_targets=False)
     if validated.warnings and options.format != "json":  # json: inside the plan object
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
     changes = compiler.make_plan(validated)
     if options.format == "text" and not options.quiet:
-        line = _cost_delta(validated)
+        line = _cost_delta(validated, changes)
         if line:
             click.echo(line, err=True)
     return validated, changes
 
 
-def _cost_delta(validated: Validated) -> str | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``: before is the spec as committed at HEAD."""
+def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)``. Before is the spec as committed at HEAD,
+    else the routing the targets hold now."""
     if not validated.spec.cost.profile:
         return None
     after = cost.estimate(validated.spec, "now")
-    before_spec = committed(validated.source.path)
-    before = cost.estimate(before_spec.spec, "HEAD") if before_spec is not None else None
-    suffix = "" if before_spec is not None else " (no committed spec to compare with)"
-    return cost.delta_line(before, after) + suffix
+    committed_spec = committed(validated.source.path)
+    if committed_spec is not None:
+        return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
+    encoded = compiler.encoded_spec(validated.spec, changes)
+    if encoded is None:
+        return cost.delta_line(None, after)
+    return cost.delta_line(cost.estimate(encoded, "targets"), after, "what the targets hold")
 
 
 def _show_plan(
@@ -234,9 +238,24 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     if not no_cache:
         cache.INPUTS[:] = _inputs(validated, changes)
     state = exit_state(changes)
-    if options.format == "text" and state is State.STALE:
-        click.echo("hint: run `routecfg build` to update the stale files", err=True)
+    if options.format == "text" and state in _STATE_HINTS:
+        click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
     return _STATE_EXIT[state]
+
+
+_STATE_HINTS = {
+    State.STALE: "run `routecfg build` to update the stale files",
+    State.MISSING: "create the missing files (routecfg edits files, it does not write them "
+    "from nothing), or fix their paths in routecfg.yaml",
+}
+
+
+def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:
+    """Whether a target is missing; then nothing may be written or called clean."""
+    missing = [c.path for c in changes if c.state is State.MISSING]
+    if missing and options.format == "text":
+        click.echo(f"hint: {_STATE_HINTS[State.MISSING]}", err=True)
+    return bool(missing)
 
 
 @cli.command(name="diff")
@@ -253,8 +272,12 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
     validated, changes = _plan(options)
     if options.format == "text":
         click.echo(report.format_diffs(changes), nl=False)
+        if any(c.state is State.MISSING for c in changes):
+            click.echo(report.format_states(changes), nl=False, err=True)
     else:
         _show_plan(validated, changes, options)
+    if _refuse_missing(changes, options):
+        return Exit.INVALID
     changed = any(c.changed for c in changes)
     return Exit.CHANGES if exit_code and changed else Exit.OK
 
@@ -277,6 +300,8 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     """
     validated, changes = _plan(options)
     _show_plan(validated, changes, options)
+    if _refuse_missing(changes, options):
+        return Exit.INVALID
     pending = [c for c in changes if c.changed]
     if not pending:
         if options.format == "text" and not options.quiet:

@@ -6,15 +6,18 @@ target file. Problems in any target are collected across all of them and raised 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from routecfg import resources
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
-from routecfg.model import RoutingSpec
+from routecfg.diagnostics import Diagnostic, RoutecfgError
+from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, State, read_target
-from routecfg.targets import markers, preset, proxy, schema
+from routecfg.targets import jsontext, markers, preset, proxy, schema, yamledit
 from routecfg.validate import Validated
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -37,7 +40,7 @@ def make_plan(validated: Validated) -> tuple[Change, ...]:
                 problems.extend(error.diagnostics)
                 continue
             changes.append(change)
-            if kind == "schema" and change.new is not None:
+            if kind == "schema" and change.old is not None:
                 backlog_schema = (json.loads(change.new), relative)
     if problems:
         raise RoutecfgError(problems)
@@ -49,20 +52,8 @@ def _compile_one(
 ) -> Change:
     absolute = spec.root / relative
     old, encoding = read_target(absolute, relative)
-    if old is None:
-        raise RoutecfgError(
-            [
-                Diagnostic(
-                    relative,
-                    0,
-                    0,
-                    Severity.ERROR,
-                    "RC263",
-                    f"target file '{relative}' does not exist",
-                    "create it, or fix the path in routecfg.yaml",
-                )
-            ]
-        )
+    if old is None:  # nothing to splice into: check and build say so, and write nothing
+        return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
     render = _renderer(kind, backlog_schema)
     new = render(spec, old, relative)
     hand_edited = _hand_edited_blocks(old, relative) if kind == "skills" else ()
@@ -100,3 +91,38 @@ def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
 
     folder = spec.targets.templates
     return markdown.render(spec, text, path, spec.root / folder if folder else None)
+
+
+def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec | None:
+    """The routing the targets hold now, on the spec's gates and profile: the preset's tiers for
+    gates with a config key, the proxy's prices for tiers. None when no target says anything."""
+    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
+    proxy_text = next((c.old for c in changes if c.kind == "proxy" and c.old), None)
+    if preset_text is None and proxy_text is None:
+        return None
+    gates = dict(spec.gates)
+    tiers = dict(spec.tiers)
+    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+        if preset_text is not None:
+            document: Any = jsontext.parse(preset_text, "preset").value
+            routing = document["llmOps"]["routing"]
+            for name, gate in gates.items():
+                value = routing.get(gate.config_key) if gate.config_key else None
+                if isinstance(value, str) and value in tiers:
+                    gates[name] = dataclasses.replace(gate, tier=value)
+    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+        if proxy_text is not None:
+            entries = yamledit.model_entries(yamledit.load(proxy_text, "proxy"))
+            for name, tier in tiers.items():
+                if name in entries:
+                    tiers[name] = dataclasses.replace(tier, price=_price(entries[name][0], tier))
+    return dataclasses.replace(spec, gates=MappingProxyType(gates), tiers=MappingProxyType(tiers))
+
+
+def _price(entry: Mapping[str, Any], tier: Tier) -> Price:
+    params = entry.get("litellm_params") or {}
+    found = {
+        field: yamledit.as_decimal(params.get(key)) for field, key in proxy.PRICE_FIELDS.items()
+    }
+    per_million = {f: v * MILLION for f, v in found.items() if v is not None}
+    return dataclasses.replace(tier.price, **per_million)

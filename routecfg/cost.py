@@ -156,15 +156,18 @@ def savings(before: Estimate, after: Estimate) -> Decimal | None:
     return (before.per_ticket - after.per_ticket) / before.per_ticket
 
 
-def delta_line(before: Estimate | None, after: Estimate) -> str:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)`` for plans."""
+def delta_line(before: Estimate | None, after: Estimate, before_is: str | None = None) -> str:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)`` for plans; ``before_is`` names where the
+    before figure comes from when it is not the committed spec."""
+    source = f"; before: {before_is}" if before_is else ""
     if before is None:
         return f"est. cost/ticket {dollars(after.per_ticket)}"
     if before.per_ticket == after.per_ticket:
-        return f"est. cost/ticket {dollars(after.per_ticket)} (unchanged)"
+        return f"est. cost/ticket {dollars(after.per_ticket)} (unchanged{source})"
     change = ""
     if before.per_ticket:
         fraction = (after.per_ticket - before.per_ticket) / before.per_ticket
         sign = "+" if fraction > 0 else "−"
-        change = f" ({sign}{percent(abs(fraction))})"
-    return f"est. cost/ticket {dollars(before.per_ticket)} → {dollars(after.per_ticket)}{change}"
+        change = f"{sign}{percent(abs(fraction))}"
+    detail = f" ({change}{source})" if change or source else ""
+    return f"est. cost/ticket {dollars(before.per_ticket)} → {dollars(after.per_ticket)}{detail}"

@@ -16,12 +16,16 @@ from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
 from routecfg.spec import PathKey, Source
 
 ESCALATION_KEYS = ("escalationModel", "maxEscalationsPerTicket")
+MISSING_TARGET = "RC263"  # check and build report it per file, as the state "missing"
+MISSING_FOLDER = "RC264"
 
 Rule = Callable[[RoutingSpec, Source], Iterator[Diagnostic]]
 
 
-def check_rules(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
-    return [diagnostic for rule in RULES for diagnostic in rule(spec, source)]
+def check_rules(
+    spec: RoutingSpec, source: Source, *, skip: frozenset[str] = frozenset()
+) -> list[Diagnostic]:
+    return [d for rule in RULES for d in rule(spec, source) if d.code not in skip]
 
 
 def _unknown(
@@ -458,7 +462,7 @@ def _target_path(
         what = "folder" if is_folder else "file"
         yield source.diagnostic(
             where,
-            "RC263",
+            MISSING_FOLDER if is_folder else MISSING_TARGET,
             f"target {what} '{path}' does not exist",
             "create it, or fix the path (relative to the folder of routecfg.yaml)",
         )

@@ -20,19 +20,23 @@ class Validated:
     warnings: tuple[Diagnostic, ...]
 
 
-def validate(path: Path, *, budget: bool = True) -> Validated:
+def validate(path: Path, *, budget: bool = True, missing_targets: bool = True) -> Validated:
     """The model of the spec at ``path``; raises :class:`RoutecfgError` when it is invalid.
 
     ``budget=False`` leaves the budget out: `routecfg cost` reports it with its own exit code.
+    ``missing_targets=False`` leaves missing target files to the plan, which names them.
     """
-    return validate_source(spec.load(path), budget=budget)
+    return validate_source(spec.load(path), budget=budget, missing_targets=missing_targets)
 
 
-def validate_source(source: spec.Source, *, budget: bool = True) -> Validated:
+def validate_source(
+    source: spec.Source, *, budget: bool = True, missing_targets: bool = True
+) -> Validated:
     _stop_on(structure.check_version(source))
     _stop_on(structure.check_structure(source))
     routing = model.build(source.data, source.path.parent)
-    found = rules.check_rules(routing, source)
+    skip = frozenset() if missing_targets else frozenset({rules.MISSING_TARGET})
+    found = rules.check_rules(routing, source, skip=skip)
     if not has_errors(found) and budget:
         found += rules.check_budget(routing, source)
     if has_errors(found):

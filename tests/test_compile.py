@@ -284,7 +284,9 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
     skill.write_text(edited)
     check = run(["check"], cwd=tmp_path)
     assert check.exit_code == 3
-    assert check.stderr.startswith("est. cost/ticket $0.212 (no committed spec to compare with)\n")
+    assert check.stderr.startswith(
+        "est. cost/ticket $0.212 (unchanged; before: what the targets hold)\n"
+    )
     assert check.stderr.endswith(
         "skills/backlog-implementer/SKILL.md: edited by hand\n"
         "  block 'gate-model' was edited by hand\n"
@@ -297,3 +299,31 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
     assert forced.exit_code == 0
     assert skill.read_text() == text
     assert run(["check", "-q"], cwd=tmp_path).exit_code == 0
+
+
+def test_a_missing_target_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples" / "backlog-toolkit", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "config" / "presets" / "default.json").unlink()
+    spec = tmp_path / "routecfg.yaml"
+    spec.write_text(spec.read_text().replace("tier: balanced, needs", "tier: frontier, needs"))
+    before = snapshot_files(tmp_path)
+    for command in (["check"], ["build", "--yes"], ["diff"]):
+        result = run(command, cwd=tmp_path)
+        assert result.exit_code == 2, command
+        assert "config/presets/default.json: missing\n" in result.stderr
+        assert result.stderr.endswith(
+            "hint: create the missing files (routecfg edits files, it does not write them from "
+            "nothing), or fix their paths in routecfg.yaml\n"
+        )
+        assert snapshot_files(tmp_path) == before
+
+
+def test_without_git_the_cost_line_compares_with_what_the_targets_hold(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples" / "backlog-toolkit", tmp_path, dirs_exist_ok=True)
+    spec = tmp_path / "routecfg.yaml"
+    spec.write_text(spec.read_text().replace("tier: balanced, needs", "tier: frontier, needs"))
+    result = run(["check"], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "est. cost/ticket $0.212 → $0.272 (+28%; before: what the targets hold)\n"
+    )

@@ -3,8 +3,10 @@ keyed by them, edited in place in ruamel's round-trip tree; every other byte kep
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, PROXY_CHAIN_KINDS, RoutingSpec, Tier
 from routecfg.targets import yamledit
 
@@ -35,6 +37,9 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
     doc = yamledit.load(text, path)
     changed = _set_models(doc, spec)
     changed = _set_chains(doc, spec) or changed
+    undefined = list(_undefined_names(doc, spec, path))
+    if undefined:
+        raise RoutecfgError(undefined)
     # load() has proved that dumping an untouched tree gives back ``text``: skip the work.
     return yamledit.dump(doc) if changed else text
 
@@ -77,3 +82,32 @@ def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
         for name, targets in wanted.items():
             changed = yamledit.set_chain(doc, chain_kind, name, targets) or changed
     return changed
+
+
+def _undefined_names(doc: yamledit.ProxyDoc, spec: RoutingSpec, path: str) -> Iterator[Diagnostic]:
+    """Chains routecfg does not own that name a model no model_list entry serves: LiteLLM would
+    skip it without a word, so a request would fall back less far than the file says."""
+    served = set(yamledit.model_entries(doc))
+    owned = served_names(spec)
+    for kind in PROXY_CHAIN_KINDS:
+        chain_kind: yamledit.ChainKind = kind  # type: ignore[assignment]
+        positions = yamledit.chain_positions(doc, chain_kind)
+        for name, targets in yamledit.chains(doc, chain_kind).items():
+            if name in owned:
+                continue
+            for missing in [name, *targets]:
+                if missing in served:
+                    continue
+                line, column = positions.get(name, (0, 0))
+                where = "has a chain" if missing == name else f"is in the chain of '{name}'"
+                yield Diagnostic(
+                    path,
+                    line,
+                    column,
+                    Severity.ERROR,
+                    "RC315",
+                    f"router_settings.{kind}: '{missing}' {where}, but no model_list entry "
+                    "defines it",
+                    "LiteLLM skips a name it does not serve without a word; add its model_list "
+                    "entry, or remove it from the chain",
+                )

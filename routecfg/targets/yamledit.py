@@ -43,6 +43,7 @@ __all__ = [
     "ProxyDoc",
     "Scalar",
     "append_model_entry",
+    "chain_positions",
     "chains",
     "dump",
     "load",
@@ -362,7 +363,7 @@ def _plain_decimal(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
-def _as_decimal(value: object) -> Decimal | None:
+def as_decimal(value: object) -> Decimal | None:
     """A loaded number as the exact decimal it was written as; None for anything else."""
     if isinstance(value, bool):
         return None
@@ -377,7 +378,7 @@ def _as_decimal(value: object) -> Decimal | None:
 def _same_scalar(current: object, value: Scalar) -> bool:
     if isinstance(value, str):
         return isinstance(current, str) and current == value
-    number = _as_decimal(current)
+    number = as_decimal(current)
     return number is not None and number == Decimal(value)
 
 
@@ -825,6 +826,13 @@ def chains(doc: ProxyDoc, kind: ChainKind) -> dict[str, list[str]]:
     sequence = _chain_list(doc, _router_settings(doc), kind)
     index = _chain_index(doc, sequence, kind)
     return {key: [str(target) for target in entry[key]] for key, (entry, _) in index.items()}
+
+
+def chain_positions(doc: ProxyDoc, kind: ChainKind) -> dict[str, Position]:
+    """Where each chain of ``router_settings.<kind>`` is written (0, 0 for one just added)."""
+    sequence = _chain_list(doc, _router_settings(doc), kind)
+    index = _chain_index(doc, sequence, kind)
+    return {key: _item_position(sequence, i) for key, (_, i) in index.items()}
 
 
 def set_chain(doc: ProxyDoc, kind: ChainKind, key: str, targets: Sequence[str]) -> bool:

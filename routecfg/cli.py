@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +89,8 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
             return int(Exit.INVALID)
         except Exception as error:  # a bug: one line, the traceback only on request
             if debug:
+                import traceback
+
                 traceback.print_exc()
             click.echo(
                 f"routecfg: internal error: {type(error).__name__}: {error} "
@@ -174,7 +175,7 @@ def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None
     if not validated.spec.cost.profile:
         return None
     after = cost.estimate(validated.spec, "now")
-    committed_spec = committed(validated.source.path)
+    committed_spec = committed(validated.source.path, validated)
     if committed_spec is not None:
         return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
     encoded = compiler.encoded_spec(validated.spec, changes)

@@ -30,9 +30,8 @@ def _git(folder: Path, *args: str) -> str:
 
 def spec_at(ref: str, spec_path: Path) -> tuple[str, str]:
     """The text of ``spec_path`` as committed at ``ref``, and its name (``main:routecfg.yaml``)."""
-    folder = spec_path.resolve().parent
-    top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
-    relative = spec_path.resolve().relative_to(top).as_posix()
     if ref.startswith("-"):
         raise GitUnavailable(f"'{ref}' is not a git ref")
-    return _git(top, "show", f"{ref}:{relative}"), f"{ref}:{relative}"
+    resolved = spec_path.resolve()
+    # `REF:./name` is relative to the folder git runs in: one process, no rev-parse.
+    return _git(resolved.parent, "show", f"{ref}:./{resolved.name}"), f"{ref}:{spec_path.name}"

@@ -76,10 +76,14 @@ def load_against(name: str, spec_path: Path, cwd: Path) -> tuple[Validated, str]
     return validate_source(spec.from_text(spec_path, label, text), budget=False), name
 
 
-def committed(spec_path: Path) -> Validated | None:
-    """The spec as committed at HEAD, when it is tracked in a git repository and valid."""
+def committed(spec_path: Path, current: Validated | None = None) -> Validated | None:
+    """The spec as committed at HEAD, when it is tracked in a git repository and valid.
+
+    When it is the text of ``current``, that is the answer: no second validation."""
     try:
         text, label = gitref.spec_at("HEAD", spec_path)
+        if current is not None and text == current.source.text:
+            return current
         return validate_source(spec.from_text(spec_path, label, text), budget=False)
     except (gitref.GitUnavailable, RoutecfgError, ValueError):
         return None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from routecfg import adopt, model, report
+from routecfg import adopt, adopt_render, model, report
 from routecfg.diagnostics import RoutecfgError
 from routecfg.validate import validate
 from tests.conftest import REPO, SNAPSHOTS, TESTS, run
@@ -348,8 +348,8 @@ def test_litellm_params_unlike_model_info_takes_litellm_params() -> None:
         "config/litellm/proxy-config.docker.yaml:16:7: warning[RC603]: 'dear': litellm_params and "
         "model_info state different prices (input_cost_per_token 0.000005 in litellm_params, "
         "0.000004 in model_info; output_cost_per_token only in litellm_params); the spec takes "
-        "litellm_params' (model_info's where it has none), and `routecfg build` writes them to "
-        "both\n"
+        "the litellm_params prices (model_info's where litellm_params has none), and `routecfg "
+        "build` writes them to both\n"
     )
 
 
@@ -371,7 +371,7 @@ def test_an_entry_without_model_info_prices_says_build_adds_them() -> None:
     )
     assert warnings_text(infer(proxy=proxy)) == (
         "config/litellm/proxy-config.docker.yaml:10:5: warning[RC603]: 'dear': model_info states "
-        "no prices, litellm_params does; the spec takes litellm_params', and `routecfg build` "
+        "no prices, litellm_params does; the spec takes the litellm_params prices, and `routecfg build` "
         "writes them to model_info too\n"
     )
 
@@ -510,20 +510,22 @@ def test_group_names_follow_how_aliases_are_written() -> None:
 
 
 def test_names_that_are_not_plain_yaml_are_quoted() -> None:
-    assert adopt._scalar("us.anthropic.claude-haiku-4-5-20251001-v1:0") == (
+    assert adopt_render._scalar("us.anthropic.claude-haiku-4-5-20251001-v1:0") == (
         "us.anthropic.claude-haiku-4-5-20251001-v1:0"
     )
-    assert adopt._scalar("Gate 1 PLAN") == "Gate 1 PLAN"
-    assert adopt._scalar("yes") == '"yes"'
-    assert adopt._scalar("a: b") == '"a: b"'
-    assert adopt._scalar("x #y") == '"x #y"'
-    assert adopt._scalar("1.10") == '"1.10"'
+    assert adopt_render._scalar("Gate 1 PLAN") == "Gate 1 PLAN"
+    assert adopt_render._scalar("yes") == '"yes"'
+    assert adopt_render._scalar("a: b") == '"a: b"'
+    assert adopt_render._scalar("x #y") == '"x #y"'
+    assert adopt_render._scalar("1.10") == '"1.10"'
 
 
 def test_money_is_written_as_the_presets_write_it() -> None:
     from decimal import Decimal
 
-    assert [adopt._money(Decimal(t)) for t in ("0", "1", "0.11", "1.375", "27.5", "1E+2")] == [
+    assert [
+        adopt_render._money(Decimal(t)) for t in ("0", "1", "0.11", "1.375", "27.5", "1E+2")
+    ] == [
         "0",
         "1.00",
         "0.11",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
-from routecfg.targets import jsontext
+from routecfg.targets import jsonedit, jsontext
 from routecfg.targets.jsontext import JsonDoc, JsonNode, JsonPath
+from tests.conftest import SNAPSHOTS
 
-SNAPSHOTS = ("pre-seed", "post-seed", "head")
 ROUTING = ("llmOps", "routing")
 SCHEMA_ROUTING = ("properties", "llmOps", "properties", "routing", "properties")
 ENTRY_MODEL_PLAN = {
@@ -42,17 +41,6 @@ def one_line_summary(text: str) -> str:
     """The single diagnostic as `line:column: [code] message`."""
     (diagnostic,) = parse_error(text)
     return f"{diagnostic.line}:{diagnostic.column}: [{diagnostic.code}] {diagnostic.message}"
-
-
-@pytest.fixture
-def upstream() -> Path:
-    """The upstream snapshots, read in place (never copied into this repository)."""
-    folder = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "upstream"
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"upstream fixtures missing: {folder}")
-        pytest.skip(f"upstream fixtures not available at {folder}")
-    return folder
 
 
 # --------------------------------------------------------------------------- syntax errors
@@ -473,7 +461,7 @@ PRESET = dedent(
 
 def test_replace_scalar_changes_only_that_value() -> None:
     doc = parse(PRESET)
-    new = jsontext.replace_value(doc, ("routing", "entryModelReview"), "frontier")
+    new = jsonedit.replace_value(doc, ("routing", "entryModelReview"), "frontier")
     assert new == PRESET.replace('"balanced"', '"frontier"')
 
 
@@ -481,15 +469,15 @@ def test_replace_scalar_changes_only_that_value() -> None:
     ("value", "source"),
     [(2, "2"), (True, "true"), (None, "null"), (0.5, "0.5"), ('ünï "q"', '"ünï \\"q\\""')],
 )
-def test_replace_scalar_encodings(value: jsontext.JsonInput, source: str) -> None:
-    new = jsontext.replace_value(parse(PRESET), ("routing", "maxEscalationsPerTicket"), value)
+def test_replace_scalar_encodings(value: jsonedit.JsonInput, source: str) -> None:
+    new = jsonedit.replace_value(parse(PRESET), ("routing", "maxEscalationsPerTicket"), value)
     assert new == PRESET.replace(
         '"maxEscalationsPerTicket": 1', f'"maxEscalationsPerTicket": {source}'
     )
 
 
 def test_replace_with_object_uses_the_document_indent() -> None:
-    new = jsontext.replace_value(parse(PRESET), ("overrides",), {"BUG*": ["a", "b"], "n": 1})
+    new = jsonedit.replace_value(parse(PRESET), ("overrides",), {"BUG*": ["a", "b"], "n": 1})
     assert new == PRESET.replace(
         '"overrides": {},',
         dedent(
@@ -506,27 +494,27 @@ def test_replace_with_object_uses_the_document_indent() -> None:
 
 
 def test_replace_inline_array_stays_inline() -> None:
-    new = jsontext.replace_value(parse(PRESET), ("prefixes",), ["FEAT", "BUG", "SEC"])
+    new = jsonedit.replace_value(parse(PRESET), ("prefixes",), ["FEAT", "BUG", "SEC"])
     assert new == PRESET.replace('["FEAT", "BUG"]', '["FEAT", "BUG", "SEC"]')
 
 
 def test_replace_root_value() -> None:
-    assert jsontext.replace_value(parse("[\n]\n"), (), {"a": 1}) == '{\n  "a": 1\n}\n'
+    assert jsonedit.replace_value(parse("[\n]\n"), (), {"a": 1}) == '{\n  "a": 1\n}\n'
 
 
 def test_replace_in_a_one_line_document_stays_on_one_line() -> None:
-    new = jsontext.replace_value(parse(' {"a": 0, "b": []} \n'), ("a",), {"c": [1]})
+    new = jsonedit.replace_value(parse(' {"a": 0, "b": []} \n'), ("a",), {"c": [1]})
     assert new == ' {"a": {"c": [1]}, "b": []} \n'
 
 
 def test_replace_refuses_nan() -> None:
     with pytest.raises(ValueError, match="not JSON compliant"):
-        jsontext.replace_value(parse(PRESET), ("ratio",), float("nan"))
+        jsonedit.replace_value(parse(PRESET), ("ratio",), float("nan"))
 
 
 def test_replace_missing_path_raises_lookup_error() -> None:
     with pytest.raises(LookupError, match=r"f\.json has no value at \$\.routing\.nope"):
-        jsontext.replace_value(parse(PRESET), ("routing", "nope"), 1)
+        jsonedit.replace_value(parse(PRESET), ("routing", "nope"), 1)
 
 
 # --------------------------------------------------------------------------- insert_member
@@ -534,7 +522,7 @@ def test_replace_missing_path_raises_lookup_error() -> None:
 
 def test_insert_into_multiline_object_after_a_member() -> None:
     doc = parse(PRESET)
-    new = jsontext.insert_member(
+    new = jsonedit.insert_member(
         doc, ("routing",), "entryModelPlan", "free", after="entryModelReview"
     )
     assert new == PRESET.replace('"balanced",\n', '"balanced",\n    "entryModelPlan": "free",\n')
@@ -542,7 +530,7 @@ def test_insert_into_multiline_object_after_a_member() -> None:
 
 @pytest.mark.parametrize("after", [None, "absent"])
 def test_insert_goes_last_without_a_present_anchor(after: str | None) -> None:
-    new = jsontext.insert_member(
+    new = jsonedit.insert_member(
         parse(PRESET), ("routing",), "escalationModel", "frontier", after=after
     )
     assert new == PRESET.replace(
@@ -552,7 +540,7 @@ def test_insert_goes_last_without_a_present_anchor(after: str | None) -> None:
 
 
 def test_insert_object_value_into_multiline_object() -> None:
-    new = jsontext.insert_member(parse(PRESET), (), "extra", {"on": True, "list": []})
+    new = jsonedit.insert_member(parse(PRESET), (), "extra", {"on": True, "list": []})
     assert new.endswith(
         dedent(
             """
@@ -578,11 +566,11 @@ def test_insert_object_value_into_multiline_object() -> None:
     ],
 )
 def test_insert_into_inline_object_stays_inline(text: str, expected: str) -> None:
-    assert jsontext.insert_member(parse(text), (), "n", [1, 2], after="a") == expected
+    assert jsonedit.insert_member(parse(text), (), "n", [1, 2], after="a") == expected
 
 
 def test_insert_into_empty_object_becomes_multiline() -> None:
-    new = jsontext.insert_member(parse(PRESET), ("overrides",), "BUG*", {"agent": "investigator"})
+    new = jsonedit.insert_member(parse(PRESET), ("overrides",), "BUG*", {"agent": "investigator"})
     assert new == PRESET.replace(
         '"overrides": {},',
         dedent(
@@ -597,36 +585,36 @@ def test_insert_into_empty_object_becomes_multiline() -> None:
 
 
 def test_insert_into_empty_object_of_a_one_line_document_stays_inline() -> None:
-    new = jsontext.insert_member(parse('{"a": {}}'), ("a",), "b", {"c": 1})
+    new = jsonedit.insert_member(parse('{"a": {}}'), ("a",), "b", {"c": 1})
     assert new == '{"a": {"b": {"c": 1}}}'
 
 
 def test_insert_uses_tab_indent_and_crlf_of_the_document() -> None:
     text = '{\r\n\t"a": {},\r\n\t"b": 1\r\n}\r\n'
-    new = jsontext.insert_member(parse(text), ("a",), "k", ["x"])
+    new = jsonedit.insert_member(parse(text), ("a",), "k", ["x"])
     assert new == '{\r\n\t"a": {\r\n\t\t"k": [\r\n\t\t\t"x"\r\n\t\t]\r\n\t},\r\n\t"b": 1\r\n}\r\n'
 
 
 def test_insert_after_a_member_that_shares_the_opening_line() -> None:
-    new = jsontext.insert_member(parse('{"a": 1,\n    "b": 2}'), (), "c", 3, after="a")
+    new = jsonedit.insert_member(parse('{"a": 1,\n    "b": 2}'), (), "c", 3, after="a")
     assert new == '{"a": 1,\n    "c": 3,\n    "b": 2}'
-    new = jsontext.insert_member(parse('{"a": [\n  1]}'), (), "c", 3)
+    new = jsonedit.insert_member(parse('{"a": [\n  1]}'), (), "c", 3)
     assert new == '{"a": [\n  1],\n  "c": 3}'
 
 
 def test_insert_unicode_key_and_value_unescaped() -> None:
-    new = jsontext.insert_member(parse('{"a": 1}'), (), "clé", "€")
+    new = jsonedit.insert_member(parse('{"a": 1}'), (), "clé", "€")
     assert new == '{"a": 1, "clé": "€"}'
 
 
 def test_insert_existing_key_is_refused() -> None:
     with pytest.raises(ValueError, match=r"\$\.routing already has a member 'entryModelReview'"):
-        jsontext.insert_member(parse(PRESET), ("routing",), "entryModelReview", "x")
+        jsonedit.insert_member(parse(PRESET), ("routing",), "entryModelReview", "x")
 
 
 def test_insert_into_a_non_object_is_refused() -> None:
     with pytest.raises(ValueError, match=r"the value at \$\.prefixes is not an object"):
-        jsontext.insert_member(parse(PRESET), ("prefixes",), "k", 1)
+        jsonedit.insert_member(parse(PRESET), ("prefixes",), "k", 1)
 
 
 # --------------------------------------------------------------------------- remove_member
@@ -651,7 +639,7 @@ OBJECT = dedent(
     ],
 )
 def test_remove_member_from_multiline_object(key: str, expected: str) -> None:
-    assert jsontext.remove_member(parse(OBJECT), (), key) == expected
+    assert jsonedit.remove_member(parse(OBJECT), (), key) == expected
 
 
 @pytest.mark.parametrize(
@@ -659,25 +647,25 @@ def test_remove_member_from_multiline_object(key: str, expected: str) -> None:
     [("a", '{"b": 2, "c": 3}'), ("b", '{"a": 1, "c": 3}'), ("c", '{"a": 1, "b": 2}')],
 )
 def test_remove_member_from_inline_object(key: str, expected: str) -> None:
-    assert jsontext.remove_member(parse('{"a": 1, "b": 2, "c": 3}'), (), key) == expected
+    assert jsonedit.remove_member(parse('{"a": 1, "b": 2, "c": 3}'), (), key) == expected
 
 
 def test_remove_only_member_leaves_empty_object() -> None:
-    assert jsontext.remove_member(parse(OBJECT), ("c",), "d") == OBJECT.replace('{"d": 3}', "{}")
+    assert jsonedit.remove_member(parse(OBJECT), ("c",), "d") == OBJECT.replace('{"d": 3}', "{}")
     assert (
-        jsontext.remove_member(parse('{\n  "x": {\n    "y": 1\n  }\n}'), ("x",), "y")
+        jsonedit.remove_member(parse('{\n  "x": {\n    "y": 1\n  }\n}'), ("x",), "y")
         == '{\n  "x": {}\n}'
     )
 
 
 def test_remove_keeps_crlf() -> None:
     text = '{\r\n  "a": 1,\r\n  "b": 2\r\n}\r\n'
-    assert jsontext.remove_member(parse(text), (), "b") == '{\r\n  "a": 1\r\n}\r\n'
+    assert jsonedit.remove_member(parse(text), (), "b") == '{\r\n  "a": 1\r\n}\r\n'
 
 
 def test_remove_missing_member_raises_lookup_error() -> None:
     with pytest.raises(LookupError, match=r"\$\.c has no member 'x'"):
-        jsontext.remove_member(parse(OBJECT), ("c",), "x")
+        jsonedit.remove_member(parse(OBJECT), ("c",), "x")
 
 
 # --------------------------------------------------------------------------- CRLF and round trips
@@ -685,11 +673,11 @@ def test_remove_missing_member_raises_lookup_error() -> None:
 
 def test_crlf_document_stays_crlf_through_edits() -> None:
     text = PRESET.replace("\n", "\r\n")
-    new = jsontext.replace_value(parse(text), ("overrides",), {"a": 1})
-    new = jsontext.insert_member(parse(new), ("routing",), "entryModelPlan", "free")
+    new = jsonedit.replace_value(parse(text), ("overrides",), {"a": 1})
+    new = jsonedit.insert_member(parse(new), ("routing",), "entryModelPlan", "free")
     assert new.count("\n") == new.count("\r\n")
-    assert new.replace("\r\n", "\n") == jsontext.insert_member(
-        parse(jsontext.replace_value(parse(PRESET), ("overrides",), {"a": 1})),
+    assert new.replace("\r\n", "\n") == jsonedit.insert_member(
+        parse(jsonedit.replace_value(parse(PRESET), ("overrides",), {"a": 1})),
         ("routing",),
         "entryModelPlan",
         "free",
@@ -697,7 +685,7 @@ def test_crlf_document_stays_crlf_through_edits() -> None:
 
 
 def test_untouched_numbers_keep_their_notation() -> None:
-    new = jsontext.replace_value(parse(PRESET), ("version",), "1.2")
+    new = jsonedit.replace_value(parse(PRESET), ("version",), "1.2")
     for source in ('"ratio": 1.0,', '"zero": -0,', '"big": 1e5,'):
         assert source in new
     assert new == PRESET.replace('"1.1"', '"1.2"')
@@ -714,7 +702,7 @@ def test_untouched_numbers_keep_their_notation() -> None:
     ],
 )
 def test_detect_indent(text: str, indent: str) -> None:
-    assert jsontext.detect_indent(text) == indent
+    assert jsonedit.detect_indent(text) == indent
 
 
 @pytest.mark.parametrize(
@@ -728,7 +716,7 @@ def test_detect_indent(text: str, indent: str) -> None:
     ],
 )
 def test_detect_newline(text: str, newline: str) -> None:
-    assert jsontext.detect_newline(text) == newline
+    assert jsonedit.detect_newline(text) == newline
 
 
 # --------------------------------------------------------------------------- upstream files, in place
@@ -747,7 +735,7 @@ def test_upstream_files_parse_like_json_loads(upstream: Path, snapshot: str, nam
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_upstream_preset_edit_changes_one_line(upstream: Path, snapshot: str) -> None:
     text = (upstream / snapshot / "config" / "presets" / "default.json").read_text(encoding="utf-8")
-    new = jsontext.replace_value(
+    new = jsonedit.replace_value(
         jsontext.parse(text, "default.json"), (*ROUTING, "entryModelReview"), "frontier"
     )
     old_lines, new_lines = text.splitlines(keepends=True), new.splitlines(keepends=True)
@@ -765,7 +753,7 @@ def test_upstream_schema_gains_entry_model_plan(upstream: Path) -> None:
         encoding="utf-8"
     )
     doc = jsontext.parse(text, "backlog.config.schema.json")
-    new = jsontext.insert_member(
+    new = jsonedit.insert_member(
         doc, SCHEMA_ROUTING, "entryModelPlan", ENTRY_MODEL_PLAN, after="entryModelDraft"
     )
     new_doc = jsontext.parse(new, "backlog.config.schema.json")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -594,35 +593,24 @@ def test_a_body_may_show_markers_inside_a_closed_fence() -> None:
 # --- the real skills upstream ------------------------------------------------------------------
 
 
-@pytest.fixture
-def upstream_root() -> Path:
-    root = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "upstream"
-    if not root.is_dir():
-        message = f"upstream fixtures not found at {root}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return root
-
-
 def upstream_skills(root: Path) -> dict[str, str]:
     paths = sorted(root.glob("*/skills/**/SKILL.md"))
     return {str(path.relative_to(root)): path.read_text(encoding="utf-8") for path in paths}
 
 
-def test_real_skill_files_have_no_blocks_yet(upstream_root: Path) -> None:
-    skills = upstream_skills(upstream_root)
+def test_real_skill_files_have_no_blocks_yet(upstream: Path) -> None:
+    skills = upstream_skills(upstream)
     assert "head/skills/backlog-implementer/SKILL.md" in skills
     found = {path: find_blocks(text, path) for path, text in skills.items()}
     assert found == dict.fromkeys(skills, ())
 
 
-def test_blocks_around_every_real_skill_file_leave_it_intact(upstream_root: Path) -> None:
+def test_blocks_around_every_real_skill_file_leave_it_intact(upstream: Path) -> None:
     def block(name: str, marker_extra: str, body: str) -> str:
         return f"<!-- routecfg:begin {name}{marker_extra} -->\n{body}<!-- routecfg:end {name} -->\n"
 
     digest = " digest=" + body_digest("new\n")
-    for path, text in upstream_skills(upstream_root).items():
+    for path, text in upstream_skills(upstream).items():
         original = text if text.endswith("\n") else text + "\n"
         marked = block("prices", "", "old\n") + original + block("model-rules", "", "")
         blocks = find_blocks(marked, path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,11 +13,11 @@ from ruamel.yaml.comments import CommentedMap
 from routecfg.diagnostics import RoutecfgError
 from routecfg.targets import yamledit
 from routecfg.targets.yamledit import Position, ProxyDoc
+from tests.conftest import SNAPSHOTS
 
-UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "upstream"
 PROXY_FILES = [
     f"{snapshot}/config/litellm/{name}"
-    for snapshot in ("pre-seed", "post-seed", "head")
+    for snapshot in SNAPSHOTS
     for name in ("proxy-config.docker.yaml", "proxy-config.template.yaml")
 ]
 DOCKER = "config/litellm/proxy-config.docker.yaml"
@@ -32,17 +31,6 @@ HAIKU_PRICES = (
 )
 
 Edit = Callable[[ProxyDoc], object]
-
-
-@pytest.fixture
-def upstream_dir() -> Path:
-    """The upstream snapshots, read in place: skipped in a user's clone, required under CI."""
-    if not UPSTREAM.is_dir():
-        message = f"upstream fixtures not found at {UPSTREAM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return UPSTREAM
 
 
 def read(directory: Path, relative: str) -> str:
@@ -96,16 +84,16 @@ def entry_lines(text: str, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("relative", PROXY_FILES)
-def test_upstream_file_round_trips_byte_for_byte(upstream_dir: Path, relative: str) -> None:
-    text = read(upstream_dir, relative)
+def test_upstream_file_round_trips_byte_for_byte(upstream: Path, relative: str) -> None:
+    text = read(upstream, relative)
     doc = yamledit.load(text, relative)
     assert yamledit.dump(doc) == text
     assert yamledit.dump(doc) == text  # dumping does not use anything up
 
 
-def test_haiku_prices_give_heads_lines(upstream_dir: Path) -> None:
-    head = read(upstream_dir, f"head/{DOCKER}")
-    result = edited(read(upstream_dir, f"post-seed/{DOCKER}"), set_haiku_prices)
+def test_haiku_prices_give_heads_lines(upstream: Path) -> None:
+    head = read(upstream, f"head/{DOCKER}")
+    result = edited(read(upstream, f"post-seed/{DOCKER}"), set_haiku_prices)
     for name in HAIKU_NAMES:
         # head's author also appended a note no price edit can produce; everything else matches.
         expected = [line.replace(" (Bedrock cross-region)", "") for line in entry_lines(head, name)]
@@ -133,8 +121,8 @@ def test_haiku_prices_give_heads_lines(upstream_dir: Path) -> None:
     )
 
 
-def test_haiku_prices_touch_only_the_price_lines(upstream_dir: Path) -> None:
-    original = read(upstream_dir, f"post-seed/{DOCKER}")
+def test_haiku_prices_touch_only_the_price_lines(upstream: Path) -> None:
+    original = read(upstream, f"post-seed/{DOCKER}")
     positions = yamledit.model_positions(yamledit.load(original, DOCKER))
     price_lines = {
         positions[(name, section, key)].line
@@ -154,8 +142,8 @@ def test_haiku_prices_touch_only_the_price_lines(upstream_dir: Path) -> None:
     assert "e-0" not in "\n".join(new_lines)
 
 
-def test_setting_the_same_prices_again_changes_nothing(upstream_dir: Path) -> None:
-    once = edited(read(upstream_dir, f"post-seed/{DOCKER}"), set_haiku_prices)
+def test_setting_the_same_prices_again_changes_nothing(upstream: Path) -> None:
+    once = edited(read(upstream, f"post-seed/{DOCKER}"), set_haiku_prices)
     doc = yamledit.load(once, DOCKER)
     changes = [
         yamledit.set_scalar(only_entry(doc, name)[section], key, price)
@@ -167,8 +155,8 @@ def test_setting_the_same_prices_again_changes_nothing(upstream_dir: Path) -> No
     assert yamledit.dump(doc) == once
 
 
-def test_model_positions(upstream_dir: Path) -> None:
-    doc = yamledit.load(read(upstream_dir, f"post-seed/{DOCKER}"), DOCKER)
+def test_model_positions(upstream: Path) -> None:
+    doc = yamledit.load(read(upstream, f"post-seed/{DOCKER}"), DOCKER)
     positions = yamledit.model_positions(doc)
     assert positions[("cheap",)] == Position(37, 5)
     assert positions[("cheap", "litellm_params", "model")] == Position(39, 7)
@@ -178,16 +166,16 @@ def test_model_positions(upstream_dir: Path) -> None:
     assert ("free", "litellm_params", "cache_read_input_token_cost") not in positions
 
 
-def test_model_entries_by_name(upstream_dir: Path) -> None:
-    doc = yamledit.load(read(upstream_dir, f"head/{DOCKER}"), DOCKER)
+def test_model_entries_by_name(upstream: Path) -> None:
+    doc = yamledit.load(read(upstream, f"head/{DOCKER}"), DOCKER)
     entries = yamledit.model_entries(doc)
     assert list(entries)[:4] == ["free", "cheap", "balanced", "frontier"]
     assert len(entries) == 11
     assert entries["cheap"][0]["litellm_params"]["aws_region_name"] == "us-west-2"
 
 
-def test_upstream_chain_edits_keep_every_comment(upstream_dir: Path) -> None:
-    original = read(upstream_dir, f"post-seed/{DOCKER}")
+def test_upstream_chain_edits_keep_every_comment(upstream: Path) -> None:
+    original = read(upstream, f"post-seed/{DOCKER}")
     result = edited(
         original,
         lambda doc: yamledit.set_chain(doc, "fallbacks", "free", ["cheap"]),
@@ -205,8 +193,8 @@ def test_upstream_chain_edits_keep_every_comment(upstream_dir: Path) -> None:
     )
 
 
-def test_upstream_chains(upstream_dir: Path) -> None:
-    doc = yamledit.load(read(upstream_dir, f"post-seed/{DOCKER}"), DOCKER)
+def test_upstream_chains(upstream: Path) -> None:
+    doc = yamledit.load(read(upstream, f"post-seed/{DOCKER}"), DOCKER)
     assert yamledit.chains(doc, "content_policy_fallbacks") == {
         "cheap": ["balanced"],
         "claude-haiku-4-5": ["claude-sonnet-4-6"],
@@ -215,8 +203,8 @@ def test_upstream_chains(upstream_dir: Path) -> None:
     assert yamledit.chains(doc, "fallbacks")["free"] == ["cheap", "balanced"]
 
 
-def test_append_model_entry_to_upstream(upstream_dir: Path) -> None:
-    original = read(upstream_dir, f"post-seed/{DOCKER}")
+def test_append_model_entry_to_upstream(upstream: Path) -> None:
+    original = read(upstream, f"post-seed/{DOCKER}")
     entry = {
         "model_name": "claude-sonnet-4-6-fast",
         "litellm_params": {

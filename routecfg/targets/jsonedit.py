@@ -1,17 +1,251 @@
-"""Setting owned values in a JSON document by splicing, and checking it against a schema."""
+"""Byte-preserving edits of JSON routecfg does not own, and its owned values set through them.
+
+routecfg edits hand-formatted JSON it does not own (a backlog preset, the backlog JSON Schema).
+Re-dumping a rebuilt structure would reflow inline arrays and indentation, so every edit here
+replaces one span of the original text, found by :mod:`jsontext`'s parser, and leaves every other
+byte as it was. Each edit returns the new full text; to make several, parse the result and edit
+again.
+
+On top of those splices, :func:`set_members` sets routecfg's owned members, and
+:func:`require_object` and :func:`schema_errors` turn what cannot be edited, or breaks a schema,
+into diagnostics.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.targets import jsontext
-from routecfg.targets.jsontext import JsonDoc, JsonInput, JsonPath
+from routecfg.targets.jsontext import JsonDoc, JsonMember, JsonNode, JsonPath
 from routecfg.targets.routing import insertion_anchor, same
+
+# What an edit accepts: Mapping and Sequence are covariant, so a dict[str, str] fits.
+JsonInput: TypeAlias = (
+    "Mapping[str, JsonInput] | Sequence[JsonInput] | str | int | float | bool | None"
+)
+
+DEFAULT_INDENT = "  "
+
+_INDENT = re.compile(r"[ \t]*")
+_INDENTED_LINE = re.compile(r"^([ \t]+)[^ \t\r\n]", re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- style detection
+
+
+def detect_newline(text: str) -> str:
+    """``\\r\\n`` when the first line ends so, else ``\\n``."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def detect_indent(text: str) -> str:
+    """The indent unit: the shortest leading whitespace of any line (two spaces if none)."""
+    indents = (m.group(1) for m in _INDENTED_LINE.finditer(text))
+    return min(indents, key=len, default=DEFAULT_INDENT)
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a document writes its JSON, so that new text looks like its neighbours."""
+
+    indent: str
+    newline: str
+    key_separator: str  # between a key and its value, such as ": "
+    item_separator: str  # between members on one line, such as ", "
+
+
+def _style_of(doc: JsonDoc, near: JsonNode | None = None) -> _Style:
+    """The document's style; separators come from ``near`` when it shows them."""
+    return _Style(
+        indent=detect_indent(doc.text),
+        newline=detect_newline(doc.text),
+        key_separator=_key_separator(doc, near) or _key_separator(doc, _first_object(doc)) or ": ",
+        item_separator=_item_separator(doc, near) or ", ",
+    )
+
+
+def _key_separator(doc: JsonDoc, node: JsonNode | None) -> str | None:
+    if node is None or not node.members:
+        return None
+    first = node.members[0]
+    between = doc.text[first.key_end : first.value.start]
+    return None if "\n" in between else between
+
+
+def _item_separator(doc: JsonDoc, node: JsonNode | None) -> str | None:
+    if node is None:
+        return None
+    children = [m.value for m in node.members] or list(node.items)
+    if len(children) < 2:
+        return None
+    first_end = children[0].end
+    next_start = node.members[1].key_start if node.members else children[1].start
+    between = doc.text[first_end:next_start]
+    return between if "\n" not in between and between.count(",") == 1 else None
+
+
+def _first_object(doc: JsonDoc) -> JsonNode | None:
+    """The first object, in document order, that has members (iteratively: no recursion)."""
+    pending = [doc.root]
+    while pending:
+        node = pending.pop()
+        if node.members:
+            return node
+        pending.extend(reversed(node.items))
+    return None
+
+
+def _line_indent(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    indent = _INDENT.match(text, line_start)
+    return indent.group() if indent else ""
+
+
+def _member_indent(doc: JsonDoc, obj: JsonNode, anchor: JsonMember, style: _Style) -> str:
+    """The indent of a member line: the anchor's, else a sibling's that starts its own line."""
+    for member in (anchor, *obj.members):
+        indent = _line_indent(doc.text, member.key_start)
+        line_start = doc.text.rfind("\n", 0, member.key_start) + 1
+        if line_start + len(indent) == member.key_start:
+            return indent
+    return _line_indent(doc.text, obj.start) + style.indent
+
+
+def _is_one_line(doc: JsonDoc, node: JsonNode) -> bool:
+    return "\n" not in doc.text[node.start : node.end]
+
+
+# --------------------------------------------------------------------------- splicing
+
+
+def replace_value(doc: JsonDoc, path: JsonPath, new_value: JsonInput) -> str:
+    """The text with the value at ``path`` replaced by ``new_value``; nothing else changes.
+
+    An object or array is written one member per line with the document's indent unit, or on
+    one line when it replaces a non-empty container written on one line (``["FEAT", "BUG"]``)
+    or when the whole document is written on one line.
+    """
+    node = _node_at(doc, path)
+    was_one_line = bool(node.members or node.items) and _is_one_line(doc, node)
+    keeps_one_line = was_one_line or _is_one_line(doc, doc.root)
+    style = _style_of(doc, node)
+    base = _line_indent(doc.text, node.start)
+    encoded = _encode(new_value, style, base, one_line=keeps_one_line)
+    return _splice(doc.text, node.start, node.end, encoded)
+
+
+def insert_member(
+    doc: JsonDoc, object_path: JsonPath, key: str, value: JsonInput, after: str | None = None
+) -> str:
+    """The text with ``"key": value`` added to the object at ``object_path``.
+
+    It goes after member ``after``, or last when ``after`` is None or absent, written like its
+    neighbours: one member per line in a multi-line object, inline in a one-line object. An
+    empty object becomes multi-line, unless the whole document is written on one line.
+    """
+    obj = _object_at(doc, object_path)
+    if obj.member(key) is not None:
+        raise ValueError(f"{doc.path}: {_format_path(object_path)} already has a member '{key}'")
+    if not obj.members:
+        return _fill_empty_object(doc, obj, key, value)
+    anchor = (obj.member(after) if after is not None else None) or obj.members[-1]
+    style = _style_of(doc, obj)
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    if _is_one_line(doc, obj):
+        encoded = _encode(value, style, "", one_line=True)
+        insertion = f"{style.item_separator}{quoted_key}{style.key_separator}{encoded}"
+    else:
+        indent = _member_indent(doc, obj, anchor, style)
+        encoded = _encode(value, style, indent, one_line=False)
+        insertion = f",{style.newline}{indent}{quoted_key}{style.key_separator}{encoded}"
+    # Right after the anchor's value: its own ',' (if any) then follows the new member.
+    return _splice(doc.text, anchor.value.end, anchor.value.end, insertion)
+
+
+def remove_member(doc: JsonDoc, object_path: JsonPath, key: str) -> str:
+    """The text without member ``key`` of the object at ``object_path``, its comma and line."""
+    obj = _object_at(doc, object_path)
+    index = next((i for i, m in enumerate(obj.members) if m.key == key), None)
+    if index is None:
+        raise LookupError(f"{doc.path}: {_format_path(object_path)} has no member '{key}'")
+    members = obj.members
+    if len(members) == 1:
+        return _splice(doc.text, obj.start + 1, obj.end - 1, "")
+    if index < len(members) - 1:
+        # From this key to the next one: the member, its ',' and the line break before the next.
+        return _splice(doc.text, members[index].key_start, members[index + 1].key_start, "")
+    # The last member: from the end of the previous value, taking the ',' that preceded it.
+    return _splice(doc.text, members[index - 1].value.end, members[index].value.end, "")
+
+
+def _fill_empty_object(doc: JsonDoc, obj: JsonNode, key: str, value: JsonInput) -> str:
+    style = _style_of(doc)
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    if _is_one_line(doc, doc.root):
+        # A document written on one line stays on one line.
+        encoded = _encode(value, style, "", one_line=True)
+        return _splice(
+            doc.text, obj.start + 1, obj.end - 1, quoted_key + style.key_separator + encoded
+        )
+    base = _line_indent(doc.text, obj.start)
+    inner = base + style.indent
+    encoded = _encode(value, style, inner, one_line=False)
+    body = f"{style.newline}{inner}{quoted_key}{style.key_separator}{encoded}{style.newline}{base}"
+    return _splice(doc.text, obj.start + 1, obj.end - 1, body)
+
+
+def _encode(value: JsonInput, style: _Style, base_indent: str, *, one_line: bool) -> str:
+    """JSON text for ``value``; continuation lines start with ``base_indent``."""
+    if one_line:
+        return json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(style.item_separator, style.key_separator),
+        )
+    encoded = json.dumps(
+        value,
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=style.indent,
+        separators=(",", style.key_separator),
+    )
+    # json.dumps escapes newlines inside strings, so every "\n" here is a line break.
+    return encoded.replace("\n", style.newline + base_indent)
+
+
+def _splice(text: str, start: int, end: int, replacement: str) -> str:
+    return text[:start] + replacement + text[end:]
+
+
+def _node_at(doc: JsonDoc, path: JsonPath) -> JsonNode:
+    node = doc.node(path)
+    if node is None:
+        raise LookupError(f"{doc.path} has no value at {_format_path(path)}")
+    return node
+
+
+def _object_at(doc: JsonDoc, path: JsonPath) -> JsonNode:
+    node = _node_at(doc, path)
+    if node.kind != "object":
+        raise ValueError(f"{doc.path}: the value at {_format_path(path)} is not an object")
+    return node
+
+
+def _format_path(path: JsonPath) -> str:
+    return "$" + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+
+
+# --------------------------------------------------------------------------- owned values
 
 
 def diagnostic_at(doc: JsonDoc, path: JsonPath, code: str, message: str, hint: str) -> Diagnostic:
@@ -47,9 +281,9 @@ def set_members(
         if node is None:
             present = [m.key for m in doc.node(object_path).members]  # type: ignore[union-attr]
             anchor = insertion_anchor(key, list(wanted), present)
-            text = jsontext.insert_member(doc, object_path, key, value, after=anchor)
+            text = insert_member(doc, object_path, key, value, after=anchor)
         elif not same(_value_at(doc, (*object_path, key)), value):
-            text = jsontext.replace_value(doc, (*object_path, key), value)
+            text = replace_value(doc, (*object_path, key), value)
     return text
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from routecfg.diagnostics import RoutecfgError
 from routecfg.model import RoutingSpec
 from routecfg.targets import jsontext
-from routecfg.targets.jsonedit import require_object, schema_errors, set_members
+from routecfg.targets.jsonedit import insert_member, require_object, schema_errors, set_members
 from routecfg.targets.routing import ROUTING_PATH, routing_values
 
 
@@ -31,9 +31,9 @@ def render(
 def _ensure_routing_object(doc: jsontext.JsonDoc, text: str, path: str) -> str:
     require_object(doc, (), "the preset")
     if doc.node(("llmOps",)) is None:
-        return jsontext.insert_member(doc, (), "llmOps", {"routing": {}})
+        return insert_member(doc, (), "llmOps", {"routing": {}})
     require_object(doc, ("llmOps",), "llmOps")
     if doc.node(ROUTING_PATH) is None:
-        return jsontext.insert_member(doc, ("llmOps",), "routing", {})
+        return insert_member(doc, ("llmOps",), "routing", {})
     require_object(doc, ROUTING_PATH, "llmOps.routing")
     return text

@@ -1,10 +1,11 @@
 """In-place edits of a LiteLLM proxy config that leave every other byte as it was.
 
 :func:`load` parses the text with ruamel.yaml's round-trip mode, configured from the text itself
-(indentation detected, no line folding, quotes kept), and refuses a file it cannot reproduce:
-``dump(load(text)) == text`` is checked before anything is edited. The editing functions change
-nodes in place in that tree. ruamel hangs the comment lines that follow a node on the node's last
-line, so inserting or removing an item also moves those lines to where they belong.
+(indentation detected, no line folding, quotes kept: see :mod:`yamlformat`), and refuses a file it
+cannot reproduce: ``dump(load(text)) == text`` is checked before anything is edited. The editing
+functions change nodes in place in that tree. ruamel hangs the comment lines that follow a node on
+the node's last line, so inserting or removing an item also moves those lines to where they
+belong (:mod:`yamlcomments`).
 
 Problems are diagnostics: RC311 a syntax error, RC312 a duplicate key, RC313 a layout ruamel
 cannot reproduce, RC314 a structure the edit cannot be placed in.
@@ -15,24 +16,22 @@ mark, CRLF line endings and a missing final newline included) and :func:`dump` r
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import CommentMark, MarkedYAMLError
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
-from ruamel.yaml.tokens import CommentToken
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.targets import yamlcomments, yamlformat
 
 __all__ = [
     "CHAIN_KINDS",
@@ -75,10 +74,6 @@ CHAIN_KINDS: tuple[ChainKind, ...] = (
 )
 Scalar: TypeAlias = str | Decimal | int
 
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_INT_TAG = "tag:yaml.org,2002:int"
-_SOURCE_TEXT = "_routecfg_source_text"
-_NO_FOLDING = 1_000_000  # ruamel folds long lines at `width`; hand-written files keep theirs
 _PER_MILLION = Decimal(1_000_000)
 _PRICE_COMMENT = re.compile(r"(?P<lead>#\s*\$)(?P<amount>\d+(?:\.\d+)?)(?P<tail>/MTok\b.*)")
 # Plain scalars that PyYAML (YAML 1.1, which LiteLLM uses) reads as booleans or base-60 numbers.
@@ -86,8 +81,6 @@ _YAML11_NOT_A_STRING = re.compile(
     r"[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
 )
-_BLOCK_KEY_LINE = re.compile(r"[^\s#\-][^#]*:(?:\s+#.*)?")
-_SEQUENCE_ITEM_LINE = re.compile(r"-( +)\S")
 
 
 class Position(NamedTuple):
@@ -107,13 +100,6 @@ class _Envelope:
 
 
 @dataclass(frozen=True)
-class _Indent:
-    mapping: int
-    sequence: int
-    offset: int
-
-
-@dataclass(frozen=True)
 class ProxyDoc:
     """A parsed proxy config. ``root`` is edited in place; :func:`dump` gives the new text."""
 
@@ -123,39 +109,13 @@ class ProxyDoc:
     envelope: _Envelope = field(repr=False)
 
 
-class _Constructor(RoundTripConstructor):
-    """Keeps each float's source text, so prices compare exactly as written."""
-
-    def construct_source_float(self, node: Any) -> Any:
-        value = self.construct_yaml_float(node)
-        with contextlib.suppress(AttributeError):  # a plain float (.inf, .nan) has no room
-            setattr(value, _SOURCE_TEXT, node.value)
-        return value
-
-
-class _Representer(RoundTripRepresenter):
-    """Writes a Decimal in plain notation: 0.0000011, never 1.1e-06."""
-
-    def represent_plain_decimal(self, data: Decimal) -> Any:
-        text = _plain_decimal(data)
-        return self.represent_scalar(_FLOAT_TAG if "." in text else _INT_TAG, text)
-
-    def ignore_aliases(self, data: Any) -> bool:
-        # One Decimal set in two places is two prices, not an anchor and an alias.
-        return isinstance(data, Decimal) or bool(super().ignore_aliases(data))
-
-
-_Constructor.add_constructor(_FLOAT_TAG, _Constructor.construct_source_float)
-_Representer.add_representer(Decimal, _Representer.represent_plain_decimal)
-
-
 # ── loading and dumping ─────────────────────────────────────────────────────────────────────
 
 
 def load(text: str, path: str) -> ProxyDoc:
     """Parse ``text``; raise RoutecfgError (RC311-RC314) when it cannot be edited faithfully."""
     body, envelope = _unwrap(text)
-    yaml = _round_trip_yaml(body)
+    yaml = yamlformat.round_trip_yaml(body)
     root = _parse(yaml, body, path)
     if not isinstance(root, CommentedMap):
         raise _error(
@@ -191,48 +151,6 @@ def _wrap(body: str, envelope: _Envelope) -> str:
         body = body.removesuffix("\n")
     body = body.replace("\n", envelope.newline)
     return "\ufeff" + body if envelope.bom else body
-
-
-def _round_trip_yaml(body: str) -> YAML:
-    indent = _detect_indent(body)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Representer = _Representer
-    yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
-    yaml.width = _NO_FOLDING
-    yaml.preserve_quotes = True
-    yaml.explicit_start = _starts_with_marker(body)
-    return yaml
-
-
-def _content_lines(body: str) -> Iterator[tuple[int, str]]:
-    """(indent, line without indent) of each line that is neither blank nor a comment."""
-    for line in body.splitlines():
-        content = line.lstrip(" ")
-        if content and not content.startswith("#"):
-            yield len(line) - len(content), content
-
-
-def _detect_indent(body: str) -> _Indent:
-    """Indentation as the file writes it, from the first nested mapping and block sequence."""
-    mapping: int | None = None
-    sequence: tuple[int, int] | None = None  # (sequence, offset) in ruamel's terms
-    opener: int | None = None  # indent of the previous line when it opened a block (`key:`)
-    for indent, content in _content_lines(body):
-        item = _SEQUENCE_ITEM_LINE.match(content)
-        if opener is not None and item and sequence is None and indent >= opener:
-            offset = indent - opener
-            sequence = (offset + 1 + len(item.group(1)), offset)
-        elif opener is not None and not item and mapping is None and indent > opener:
-            mapping = indent - opener
-        opener = indent if _BLOCK_KEY_LINE.fullmatch(content) else None
-    sequence_indent, offset = sequence or (4, 2)  # LiteLLM's documented layout
-    return _Indent(mapping or 2, sequence_indent, offset)
-
-
-def _starts_with_marker(body: str) -> bool:
-    first = next(_content_lines(body), None)
-    return first is not None and first[1].startswith(("---", "%"))
 
 
 def _parse(yaml: YAML, body: str, path: str) -> Any:
@@ -356,13 +274,6 @@ def _kind_name(value: Any) -> str:
 # ── values ──────────────────────────────────────────────────────────────────────────────────
 
 
-def _plain_decimal(value: Decimal) -> str:
-    if not value.is_finite():
-        raise ValueError(f"not a finite price: {value}")
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
 def as_decimal(value: object) -> Decimal | None:
     """A loaded number as the exact decimal it was written as; None for anything else."""
     if isinstance(value, bool):
@@ -370,8 +281,8 @@ def as_decimal(value: object) -> Decimal | None:
     if isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(value, float):
-        source = getattr(value, _SOURCE_TEXT, None)  # absent on .inf and .nan
-        return Decimal(str(source).replace("_", "") if source else repr(value))
+        source = yamlformat.float_source(value)  # absent on .inf and .nan
+        return Decimal(source.replace("_", "") if source else repr(value))
     return None
 
 
@@ -386,7 +297,7 @@ def _scalar_node(value: Scalar | bool | None) -> Any:
     if isinstance(value, str) and _YAML11_NOT_A_STRING.fullmatch(value):
         return SingleQuotedScalarString(value)
     if isinstance(value, Decimal):
-        _plain_decimal(value)  # refuse NaN and infinities now, not while dumping
+        yamlformat.plain_decimal(value)  # refuse NaN and infinities now, not while dumping
     return value
 
 
@@ -412,197 +323,10 @@ def _flow_list(items: Sequence[object]) -> CommentedSeq:
 
 def _format_dollars(amount: Decimal, previous: str) -> str:
     """``amount`` written like ``previous``: whole dollars stay whole, cents keep two places."""
-    whole, _, cents = _plain_decimal(amount).partition(".")
+    whole, _, cents = yamlformat.plain_decimal(amount).partition(".")
     if not cents and "." not in previous:
         return whole
     return f"{whole}.{cents:0<2}"
-
-
-# ── comments that belong between nodes ──────────────────────────────────────────────────────
-#
-# ruamel keeps the comment on a node's last line and the comment lines after it in one token, in
-# the "slot" of the scalar that ends that line (mapping: ca.items[key][2], sequence:
-# ca.items[index][0]). Lines after a flow collection that ends a block sequence go to the
-# sequence's ca.end instead, and lines before a sequence item to ca.items[index][1]. The helpers
-# below read those places as text ("trailing text": whole lines, indentation included).
-
-
-def _keys(container: CommentedMap | CommentedSeq) -> list[Any]:
-    return list(container) if isinstance(container, CommentedMap) else list(range(len(container)))
-
-
-def _is_block(node: object) -> bool:
-    return isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not _is_flow(node)
-
-
-def _is_flow(node: CommentedMap | CommentedSeq) -> bool:
-    return bool(node.fa.flow_style())
-
-
-def _tail_slot(container: CommentedMap | CommentedSeq, key: Any) -> tuple[list[Any], int]:
-    """The comment slot of the scalar or flow collection that ends ``container[key]``."""
-    value = container[key]
-    if _is_block(value):
-        return _tail_slot(value, _keys(value)[-1])
-    return _slots(container, key), 2 if isinstance(container, CommentedMap) else 0
-
-
-def _slots(container: CommentedMap | CommentedSeq, key: Any) -> list[Any]:
-    """ruamel's comment slots for one key or index, created empty when absent (as ruamel does)."""
-    slots: list[Any] = container.ca.items.setdefault(key, [None, None, None, None])
-    slots.extend([None] * (4 - len(slots)))
-    return slots
-
-
-def _nested_ends(container: CommentedMap | CommentedSeq, key: Any) -> list[Any]:
-    """Block collections ending with ``container[key]``'s last line, innermost first."""
-    value = container[key]
-    if not _is_block(value):
-        return []
-    return [*_nested_ends(value, _keys(value)[-1]), value]
-
-
-def _tokens_text(tokens: Sequence[Any] | None) -> str:
-    return "".join(
-        " " * token.start_mark.column + token.value if token.value.startswith("#") else token.value
-        for token in tokens or ()
-        if token is not None
-    )
-
-
-def _text_tokens(text: str) -> list[CommentToken]:
-    tokens = []
-    for line in text.splitlines(keepends=True):
-        content = line.lstrip(" ")
-        if content.startswith("#"):
-            tokens.append(CommentToken(content, CommentMark(len(line) - len(content)), None))
-        else:
-            tokens.append(CommentToken("\n", CommentMark(0), None))
-    return tokens
-
-
-def _trailing_text(container: CommentedMap | CommentedSeq, key: Any) -> str:
-    """The lines after ``container[key]``'s last line, up to the next node."""
-    slot, index = _tail_slot(container, key)
-    token = slot[index]
-    text = token.value.partition("\n")[2] if token is not None else ""
-    ends = "".join(_tokens_text(node.ca.end) for node in _nested_ends(container, key))
-    return text + ends + _leading_text(container, _next_key(container, key))
-
-
-def _leading_text(container: CommentedMap | CommentedSeq, key: Any) -> str:
-    if key is None or not isinstance(container, CommentedSeq):
-        return ""
-    slot = container.ca.items.get(key)
-    return _tokens_text(slot[1]) if slot else ""
-
-
-def _next_key(container: CommentedMap | CommentedSeq, key: Any) -> Any:
-    keys = _keys(container)
-    position = keys.index(key) + 1
-    return keys[position] if position < len(keys) else None
-
-
-def _detach_trailing(container: CommentedMap | CommentedSeq, key: Any) -> str:
-    """Take the lines after ``container[key]`` (not its own end-of-line comment) off the tree."""
-    slot, index = _tail_slot(container, key)
-    token = slot[index]
-    text = ""
-    if token is not None:
-        own_line, _, text = token.value.partition("\n")
-        if own_line:
-            token.value = own_line + "\n"
-        else:
-            slot[index] = None
-    for node in _nested_ends(container, key):
-        text += _tokens_text(node.ca.end)
-        node.ca.end = []
-    return text
-
-
-def _attach_trailing(container: CommentedMap | CommentedSeq, key: Any, text: str) -> None:
-    """Put ``text`` (whole lines) right after ``container[key]``'s last line."""
-    if not text:
-        return
-    slot, index = _tail_slot(container, key)
-    token = slot[index]
-    if token is None:
-        slot[index] = CommentToken("\n" + text, CommentMark(0), None)
-    else:
-        token.value += text
-
-
-def _blank_line_between_items(container: CommentedMap | CommentedSeq, default: bool) -> bool:
-    keys = _keys(container)
-    if len(keys) < 2:
-        return default
-    return _trailing_text(container, keys[-2]).startswith("\n")
-
-
-def _append(container: CommentedSeq, item: Any, blank_line: bool) -> None:
-    """Append ``item``; what followed the old last item now follows ``item``."""
-    last = len(container) - 1
-    moved = _detach_trailing(container, last)
-    container.append(item)
-    _attach_trailing(container, last, "\n" if blank_line else "")
-    _attach_trailing(container, last + 1, moved)
-
-
-def _insert_after(mapping: CommentedMap, after: Any, key: str, value: Any, blank: bool) -> None:
-    moved = _detach_trailing(mapping, after)
-    mapping.insert(_keys(mapping).index(after) + 1, key, value)
-    _attach_trailing(mapping, after, "\n" if blank else "")
-    _attach_trailing(mapping, key, moved)
-
-
-def _add_key(mapping: CommentedMap, key: str, value: Any, blank: bool) -> None:
-    """Add ``key`` at the end of ``mapping``."""
-    if len(mapping) == 0:
-        mapping.fa.set_block_style()
-        mapping[key] = value
-    else:
-        _insert_after(mapping, _keys(mapping)[-1], key, value, blank)
-
-
-def _replace_with_block(mapping: CommentedMap, key: str, block: Any) -> None:
-    """Replace an empty or null value by a block collection, keeping the lines after it after."""
-    moved = _detach_trailing(mapping, key)
-    mapping[key] = block
-    _attach_trailing(mapping, key, moved)
-
-
-def _remove(container: CommentedMap | CommentedSeq, key: Any) -> None:
-    """Remove ``container[key]`` (never the last one left); comment lines around it stay."""
-    keys = _keys(container)
-    position = keys.index(key)
-    slot = container.ca.items.get(key)
-    moved = (_tokens_text(slot[1]) if slot and isinstance(container, CommentedSeq) else "") + (
-        _detach_trailing(container, key)
-    )
-    del container[key]
-    if isinstance(container, CommentedMap):  # a sequence renumbers its own comments
-        container.ca.items.pop(key, None)
-    if position > 0:
-        _attach_trailing(container, keys[position - 1], moved)
-    elif moved:
-        slots = _slots(container, _keys(container)[0])
-        slots[1] = _text_tokens(moved) + list(slots[1] or [])
-
-
-def _empty_sequence(mapping: CommentedMap, key: str) -> None:
-    """Remove the one item of ``mapping[key]``, leaving ``key: []`` and every comment line."""
-    sequence = mapping[key]
-    slot = mapping.ca.items.get(key)
-    moved = _tokens_text(slot[3] if slot and len(slot) > 3 else None)  # between `key:` and `-`
-    moved += _tokens_text((sequence.ca.items.get(0) or [None, None])[1])
-    moved += _detach_trailing(sequence, 0) + _tokens_text(sequence.ca.end)
-    if slot and len(slot) > 3:
-        slot[3] = None
-    del sequence[0]
-    sequence.ca.comment = None
-    sequence.ca.end = []
-    sequence.fa.set_flow_style()
-    _attach_trailing(mapping, key, moved)
 
 
 # ── model_list ──────────────────────────────────────────────────────────────────────────────
@@ -698,11 +422,12 @@ def append_model_entry(doc: ProxyDoc, entry: Mapping[str, object]) -> CommentedM
     node: CommentedMap = _new_node(entry)
     sequence = _model_list(doc)
     if sequence:
-        _append(sequence, node, _blank_line_between_items(sequence, default=True))
+        blank = yamlcomments.blank_line_between_items(sequence, default=True)
+        yamlcomments.append(sequence, node, blank)
     elif "model_list" in doc.root:
-        _replace_with_block(doc.root, "model_list", CommentedSeq([node]))
+        yamlcomments.replace_with_block(doc.root, "model_list", CommentedSeq([node]))
     else:
-        _add_key(doc.root, "model_list", CommentedSeq([node]), blank=True)
+        yamlcomments.add_key(doc.root, "model_list", CommentedSeq([node]), blank=True)
     return node
 
 
@@ -716,7 +441,7 @@ def set_scalar(mapping_node: CommentedMap, key: str, value: Scalar) -> bool:
     if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
         raise TypeError(f"not a scalar value: {value!r}")
     if key not in mapping_node:
-        _add_key(mapping_node, key, _scalar_node(value), blank=False)
+        yamlcomments.add_key(mapping_node, key, _scalar_node(value), blank=False)
         return True
     if _is_nested(mapping_node[key]):
         raise TypeError(f"{key} holds a collection, not a value")
@@ -755,9 +480,9 @@ def set_section(
         raise _error(doc.path, where, CANNOT_PLACE, message, None)
     block = _new_node(values)
     if key in mapping_node:
-        _replace_with_block(mapping_node, key, block)
+        yamlcomments.replace_with_block(mapping_node, key, block)
     else:
-        _add_key(mapping_node, key, block, blank=False)
+        yamlcomments.add_key(mapping_node, key, block, blank=False)
     return True
 
 
@@ -845,9 +570,10 @@ def set_chain(doc: ProxyDoc, kind: ChainKind, key: str, targets: Sequence[str]) 
     entry = CommentedMap()
     entry[key] = _flow_list(targets)
     if sequence:
-        _append(sequence, entry, _blank_line_between_items(sequence, default=False))
+        blank = yamlcomments.blank_line_between_items(sequence, default=False)
+        yamlcomments.append(sequence, entry, blank)
     elif settings is not None and kind in settings:
-        _replace_with_block(settings, kind, CommentedSeq([entry]))
+        yamlcomments.replace_with_block(settings, kind, CommentedSeq([entry]))
     else:
         _add_chain_kind(doc, settings, kind, CommentedSeq([entry]))
     return True
@@ -874,15 +600,15 @@ def _add_chain_kind(
     if settings is None:
         settings = CommentedMap([(kind, block)])
         if "router_settings" in doc.root:
-            _replace_with_block(doc.root, "router_settings", settings)
+            yamlcomments.replace_with_block(doc.root, "router_settings", settings)
         else:
-            _add_key(doc.root, "router_settings", settings, blank=True)
+            yamlcomments.add_key(doc.root, "router_settings", settings, blank=True)
         return
     present = [name for name in settings if name in CHAIN_KINDS]
     if present:
-        _insert_after(settings, present[-1], kind, block, blank=False)
+        yamlcomments.insert_after(settings, present[-1], kind, block, blank=False)
     else:
-        _add_key(settings, kind, block, blank=False)
+        yamlcomments.add_key(settings, kind, block, blank=False)
 
 
 def remove_chain(doc: ProxyDoc, kind: ChainKind, key: str) -> bool:
@@ -896,9 +622,9 @@ def remove_chain(doc: ProxyDoc, kind: ChainKind, key: str) -> bool:
     assert settings is not None
     assert sequence is not None
     if len(entry) > 1:
-        _remove(entry, key)
+        yamlcomments.remove(entry, key)
     elif len(sequence) > 1:
-        _remove(sequence, index)
+        yamlcomments.remove(sequence, index)
     else:
-        _empty_sequence(settings, kind)
+        yamlcomments.empty_sequence(settings, kind)
     return True

@@ -20,8 +20,6 @@ It prints medians and ratios; it asserts nothing (budgets are read by people, no
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -42,23 +40,33 @@ def tool(name: str) -> str:
     return found
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one run in a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(command: list[str], cwd: Path) -> float:
+    """Wall seconds of one run in a fresh process."""
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before)
+    return elapsed
+
+
+def peak_memory(command: list[str], cwd: Path) -> int:
+    """Peak resident memory (KiB) of one run, measured by a child that runs only it."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *command], cwd=cwd, capture_output=True, text=True
+    )
+    return int(done.stdout.strip() or 0)
 
 
 def medians(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
-            times[name].append(timed(command, cwd)[0])
+            times[name].append(timed(command, cwd))
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -70,7 +78,6 @@ def copy_example(into: Path) -> Path:
 def cold_and_unchanged(runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = copy_example(Path(folder))
-        env_cache = os.environ.get("XDG_CACHE_HOME")
         routecfg = [tool("routecfg"), "check", "-q"]
         peer = [
             tool("check-jsonschema"),
@@ -79,16 +86,14 @@ def cold_and_unchanged(runs: int) -> None:
             "config/presets/default.json",
         ]
         # Cold: no cache from an earlier run may serve it.
-        cache = Path(folder) / "cache"
-        cold_env = [*routecfg, "--no-cache"] if _has_no_cache_flag() else routecfg
-        result = medians({"routecfg check": cold_env, "check-jsonschema": peer}, root, runs)
+        cold = [*routecfg, "--no-cache"] if _has_no_cache_flag() else routecfg
+        result = medians({"routecfg check": cold, "check-jsonschema": peer}, root, runs)
         print(f"cold, median of {runs} runs each:")
         _report(result, "routecfg check", "check-jsonschema", budget=0.6)
         timed(routecfg, root)  # warm the cache, if there is one
         result = medians({"routecfg check": routecfg, "check-jsonschema": peer}, root, runs)
         print(f"unchanged since the last run, median of {runs} runs each:")
         _report(result, "routecfg check", "check-jsonschema", budget=0.15)
-        del cache, env_cache
 
 
 def _has_no_cache_flag() -> bool:
@@ -150,17 +155,11 @@ def scale(runs: int) -> None:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
             generate(root, 1000 * factor, 200 * factor)
-            subprocess.run(
-                [tool("routecfg"), "build", "--yes", "-q"],
-                cwd=root,
-                check=False,
-                capture_output=True,
-            )
-            samples = [
-                timed([tool("routecfg"), "check", "-q"], root) for _ in range(max(3, runs // 5))
-            ]
-            seconds = statistics.median(s for s, _ in samples)
-            peak = max(p for _, p in samples)
+            build = [tool("routecfg"), "build", "--yes", "-q"]
+            subprocess.run(build, cwd=root, check=False, capture_output=True)
+            check = [tool("routecfg"), "check", "-q", "--no-cache"]  # the work, not the cache
+            seconds = statistics.median(timed(check, root) for _ in range(max(3, runs // 5)))
+            peak = peak_memory(check, root)
             results[factor] = seconds
             print(
                 f"scale x{factor}: {1000 * factor} gates, {200 * factor} skill files: "

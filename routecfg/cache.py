@@ -18,16 +18,19 @@ import hashlib
 import json
 import os
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False  # not `from typing import`: typing alone costs a replay 3 ms
-if TYPE_CHECKING:  # the replay path imports as little as it can: it is what a hit costs
+if (
+    TYPE_CHECKING
+):  # the replay path imports as little as it can (no pathlib): it is what a hit costs
     from collections.abc import Iterable, Sequence
     from typing import TextIO
 
+    StrPath = str | os.PathLike[str]
+
 FORMAT = 1
 SPEC_FILENAME = "routecfg.yaml"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _ENVIRONMENT = ("NO_COLOR", "TERM", "FORCE_COLOR")
 
 
@@ -35,28 +38,41 @@ def enabled(argv: Sequence[str]) -> bool:
     return "--no-cache" not in argv and not os.environ.get("ROUTECFG_NO_CACHE")
 
 
-def folder() -> Path:
+def folder() -> str:
     configured = os.environ.get("ROUTECFG_CACHE_DIR")
     if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "routecfg"
+        return configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "routecfg")
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _read(path: StrPath) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read()
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as stream:
+        return stream.read().strip()
+
+
 def _fingerprint() -> str:
     """routecfg itself: its code, schemas, presets and templates, by name, size and mtime."""
-    roots = [_PACKAGE] + [_PACKAGE.parent / name for name in ("schemas", "presets", "templates")]
+    parent = os.path.dirname(_PACKAGE)
+    roots = [_PACKAGE] + [
+        os.path.join(parent, name) for name in ("schemas", "presets", "templates")
+    ]
     entries = []
     for root in roots:
         for directory, _, files in os.walk(root):
             for name in files:
                 if name.endswith((".pyc", ".pyo")):
                     continue
-                stat = Path(directory, name).stat()
+                stat = os.stat(os.path.join(directory, name))
                 entries.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return digest("\n".join(sorted(entries)).encode())
 
@@ -70,26 +86,36 @@ def spec_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def find_spec(argv: Sequence[str], cwd: Path) -> Path | None:
+def _parents(start: str) -> Iterable[str]:
+    directory = os.path.abspath(start)
+    while True:
+        yield directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return
+        directory = parent
+
+
+def find_spec(argv: Sequence[str], cwd: StrPath) -> str | None:
     """The spec file `check` would read, when it is a plain file (not a bundled preset)."""
     named = spec_argument(argv)
     if named is not None:
-        candidate = cwd / named
-        return candidate if candidate.is_file() else None
-    for directory in (cwd, *cwd.parents):
-        candidate = directory / SPEC_FILENAME
-        if candidate.is_file():
+        candidate = os.path.join(cwd, named)
+        return candidate if os.path.isfile(candidate) else None
+    for directory in _parents(os.fspath(cwd)):
+        candidate = os.path.join(directory, SPEC_FILENAME)
+        if os.path.isfile(candidate):
             return candidate
     return None
 
 
-def _key(argv: Sequence[str], cwd: Path, spec: bytes) -> str:
+def _key(argv: Sequence[str], cwd: StrPath, spec: bytes) -> str:
     streams = [str(getattr(s, "isatty", lambda: False)()) for s in (sys.stdout, sys.stderr)]
     parts = [
         str(FORMAT),
         _fingerprint(),
         "\0".join(argv),
-        str(cwd),
+        os.path.abspath(cwd),
         *(f"{name}={os.environ.get(name, '')}" for name in _ENVIRONMENT),
         *streams,
         digest(spec),
@@ -97,37 +123,37 @@ def _key(argv: Sequence[str], cwd: Path, spec: bytes) -> str:
     return digest("\n".join(parts).encode())
 
 
-def git_head(start: Path) -> str:
+def git_head(start: StrPath) -> str:
     """The commit git HEAD points to, read from .git without running git; "" outside a repo."""
-    for directory in (start, *start.parents):
-        dot_git = directory / ".git"
-        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = dot_git.read_text(errors="replace").strip()
-            dot_git = (directory / text.removeprefix("gitdir:").strip()).resolve()
-        if dot_git.is_dir():
+    for directory in _parents(os.fspath(start)):
+        dot_git = os.path.join(directory, ".git")
+        if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: <path>"
+            target = _read_text(dot_git).removeprefix("gitdir:").strip()
+            dot_git = os.path.realpath(os.path.join(directory, target))
+        if os.path.isdir(dot_git):
             return _resolve_head(dot_git)
     return ""
 
 
-def _resolve_head(git_dir: Path) -> str:
+def _resolve_head(git_dir: str) -> str:
     try:
-        head = (git_dir / "HEAD").read_text().strip()
+        head = _read_text(os.path.join(git_dir, "HEAD"))
     except OSError:
         return "unreadable"
     if not head.startswith("ref: "):
         return head
     ref = head.removeprefix("ref: ")
     common = git_dir
-    commondir = git_dir / "commondir"
-    if commondir.is_file():
-        common = (git_dir / commondir.read_text().strip()).resolve()
+    commondir = os.path.join(git_dir, "commondir")
+    if os.path.isfile(commondir):
+        common = os.path.realpath(os.path.join(git_dir, _read_text(commondir)))
     for base in (git_dir, common):
         try:
-            return (base / ref).read_text().strip()
+            return _read_text(os.path.join(base, ref))
         except OSError:
             pass
     try:
-        packed = (common / "packed-refs").read_text().splitlines()
+        packed = _read_text(os.path.join(common, "packed-refs")).splitlines()
     except OSError:
         packed = []
     for line in packed:
@@ -136,25 +162,25 @@ def _resolve_head(git_dir: Path) -> str:
     return f"unborn {ref}"
 
 
-def _entry_path(key: str) -> Path:
-    return folder() / f"{key}.json"
+def _entry_path(key: str) -> str:
+    return os.path.join(folder(), f"{key}.json")
 
 
-def replay(argv: Sequence[str], cwd: Path, out: TextIO, err: TextIO) -> int | None:
+def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int | None:
     """Print a stored result and return its exit code; None when nothing valid is stored."""
     spec = find_spec(argv, cwd)
     if spec is None:
         return None
     try:
-        spec_bytes = spec.read_bytes()
-        stored = json.loads(_entry_path(_key(argv, cwd, spec_bytes)).read_text())
+        spec_bytes = _read(spec)
+        stored = json.loads(_read(_entry_path(_key(argv, cwd, spec_bytes))))
     except (OSError, ValueError):
         return None
-    if stored.get("format") != FORMAT or stored.get("head") != git_head(spec.parent):
+    if stored.get("format") != FORMAT or stored.get("head") != git_head(os.path.dirname(spec)):
         return None
     for name, expected in stored["files"]:
         try:
-            if digest(Path(name).read_bytes()) != expected:
+            if digest(_read(name)) != expected:
                 return None
         except OSError:
             if expected is not None:
@@ -165,7 +191,12 @@ def replay(argv: Sequence[str], cwd: Path, out: TextIO, err: TextIO) -> int | No
 
 
 def store(
-    argv: Sequence[str], cwd: Path, inputs: Iterable[Path], code: int, stdout: str, stderr: str
+    argv: Sequence[str],
+    cwd: StrPath,
+    inputs: Iterable[StrPath],
+    code: int,
+    stdout: str,
+    stderr: str,
 ) -> None:
     """Record a result. Best effort: a cache that cannot be written is no cache."""
     import contextlib
@@ -178,23 +209,23 @@ def store(
         files: list[list[str | None]] = []
         for path in inputs:
             try:
-                files.append([str(path), digest(path.read_bytes())])
+                files.append([os.fspath(path), digest(_read(path))])
             except OSError:
-                files.append([str(path), None])
+                files.append([os.fspath(path), None])
         record = {
             "format": FORMAT,
-            "head": git_head(spec.parent),
+            "head": git_head(os.path.dirname(spec)),
             "files": files,
             "exit": code,
             "stdout": stdout,
             "stderr": stderr,
         }
-        target = _entry_path(_key(argv, cwd, spec.read_bytes()))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        target = _entry_path(_key(argv, cwd, _read(spec)))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
         with os.fdopen(descriptor, "w") as stream:
             json.dump(record, stream)
-        Path(name).replace(target)
+        os.replace(name, target)
 
 
 class Tee:
@@ -230,7 +261,7 @@ class Tee:
 
 
 # What the check read besides the spec: set by the check command, read when storing.
-INPUTS: list[Path] = []
+INPUTS: list[StrPath] = []
 
 
 class recording:  # lower case: used as a context manager, like contextlib's

@@ -1,40 +1,58 @@
 """The console entry point: `routecfg check` answered from the cache before anything heavy loads.
 
-Everything else goes straight to :mod:`routecfg.cli`.
+Everything else goes straight to :mod:`routecfg.cli`. This module and :mod:`routecfg.cache`
+import only what a cache hit needs.
 """
 
 from __future__ import annotations
 
-import signal
+import os
 import sys
-from pathlib import Path
 
 from routecfg import cache
 
 
 def main() -> None:
-    # Exit as Unix tools do when a pipe closes (`routecfg diff | head`).
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     argv = sys.argv[1:]
     if argv[:1] == ["check"] and cache.enabled(argv):
-        sys.exit(cached_check(argv, Path.cwd()))
+        try:
+            code = cache.replay(argv, os.getcwd(), sys.stdout, sys.stderr)
+        except BrokenPipeError:  # `routecfg check | head`: the reader has gone; so do we
+            os._exit(141)
+        if code is not None:
+            sys.exit(code)
+    _exit_like_unix_tools_on_sigpipe()
+    if argv[:1] == ["check"] and cache.enabled(argv):
+        sys.exit(checked_and_stored(argv, os.getcwd()))
     from routecfg.cli import main as cli_main
 
     sys.exit(cli_main(argv))
 
 
-def cached_check(argv: list[str], cwd: Path) -> int:
+def _exit_like_unix_tools_on_sigpipe() -> None:
+    """End quietly when a pipe closes (`routecfg diff | head`), as Unix tools do."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def cached_check(argv: list[str], cwd: str | os.PathLike[str]) -> int:
+    """`routecfg check`, replayed from the cache when nothing changed, else run and stored."""
     code = cache.replay(argv, cwd, sys.stdout, sys.stderr)
     if code is not None:
         return code
+    return checked_and_stored(argv, cwd)
+
+
+def checked_and_stored(argv: list[str], cwd: str | os.PathLike[str]) -> int:
     from routecfg.cli import main as cli_main
 
     cache.INPUTS.clear()
     with cache.recording() as (out, err):
         code = cli_main(argv)
     if cache.INPUTS:
-        import contextlib  # here, not on the replay path, which it would slow
+        import contextlib
 
         with contextlib.suppress(Exception):  # a cache that cannot be written is no cache
             cache.store(argv, cwd, cache.INPUTS, code, out.text, err.text)

@@ -211,14 +211,6 @@ class Targets:
     skills: tuple[str, ...] = ()
     templates: str | None = None
 
-    def all_paths(self) -> tuple[tuple[str, str], ...]:
-        """(kind, path) for every target file, in a stable order."""
-        return tuple(
-            (kind, path)
-            for kind in ("preset", "schema", "proxy", "skills")
-            for path in getattr(self, kind)
-        )
-
 
 @dataclass(frozen=True)
 class GateProfile:
@@ -255,9 +247,6 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
-
-    def tier_of(self, gate: Gate) -> Tier | None:
-        return self.tiers.get(gate.tier)
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:

@@ -55,6 +55,18 @@ def _read(path: StrPath) -> bytes:
         return stream.read()
 
 
+def _contents(path: StrPath) -> str:
+    """A file's digest; for a folder, the digest of the names in it (a new template counts)."""
+    if os.path.isdir(path):
+        names = sorted(
+            os.path.relpath(os.path.join(directory, name), path)
+            for directory, _, files in os.walk(path)
+            for name in files
+        )
+        return digest("\n".join(names).encode())
+    return digest(_read(path))
+
+
 def _read_text(path: str) -> str:
     with open(path, encoding="utf-8", errors="replace") as stream:
         return stream.read().strip()
@@ -180,7 +192,7 @@ def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int |
         return None
     for name, expected in stored["files"]:
         try:
-            if digest(_read(name)) != expected:
+            if _contents(name) != expected:
                 return None
         except OSError:
             if expected is not None:
@@ -209,7 +221,7 @@ def store(
         files: list[list[str | None]] = []
         for path in inputs:
             try:
-                files.append([os.fspath(path), digest(_read(path))])
+                files.append([os.fspath(path), _contents(path)])
             except OSError:
                 files.append([os.fspath(path), None])
         record = {

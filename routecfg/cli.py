@@ -204,7 +204,8 @@ def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
     inputs = [c.absolute for c in changes]
     folder = validated.spec.targets.templates
     if folder:
-        inputs += sorted(p for p in (validated.spec.root / folder).rglob("*") if p.is_file())
+        templates = validated.spec.root / folder
+        inputs += [templates, *sorted(p for p in templates.rglob("*") if p.is_file())]
     return inputs
 
 

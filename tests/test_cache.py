@@ -110,3 +110,17 @@ def test_invalid_specs_are_not_stored(
     monkeypatch.chdir(tmp_path)
     assert entry.cached_check(["check"], tmp_path) == 2
     assert list(private_cache.iterdir()) == []
+
+
+def test_a_new_template_in_the_spec_templates_folder_is_seen(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "my-templates").mkdir()
+    spec = root / "routecfg.yaml"
+    spec.write_text(spec.read_text().replace("targets:\n", "targets:\n  templates: my-templates\n"))
+    monkeypatch.chdir(root)
+    assert check(root, capsys)[0] == 0
+    (root / "my-templates" / "prices.md.j2").write_text("Prices live in the proxy config.\n")
+    code, _, err = check(root, capsys)
+    assert code == 1
+    assert "skills/backlog-implementer/SKILL.md: stale\n" in err

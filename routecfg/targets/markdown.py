@@ -129,8 +129,20 @@ class _Templates:
         return self.reads[template]
 
 
-@functools.lru_cache(maxsize=16)
 def _templates(extra_templates: Path | None) -> _Templates:
+    """The environment for these folders. Jinja notices a changed file, not a new one that
+    shadows a bundled template, so the spec folder's listing is part of the key."""
+    listing = (
+        tuple(sorted(p.name for p in extra_templates.iterdir()))
+        if extra_templates is not None and extra_templates.is_dir()
+        else ()
+    )
+    return _templates_for(extra_templates, listing)
+
+
+@functools.lru_cache(maxsize=16)
+def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _Templates:
+    del listing  # part of the cache key only
     return _Templates(extra_templates)
 
 

@@ -81,3 +81,10 @@ def suggestion_hint(word: str, candidates: Sequence[str], kind: str) -> str:
     if not candidates:
         return f"no {kind} is defined"
     return f"known {kind}: {', '.join(candidates)}"
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset in UTF-8-ish bytes."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column

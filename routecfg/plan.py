@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
 from routecfg.model import PROXY_CHAIN_KINDS
 from routecfg.spec import parse_yaml
 
@@ -64,20 +64,36 @@ class Change:
 def decode(raw: bytes, display: str) -> tuple[str, Encoding]:
     """Text with LF line endings and no BOM, and how to encode it back."""
 
-    def fail(code: str, message: str, hint: str) -> RoutecfgError:
-        return RoutecfgError([Diagnostic(display, 1, 1, Severity.ERROR, code, message, hint)])
+    def fail(code: str, message: str, hint: str, offset: int = 0) -> RoutecfgError:
+        line, column = byte_position(raw, offset)
+        return RoutecfgError(
+            [Diagnostic(display, line, column, Severity.ERROR, code, message, hint)]
+        )
 
     if len(raw) > MAX_TARGET_BYTES:
         raise fail("RC301", "file is over 8 MiB", "is this the right file?")
     if b"\x00" in raw:
-        raise fail("RC301", "binary file: it holds a NUL byte", "targets are UTF-8 text files")
+        nul = raw.index(b"\x00")
+        raise fail("RC301", "binary file: it holds a NUL byte", "targets are UTF-8 text", nul)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise fail("RC301", f"not UTF-8 (byte {error.start})", "save the file as UTF-8") from None
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded"
+        raise fail("RC301", message, "save the file as UTF-8", error.start) from None
+    crlf = raw.count(b"\r\n")
+    if crlf and crlf != raw.count(b"\n"):
+        # Writing one ending everywhere would change lines routecfg does not own.
+        first_lf = next(i for i, b in enumerate(raw) if b == 10 and (i == 0 or raw[i - 1] != 13))
+        first_crlf = raw.index(b"\r\n")
+        raise fail(
+            "RC301",
+            "mixed line endings: some lines end in CRLF, others in LF",
+            "convert the file to one line ending (LF or CRLF); routecfg keeps whichever it finds",
+            max(first_lf, first_crlf),  # where the second kind of ending first appears
+        )
     bom = text.startswith(BOM)
     text = text.removeprefix(BOM)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = "\r\n" if crlf else "\n"
     return text.replace("\r\n", "\n"), Encoding(newline, bom)
 
 

@@ -35,7 +35,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 
 from routecfg import resources
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
 
 SPEC_FILENAME = "routecfg.yaml"
 MAX_BYTES = 1024 * 1024
@@ -202,7 +202,7 @@ def read_text(path: Path, display: str) -> str:
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
-        line, column = _byte_position(raw, nul)
+        line, column = byte_position(raw, nul)
         raise fail(
             "RC002",
             "binary file: it holds a NUL byte",
@@ -213,7 +213,7 @@ def read_text(path: Path, display: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line, column = _byte_position(raw, error.start)
+        line, column = byte_position(raw, error.start)
         raise fail(
             "RC003",
             f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded",
@@ -222,12 +222,6 @@ def read_text(path: Path, display: str) -> str:
             column,
         ) from None
     return text.removeprefix("\ufeff")
-
-
-def _byte_position(raw: bytes, offset: int) -> Mark:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, Positions]:

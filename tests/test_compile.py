@@ -327,3 +327,31 @@ def test_without_git_the_cost_line_compares_with_what_the_targets_hold(tmp_path:
     assert result.stderr.startswith(
         "est. cost/ticket $0.212 → $0.272 (+28%; before: what the targets hold)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b'{\r\n  "a": 1\n}\r\n',
+            "x.json:2:9: error[RC301]: mixed line endings: some lines end in CRLF, others in LF",
+        ),
+        (
+            b'{\n  "a": 1\r\n}\n',
+            "x.json:2:9: error[RC301]: mixed line endings: some lines end in CRLF, others in LF",
+        ),
+        (
+            b'{\n  "a": "\xe9"\n}\n',
+            "x.json:2:9: error[RC301]: not UTF-8: byte 0xe9 cannot be decoded",
+        ),
+        (b'{\n  "a": 1\x00\n}\n', "x.json:2:9: error[RC301]: binary file: it holds a NUL byte"),
+    ],
+)
+def test_unreadable_targets_are_diagnosed_at_their_place(data: bytes, expected: str) -> None:
+    from routecfg.diagnostics import RoutecfgError
+    from routecfg.plan import decode
+    from routecfg.report import format_text
+
+    with pytest.raises(RoutecfgError) as raised:
+        decode(data, "x.json")
+    assert format_text(raised.value.diagnostics).splitlines()[0] == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from pathlib import Path
 
 from tests.conftest import REPO, run
@@ -45,3 +46,39 @@ def test_damaged_specs_give_diagnostics_not_crashes(tmp_path: Path) -> None:
         assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == before
         outcomes.add(result.exit_code)
     assert outcomes == {0, 2}
+
+
+TARGET_DAMAGE = ["null", "[]", "{}", "- x", "&a", "*a", ":", "\t", "'", '"', ",", "}", "]", "{", "#",
+                 "<!-- routecfg:begin prices -->", "<!-- routecfg:end prices -->", "```", "\r",
+                 "0.0000011", "model_list:", "- model_name: cheap", "digest=sha256:000000000000"]  # fmt: skip
+TARGETS = (
+    "config/presets/default.json",
+    "config/backlog.config.schema.json",
+    "config/litellm/proxy-config.yaml",
+    "skills/backlog-implementer/SKILL.md",
+)
+
+
+def test_damaged_targets_give_diagnostics_not_crashes(tmp_path: Path) -> None:
+    example = REPO / "examples" / "backlog-toolkit"
+    rng = random.Random(1125)
+    outcomes = set()
+    for n in range(40):
+        root = tmp_path / str(n)
+        shutil.copytree(example, root)
+        target = root / rng.choice(TARGETS)
+        lines = target.read_text().splitlines(keepends=True)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(lines))
+            at = rng.randrange(len(lines[i]) or 1)
+            lines[i] = lines[i][:at] + rng.choice(TARGET_DAMAGE) + lines[i][at:]
+        target.write_text("".join(lines))
+        damaged = target.read_bytes()
+        for command in (["check"], ["build", "--yes"]):
+            result = run(command, cwd=root)
+            assert result.exit_code in (0, 1, 2, 3), result.stderr
+            assert "Traceback" not in result.stderr
+            outcomes.add(result.exit_code)
+        if result.exit_code == 2:
+            assert target.read_bytes() == damaged  # bad input: the file is left as it was
+    assert {0, 2} <= outcomes

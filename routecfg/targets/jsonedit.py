@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from jsonschema import Draft7Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import UnknownType, best_match
+from jsonschema.validators import validator_for
+from referencing.exceptions import Unresolvable
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.targets import jsontext
@@ -296,7 +298,20 @@ def _value_at(doc: JsonDoc, path: JsonPath) -> Any:
 
 def schema_errors(doc: JsonDoc, schema: Mapping[str, Any], against: str) -> Iterator[Diagnostic]:
     """The document against a JSON Schema, each error at its place in the document."""
-    for error in Draft7Validator(schema).iter_errors(doc.value):
+    validator = validator_for(schema, default=Draft7Validator)(schema)
+    try:
+        errors = list(validator.iter_errors(doc.value))
+    except (UnknownType, Unresolvable, ValueError, LookupError) as problem:
+        first_line = str(problem).strip().splitlines()[0]
+        yield diagnostic_at(
+            doc,
+            (),
+            "RC306",
+            f"cannot check the document against {against}: {first_line}",
+            "fix the schema (`routecfg check` reports what is wrong in it)",
+        )
+        return
+    for error in errors:
         relevant = best_match([error]) or error
         where = ".".join(str(p) for p in relevant.absolute_path) or "the document"
         yield diagnostic_at(
@@ -305,4 +320,22 @@ def schema_errors(doc: JsonDoc, schema: Mapping[str, Any], against: str) -> Iter
             "RC305",
             f"{where}: {relevant.message} (checked against {against})",
             "fix the value, or the spec that produced it",
+        )
+
+
+def schema_problems(doc: JsonDoc) -> Iterator[Diagnostic]:
+    """A JSON Schema document that is not a valid schema, at the offending place."""
+    if not isinstance(doc.value, dict):
+        yield diagnostic_at(doc, (), "RC306", "a JSON Schema is an object", "restore the schema")
+        return
+    cls = validator_for(doc.value, default=Draft7Validator)
+    for error in cls(cls.META_SCHEMA).iter_errors(doc.value):
+        relevant = best_match([error]) or error
+        where = ".".join(str(p) for p in relevant.absolute_path) or "the schema"
+        yield diagnostic_at(
+            doc,
+            tuple(relevant.absolute_path),
+            "RC306",
+            f"not a valid JSON Schema: {where}: {relevant.message}",
+            "fix the schema by hand; routecfg edits only its routing properties",
         )

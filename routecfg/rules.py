@@ -37,13 +37,29 @@ def _unknown(
     return source.diagnostic(path, code, f"unknown {kind} '{name}'", hint, key=key)
 
 
+def _unknown_tier(
+    spec: RoutingSpec, source: Source, path: PathKey, name: str, *, key: bool
+) -> Diagnostic:
+    """An unknown tier; an alias given where a tier belongs says which tier it stands for."""
+    alias_of = spec.proxy.alias_tiers().get(name)
+    if alias_of is None:
+        return _unknown(source, path, "tier", name, list(spec.tiers), key=key)
+    return source.diagnostic(
+        path,
+        "RC201",
+        f"unknown tier '{name}': it is an alias of tier '{alias_of}'",
+        f"name the tier: '{alias_of}'",
+        key=key,
+    )
+
+
 def references(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
     """Every tier and gate named anywhere must exist."""
-    tiers, gates = list(spec.tiers), list(spec.gates)
+    gates = list(spec.gates)
 
     def tier(path: PathKey, name: str, *, key: bool = False) -> Iterator[Diagnostic]:
         if name not in spec.tiers:
-            yield _unknown(source, path, "tier", name, tiers, key=key)
+            yield _unknown_tier(spec, source, path, name, key=key)
 
     def gate(path: PathKey, name: str, *, key: bool = False) -> Iterator[Diagnostic]:
         if name not in spec.gates:
@@ -112,7 +128,7 @@ def _gate_capability(
             ("gates", name, "tier"),
             "RC210",
             f"gate '{name}' needs {need}, but tier '{tier.name}' ({tier.model}) has no {need}",
-            _having(spec, need),
+            _misspelt(tier, need) or _having(spec, need),
         )
     for i, fallback_name in enumerate(gate.fallback):
         fallback = spec.tiers.get(fallback_name)
@@ -139,6 +155,14 @@ def _gate_capability(
                 severity=Severity.WARNING,
             )
             return
+
+
+def _misspelt(tier: Tier, need: str) -> str | None:
+    """A hint when the tier lists something close to the need (``tool-use`` for tool_use)."""
+    close = did_you_mean(need, [c for c in tier.capabilities if c != need])
+    if close is None:
+        return None
+    return f"tiers.{tier.name}.capabilities lists '{close}': did you mean '{need}'?"
 
 
 def _having(spec: RoutingSpec, capability: str) -> str:

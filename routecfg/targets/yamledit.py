@@ -12,26 +12,48 @@ cannot reproduce, RC314 a structure the edit cannot be placed in.
 
 This module owns the file's envelope: :func:`load` takes the text as read (a UTF-8 byte-order
 mark, CRLF line endings and a missing final newline included) and :func:`dump` restores them.
+
+The router_settings fallback chains are edited by :mod:`yamlchains` (re-exported here); what both
+modules share, the document, positions and new nodes, is in :mod:`yamlnodes`.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.diagnostics import Diagnostic, RoutecfgError
 from routecfg.targets import yamlcomments, yamlformat
+from routecfg.targets.yamlchains import chain_positions, chains, remove_chain, set_chain
+from routecfg.targets.yamlnodes import (
+    CANNOT_PLACE,
+    CANNOT_REPRODUCE,
+    CHAIN_KINDS,
+    DUPLICATE_KEY,
+    SYNTAX_ERROR,
+    ChainKind,
+    Envelope,
+    Position,
+    ProxyDoc,
+    Scalar,
+    diagnostic_at,
+    error_at,
+    item_position,
+    key_position,
+    kind_name,
+    new_node,
+    scalar_node,
+    value_position,
+)
 
 __all__ = [
     "CHAIN_KINDS",
@@ -54,11 +76,6 @@ __all__ = [
     "set_section",
 ]
 
-SYNTAX_ERROR = "RC311"
-DUPLICATE_KEY = "RC312"
-CANNOT_REPRODUCE = "RC313"
-CANNOT_PLACE = "RC314"
-
 PRICE_KEYS = (
     "input_cost_per_token",
     "output_cost_per_token",
@@ -66,47 +83,9 @@ PRICE_KEYS = (
     "cache_creation_input_token_cost",
 )
 SECTIONS = ("litellm_params", "model_info")
-ChainKind: TypeAlias = Literal["fallbacks", "context_window_fallbacks", "content_policy_fallbacks"]
-CHAIN_KINDS: tuple[ChainKind, ...] = (
-    "fallbacks",
-    "context_window_fallbacks",
-    "content_policy_fallbacks",
-)
-Scalar: TypeAlias = str | Decimal | int
 
 _PER_MILLION = Decimal(1_000_000)
 _PRICE_COMMENT = re.compile(r"(?P<lead>#\s*\$)(?P<amount>\d+(?:\.\d+)?)(?P<tail>/MTok\b.*)")
-# Plain scalars that PyYAML (YAML 1.1, which LiteLLM uses) reads as booleans or base-60 numbers.
-_YAML11_NOT_A_STRING = re.compile(
-    r"[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
-)
-
-
-class Position(NamedTuple):
-    """1-based line and column; (0, 0) for a node routecfg added."""
-
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class _Envelope:
-    """What load() takes off the text before parsing and dump() puts back."""
-
-    bom: bool
-    newline: str
-    final_newline: bool
-
-
-@dataclass(frozen=True)
-class ProxyDoc:
-    """A parsed proxy config. ``root`` is edited in place; :func:`dump` gives the new text."""
-
-    path: str
-    root: CommentedMap
-    yaml: YAML = field(repr=False, compare=False)
-    envelope: _Envelope = field(repr=False)
 
 
 # ── loading and dumping ─────────────────────────────────────────────────────────────────────
@@ -118,7 +97,7 @@ def load(text: str, path: str) -> ProxyDoc:
     yaml = yamlformat.round_trip_yaml(body)
     root = _parse(yaml, body, path)
     if not isinstance(root, CommentedMap):
-        raise _error(
+        raise error_at(
             path,
             Position(1, 1),
             CANNOT_PLACE,
@@ -137,16 +116,16 @@ def dump(doc: ProxyDoc) -> str:
     return _wrap(stream.getvalue(), doc.envelope)
 
 
-def _unwrap(text: str) -> tuple[str, _Envelope]:
+def _unwrap(text: str) -> tuple[str, Envelope]:
     bom = text.startswith("\ufeff")
     body = text.removeprefix("\ufeff")
     newline = "\r\n" if "\r\n" in body else "\n"
     body = body.replace("\r\n", "\n")
     final_newline = body == "" or body.endswith("\n")
-    return (body if final_newline else body + "\n"), _Envelope(bom, newline, final_newline)
+    return (body if final_newline else body + "\n"), Envelope(bom, newline, final_newline)
 
 
-def _wrap(body: str, envelope: _Envelope) -> str:
+def _wrap(body: str, envelope: Envelope) -> str:
     if not envelope.final_newline:
         body = body.removesuffix("\n")
     body = body.replace("\n", envelope.newline)
@@ -163,10 +142,10 @@ def _parse(yaml: YAML, body: str, path: str) -> Any:
     except ReaderError as error:
         where = _offset_position(body, int(error.position))
         message = f"cannot read the file: {error.reason} ({_character_name(error.character)})"
-        raise _error(path, where, SYNTAX_ERROR, message, "remove the character") from error
+        raise error_at(path, where, SYNTAX_ERROR, message, "remove the character") from error
     except RecursionError as error:
         message = "the YAML is nested too deeply to read"
-        raise _error(path, Position(0, 0), SYNTAX_ERROR, message, None) from error
+        raise error_at(path, Position(0, 0), SYNTAX_ERROR, message, None) from error
 
 
 def _character_name(character: object) -> str:
@@ -190,7 +169,7 @@ def _syntax_diagnostic(error: MarkedYAMLError, path: str) -> Diagnostic:
         message += f" ({error.context} at line {start.line}, column {start.column})"
     hint = "fix the YAML here; routecfg edits only a file that parses"
     where = _mark_position(error.problem_mark or error.context_mark)
-    return _diagnostic(path, where, SYNTAX_ERROR, message, hint)
+    return diagnostic_at(path, where, SYNTAX_ERROR, message, hint)
 
 
 def _duplicate_key_diagnostic(error: DuplicateKeyError, path: str) -> Diagnostic:
@@ -199,7 +178,7 @@ def _duplicate_key_diagnostic(error: DuplicateKeyError, path: str) -> Diagnostic
     start = _mark_position(error.context_mark)
     message = f"duplicate {key} in the mapping at line {start.line}, column {start.column}"
     hint = "keep one of them: LiteLLM would silently use the last"
-    return _diagnostic(path, _mark_position(error.problem_mark), DUPLICATE_KEY, message, hint)
+    return diagnostic_at(path, _mark_position(error.problem_mark), DUPLICATE_KEY, message, hint)
 
 
 def _require_round_trip(doc: ProxyDoc, text: str) -> None:
@@ -211,7 +190,7 @@ def _require_round_trip(doc: ProxyDoc, text: str) -> None:
     else:
         hint = "routecfg keeps every byte it does not own; make the layout uniform or edit by hand"
     message = "cannot edit this file without reformatting it"
-    raise _error(doc.path, _first_difference(text, produced), CANNOT_REPRODUCE, message, hint)
+    raise error_at(doc.path, _first_difference(text, produced), CANNOT_REPRODUCE, message, hint)
 
 
 def _first_difference(original: str, produced: str) -> Position:
@@ -224,51 +203,6 @@ def _first_difference(original: str, produced: str) -> Position:
             )
             return Position(number, (min(len(old), len(new)) if column is None else column) + 1)
     return Position(len(old_lines) + 1, 1)
-
-
-# ── diagnostics and positions ───────────────────────────────────────────────────────────────
-
-
-def _diagnostic(
-    path: str, where: Position, code: str, message: str, hint: str | None
-) -> Diagnostic:
-    return Diagnostic(path, where.line, where.column, Severity.ERROR, code, message, hint)
-
-
-def _error(path: str, where: Position, code: str, message: str, hint: str | None) -> RoutecfgError:
-    return RoutecfgError([_diagnostic(path, where, code, message, hint)])
-
-
-def _key_position(mapping: CommentedMap, key: Any) -> Position:
-    try:
-        line, column = mapping.lc.key(key)
-    except (KeyError, TypeError):
-        return Position(0, 0)
-    return Position(line + 1, column + 1)
-
-
-def _value_position(mapping: CommentedMap, key: Any) -> Position:
-    try:
-        line, column = mapping.lc.value(key)
-    except (KeyError, TypeError):
-        return _key_position(mapping, key)
-    return Position(line + 1, column + 1)
-
-
-def _item_position(sequence: CommentedSeq, index: int) -> Position:
-    try:
-        line, column = sequence.lc.item(index)
-    except (KeyError, TypeError):
-        return Position(0, 0)
-    return Position(line + 1, column + 1)
-
-
-def _kind_name(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "empty" if value is None else f"the scalar {value!r}"
 
 
 # ── values ──────────────────────────────────────────────────────────────────────────────────
@@ -293,34 +227,6 @@ def _same_scalar(current: object, value: Scalar) -> bool:
     return number is not None and number == Decimal(value)
 
 
-def _scalar_node(value: Scalar | bool | None) -> Any:
-    if isinstance(value, str) and _YAML11_NOT_A_STRING.fullmatch(value):
-        return SingleQuotedScalarString(value)
-    if isinstance(value, Decimal):
-        yamlformat.plain_decimal(value)  # refuse NaN and infinities now, not while dumping
-    return value
-
-
-def _new_node(value: object) -> Any:
-    """A new node in the file's style: block mappings, flow lists (like `tags: ["local"]`)."""
-    if isinstance(value, Mapping):
-        mapping = CommentedMap()
-        for key, item in value.items():
-            mapping[str(key)] = _new_node(item)
-        return mapping
-    if isinstance(value, list | tuple):
-        return _flow_list(value)
-    if value is None or isinstance(value, str | Decimal | int):
-        return _scalar_node(value)
-    raise TypeError(f"cannot write {type(value).__name__} into a proxy config")
-
-
-def _flow_list(items: Sequence[object]) -> CommentedSeq:
-    sequence = CommentedSeq(_new_node(item) for item in items)
-    sequence.fa.set_flow_style()
-    return sequence
-
-
 def _format_dollars(amount: Decimal, previous: str) -> str:
     """``amount`` written like ``previous``: whole dollars stay whole, cents keep two places."""
     whole, _, cents = yamlformat.plain_decimal(amount).partition(".")
@@ -337,20 +243,22 @@ def _model_list(doc: ProxyDoc) -> CommentedSeq | None:
     value = doc.root.get("model_list")
     if value is None or isinstance(value, CommentedSeq):
         return value
-    where = _value_position(doc.root, "model_list")
-    message = f"model_list is {_kind_name(value)}; expected a list of model entries"
-    raise _error(doc.path, where, CANNOT_PLACE, message, "write each entry as `- model_name: ...`")
+    where = value_position(doc.root, "model_list")
+    message = f"model_list is {kind_name(value)}; expected a list of model entries"
+    raise error_at(
+        doc.path, where, CANNOT_PLACE, message, "write each entry as `- model_name: ...`"
+    )
 
 
 def _entry_problems(doc: ProxyDoc, sequence: CommentedSeq, index: int) -> list[Diagnostic]:
     entry = sequence[index]
-    where = _item_position(sequence, index)
+    where = item_position(sequence, index)
     if not isinstance(entry, CommentedMap):
-        message = f"model_list entry {index + 1} is {_kind_name(entry)}; expected a mapping"
-        return [_diagnostic(doc.path, where, CANNOT_PLACE, message, None)]
+        message = f"model_list entry {index + 1} is {kind_name(entry)}; expected a mapping"
+        return [diagnostic_at(doc.path, where, CANNOT_PLACE, message, None)]
     if not isinstance(entry.get("model_name"), str):
         message = f"model_list entry {index + 1} has no model_name"
-        return [_diagnostic(doc.path, where, CANNOT_PLACE, message, "add `model_name: <alias>`")]
+        return [diagnostic_at(doc.path, where, CANNOT_PLACE, message, "add `model_name: <alias>`")]
     return [problem for section in SECTIONS for problem in _section_problems(doc, entry, section)]
 
 
@@ -364,8 +272,8 @@ def _section_problems(doc: ProxyDoc, entry: CommentedMap, section: str) -> list[
             for key in owned
             if _is_nested(value[key])
         ]
-    message = f"{name}: {section} is {_kind_name(value)}; expected a mapping"
-    return [_diagnostic(doc.path, _value_position(entry, section), CANNOT_PLACE, message, None)]
+    message = f"{name}: {section} is {kind_name(value)}; expected a mapping"
+    return [diagnostic_at(doc.path, value_position(entry, section), CANNOT_PLACE, message, None)]
 
 
 def _is_nested(value: object) -> bool:
@@ -373,8 +281,8 @@ def _is_nested(value: object) -> bool:
 
 
 def _scalar_problem(doc: ProxyDoc, name: str, section: str, values: Any, key: str) -> Diagnostic:
-    message = f"{name}: {section}.{key} is {_kind_name(values[key])}; expected a single value"
-    return _diagnostic(doc.path, _value_position(values, key), CANNOT_PLACE, message, None)
+    message = f"{name}: {section}.{key} is {kind_name(values[key])}; expected a single value"
+    return diagnostic_at(doc.path, value_position(values, key), CANNOT_PLACE, message, None)
 
 
 def model_entries(doc: ProxyDoc) -> dict[str, tuple[CommentedMap, ...]]:
@@ -406,12 +314,12 @@ def model_positions(doc: ProxyDoc) -> dict[tuple[str, ...], Position]:
         if not isinstance(entry, CommentedMap) or not isinstance(entry.get("model_name"), str):
             continue
         name = str(entry["model_name"])
-        positions.setdefault((name,), _item_position(sequence, index))
+        positions.setdefault((name,), item_position(sequence, index))
         for section in SECTIONS:
             values = entry.get(section)
             for key in ("model", *PRICE_KEYS) if isinstance(values, CommentedMap) else ():
                 if key in values:
-                    positions.setdefault((name, section, key), _key_position(values, key))
+                    positions.setdefault((name, section, key), key_position(values, key))
     return positions
 
 
@@ -419,7 +327,7 @@ def append_model_entry(doc: ProxyDoc, entry: Mapping[str, object]) -> CommentedM
     """Append ``entry`` to model_list as the existing entries are written; return its node."""
     if not isinstance(entry.get("model_name"), str):
         raise ValueError("a model_list entry needs a model_name")
-    node: CommentedMap = _new_node(entry)
+    node: CommentedMap = new_node(entry)
     sequence = _model_list(doc)
     if sequence:
         blank = yamlcomments.blank_line_between_items(sequence, default=True)
@@ -441,13 +349,13 @@ def set_scalar(mapping_node: CommentedMap, key: str, value: Scalar) -> bool:
     if isinstance(value, bool) or not isinstance(value, str | Decimal | int):
         raise TypeError(f"not a scalar value: {value!r}")
     if key not in mapping_node:
-        yamlcomments.add_key(mapping_node, key, _scalar_node(value), blank=False)
+        yamlcomments.add_key(mapping_node, key, scalar_node(value), blank=False)
         return True
     if _is_nested(mapping_node[key]):
         raise TypeError(f"{key} holds a collection, not a value")
     if _same_scalar(mapping_node[key], value):
         return False
-    mapping_node[key] = _scalar_node(value)
+    mapping_node[key] = scalar_node(value)
     if not isinstance(value, str):
         _update_price_comment(mapping_node, key, Decimal(value))
     return True
@@ -475,156 +383,12 @@ def set_section(
         changes = [set_scalar(current, name, value) for name, value in values.items()]
         return any(changes)
     if key in mapping_node and not (current is None or isinstance(current, CommentedMap)):
-        message = f"{key} is {_kind_name(current)}; expected a mapping"
-        where = _value_position(mapping_node, key)
-        raise _error(doc.path, where, CANNOT_PLACE, message, None)
-    block = _new_node(values)
+        message = f"{key} is {kind_name(current)}; expected a mapping"
+        where = value_position(mapping_node, key)
+        raise error_at(doc.path, where, CANNOT_PLACE, message, None)
+    block = new_node(values)
     if key in mapping_node:
         yamlcomments.replace_with_block(mapping_node, key, block)
     else:
         yamlcomments.add_key(mapping_node, key, block, blank=False)
-    return True
-
-
-# ── router_settings fallback chains ─────────────────────────────────────────────────────────
-
-
-def _router_settings(doc: ProxyDoc) -> CommentedMap | None:
-    value = doc.root.get("router_settings")
-    if value is None or isinstance(value, CommentedMap):
-        return value
-    message = f"router_settings is {_kind_name(value)}; expected a mapping"
-    where = _value_position(doc.root, "router_settings")
-    raise _error(doc.path, where, CANNOT_PLACE, message, None)
-
-
-def _chain_list(doc: ProxyDoc, settings: CommentedMap | None, kind: ChainKind) -> Any:
-    if kind not in CHAIN_KINDS:
-        raise ValueError(f"not a fallback kind: {kind}")
-    value = settings.get(kind) if settings is not None else None
-    if value is None or isinstance(value, CommentedSeq):
-        return value
-    message = f"router_settings.{kind} is {_kind_name(value)}; expected a list"
-    assert settings is not None
-    where = _value_position(settings, kind)
-    raise _error(doc.path, where, CANNOT_PLACE, message, "write each chain as `- alias: [a, b]`")
-
-
-def _chain_index(
-    doc: ProxyDoc, sequence: CommentedSeq | None, kind: str
-) -> dict[str, tuple[CommentedMap, int]]:
-    """Each chain's entry and its index; RC314 for entries routecfg cannot read."""
-    found: dict[str, tuple[CommentedMap, int]] = {}
-    problems: list[Diagnostic] = []
-    if sequence is None:
-        return found
-    for index, entry in enumerate(sequence):
-        where = _item_position(sequence, index)
-        problem = _chain_entry_problem(kind, entry)
-        if problem is not None:
-            problems.append(_diagnostic(doc.path, where, CANNOT_PLACE, problem, None))
-            continue
-        for key in entry:
-            if key in found:
-                message = f"{kind}: the chain for '{key}' is given twice"
-                hint = "LiteLLM uses one of them; keep one"
-                problems.append(_diagnostic(doc.path, where, CANNOT_PLACE, message, hint))
-            found.setdefault(key, (entry, index))
-    if problems:
-        raise RoutecfgError(problems)
-    return found
-
-
-def _chain_entry_problem(kind: str, entry: object) -> str | None:
-    if not isinstance(entry, CommentedMap) or len(entry) == 0:
-        return f"{kind} entry is {_kind_name(entry)}; expected `- alias: [fallback, ...]`"
-    for key, targets in entry.items():
-        if not isinstance(key, str):
-            return f"{kind}: {key!r} is not a model name"
-        if not isinstance(targets, CommentedSeq) or not all(isinstance(t, str) for t in targets):
-            return f"{kind}: the chain for '{key}' is not a list of model names"
-    return None
-
-
-def chains(doc: ProxyDoc, kind: ChainKind) -> dict[str, list[str]]:
-    """The chains of ``router_settings.<kind>``: each alias and its fallbacks, in file order."""
-    sequence = _chain_list(doc, _router_settings(doc), kind)
-    index = _chain_index(doc, sequence, kind)
-    return {key: [str(target) for target in entry[key]] for key, (entry, _) in index.items()}
-
-
-def chain_positions(doc: ProxyDoc, kind: ChainKind) -> dict[str, Position]:
-    """Where each chain of ``router_settings.<kind>`` is written (0, 0 for one just added)."""
-    sequence = _chain_list(doc, _router_settings(doc), kind)
-    index = _chain_index(doc, sequence, kind)
-    return {key: _item_position(sequence, i) for key, (_, i) in index.items()}
-
-
-def set_chain(doc: ProxyDoc, kind: ChainKind, key: str, targets: Sequence[str]) -> bool:
-    """Make ``key``'s chain ``targets``: edited in place, else appended; whether text changed."""
-    settings = _router_settings(doc)
-    sequence = _chain_list(doc, settings, kind)
-    found = _chain_index(doc, sequence, kind)
-    if key in found:
-        return _replace_targets(found[key][0][key], targets)
-    entry = CommentedMap()
-    entry[key] = _flow_list(targets)
-    if sequence:
-        blank = yamlcomments.blank_line_between_items(sequence, default=False)
-        yamlcomments.append(sequence, entry, blank)
-    elif settings is not None and kind in settings:
-        yamlcomments.replace_with_block(settings, kind, CommentedSeq([entry]))
-    else:
-        _add_chain_kind(doc, settings, kind, CommentedSeq([entry]))
-    return True
-
-
-def _replace_targets(current: CommentedSeq, targets: Sequence[str]) -> bool:
-    """Rewrite a chain's list item by item, so its style and quoting stay."""
-    if list(current) == list(targets):
-        return False
-    for index, target in enumerate(targets):
-        if index < len(current):
-            current[index] = _scalar_node(target)
-        else:
-            current.append(_scalar_node(target))
-    while len(current) > len(targets):
-        del current[len(current) - 1]
-    return True
-
-
-def _add_chain_kind(
-    doc: ProxyDoc, settings: CommentedMap | None, kind: ChainKind, block: CommentedSeq
-) -> None:
-    """Add ``kind`` after the other chain kinds in router_settings (created when absent)."""
-    if settings is None:
-        settings = CommentedMap([(kind, block)])
-        if "router_settings" in doc.root:
-            yamlcomments.replace_with_block(doc.root, "router_settings", settings)
-        else:
-            yamlcomments.add_key(doc.root, "router_settings", settings, blank=True)
-        return
-    present = [name for name in settings if name in CHAIN_KINDS]
-    if present:
-        yamlcomments.insert_after(settings, present[-1], kind, block, blank=False)
-    else:
-        yamlcomments.add_key(settings, kind, block, blank=False)
-
-
-def remove_chain(doc: ProxyDoc, kind: ChainKind, key: str) -> bool:
-    """Remove ``key``'s chain; comment lines around it stay. Whether text changed."""
-    settings = _router_settings(doc)
-    sequence = _chain_list(doc, settings, kind)
-    found = _chain_index(doc, sequence, kind)
-    if key not in found:
-        return False
-    entry, index = found[key]
-    assert settings is not None
-    assert sequence is not None
-    if len(entry) > 1:
-        yamlcomments.remove(entry, key)
-    elif len(sequence) > 1:
-        yamlcomments.remove(sequence, index)
-    else:
-        yamlcomments.empty_sequence(settings, kind)
     return True

@@ -35,13 +35,17 @@ _ENVIRONMENT = ("NO_COLOR", "TERM", "FORCE_COLOR")
 
 
 def enabled(argv: Sequence[str]) -> bool:
-    return "--no-cache" not in argv and not os.environ.get("ROUTECFG_NO_CACHE")
+    return (
+        "--no-cache" not in argv
+        and not os.environ.get("ROUTECFG_NO_CACHE")
+        and os.path.isabs(folder())  # never a cache folder relative to the user's checkout
+    )
 
 
 def folder() -> str:
     configured = os.environ.get("ROUTECFG_CACHE_DIR")
     if configured:
-        return configured
+        return os.path.abspath(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "routecfg")
 

@@ -124,3 +124,14 @@ def test_a_new_template_in_the_spec_templates_folder_is_seen(
     code, _, err = check(root, capsys)
     assert code == 1
     assert "skills/backlog-implementer/SKILL.md: stale\n" in err
+
+
+def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ROUTECFG_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert not cache.enabled(["check"])
+    monkeypatch.setenv("XDG_CACHE_HOME", "/tmp/somewhere")
+    assert cache.enabled(["check"])
+    assert not cache.enabled(["check", "--no-cache"])
+    monkeypatch.setenv("ROUTECFG_NO_CACHE", "1")
+    assert not cache.enabled(["check"])

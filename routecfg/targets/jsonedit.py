@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from jsonschema import Draft7Validator
-from jsonschema.exceptions import UnknownType, best_match
+from jsonschema.exceptions import UnknownType, ValidationError, best_match
 from jsonschema.validators import validator_for
 from referencing.exceptions import Unresolvable
 
@@ -311,16 +311,13 @@ def schema_errors(doc: JsonDoc, schema: Mapping[str, Any], against: str) -> Iter
             "fix the schema (`routecfg check` reports what is wrong in it)",
         )
         return
-    for error in errors:
-        relevant = best_match([error]) or error
-        where = ".".join(str(p) for p in relevant.absolute_path) or "the document"
-        yield diagnostic_at(
-            doc,
-            tuple(relevant.absolute_path),
-            "RC305",
-            f"{where}: {relevant.message} (checked against {against})",
-            "fix the value, or the spec that produced it",
-        )
+    yield from _placed(
+        doc,
+        errors,
+        "RC305",
+        lambda where, message: f"{where}: {message} (checked against {against})",
+        "fix the value, or the spec that produced it",
+    )
 
 
 def schema_problems(doc: JsonDoc) -> Iterator[Diagnostic]:
@@ -329,13 +326,25 @@ def schema_problems(doc: JsonDoc) -> Iterator[Diagnostic]:
         yield diagnostic_at(doc, (), "RC306", "a JSON Schema is an object", "restore the schema")
         return
     cls = validator_for(doc.value, default=Draft7Validator)
-    for error in cls(cls.META_SCHEMA).iter_errors(doc.value):
+    yield from _placed(
+        doc,
+        cls(cls.META_SCHEMA).iter_errors(doc.value),
+        "RC306",
+        lambda where, message: f"not a valid JSON Schema: {where}: {message}",
+        "fix the schema by hand; routecfg edits only its routing properties",
+    )
+
+
+def _placed(
+    doc: JsonDoc,
+    errors: Iterable[ValidationError],
+    code: str,
+    message: Callable[[str, str], str],
+    hint: str,
+) -> Iterator[Diagnostic]:
+    """Each validation error as a diagnostic at the place in ``doc`` it is about."""
+    for error in errors:
         relevant = best_match([error]) or error
-        where = ".".join(str(p) for p in relevant.absolute_path) or "the schema"
-        yield diagnostic_at(
-            doc,
-            tuple(relevant.absolute_path),
-            "RC306",
-            f"not a valid JSON Schema: {where}: {relevant.message}",
-            "fix the schema by hand; routecfg edits only its routing properties",
-        )
+        where = ".".join(str(p) for p in relevant.absolute_path) or "the document"
+        path = tuple(relevant.absolute_path)
+        yield diagnostic_at(doc, path, code, message(where, relevant.message), hint)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,14 +72,11 @@ def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
         refs = ", ".join([f"*a{level - 1}"] * 10)
         lines.append(f"a{level}: &a{level} [{refs}]")
     (tmp_path / "routecfg.yaml").write_text("\n".join(lines) + "\n")
-    started = time.perf_counter()
-    result = run(["validate"], cwd=tmp_path)
-    elapsed = time.perf_counter() - started
+    result = run(["validate"], cwd=tmp_path)  # a real expansion (10^12 values) would never end
     assert result.exit_code == 2
     assert result.stderr.startswith(
         "routecfg.yaml:6:10: error[RC007]: the document expands to more than 200,000 values"
     )
-    assert elapsed < 5  # generous: it takes milliseconds; a real expansion would never end
 
 
 def test_a_50_mib_spec_is_refused_without_reading_it(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ Where each list comes from, in the installed package:
   so the lint reports only near misses there);
 - ``model_info``: router ``ModelInfo``'s fields, the mirrored pricing fields and the keys of the
   model map's ``ModelInfoBase`` (free-form too: near misses only);
-- ``routing_strategies``: ``types.litellm_params.RoutingStrategyName``;
+- ``routing_strategies``: ``routing_groups.VALID_ROUTING_STRATEGIES`` (the Router refuses others);
 - ``defaults``: the router defaults the lint's cooldown and fallback rules rely on.
 """
 
@@ -215,7 +215,7 @@ def main() -> int:
     import litellm
     from litellm import constants
     from litellm.router_api import router_init_args
-    from litellm.types.litellm_params import RoutingStrategyName
+    from litellm.litellm_core_utils.routing_groups import VALID_ROUTING_STRATEGIES
     from litellm.types.router import Deployment, DeploymentTypedDict
     from litellm.types.utils import MirroredPricingParams
 
@@ -233,7 +233,7 @@ def main() -> int:
         "litellm_params": sorted(_litellm_params(root)),
         "model_info": sorted(_model_info()),
         "pricing_fields": sorted(MirroredPricingParams.model_fields),
-        "routing_strategies": sorted(typing.get_args(RoutingStrategyName)),
+        "routing_strategies": sorted(VALID_ROUTING_STRATEGIES),
         "defaults": {
             "max_fallbacks": constants.ROUTER_MAX_FALLBACKS,
             "num_retries": 2,  # router_rust/core.py Resolved.of: `... else 2`

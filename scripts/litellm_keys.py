@@ -68,16 +68,12 @@ def _reads_of(tree: ast.AST, receiver: str) -> set[str]:
             and node.func.value.id == receiver
             and node.args
             and (key := _string(node.args[0]))
-        ):
-            found.add(key)
-        elif (
+        ) or (
             isinstance(node, ast.Subscript)
             and isinstance(node.value, ast.Name)
             and node.value.id == receiver
             and (key := _string(node.slice))
-        ):
-            found.add(key)
-        elif (
+        ) or (
             isinstance(node, ast.Compare)
             and len(node.ops) == 1
             and isinstance(node.ops[0], ast.In | ast.NotIn)
@@ -111,7 +107,8 @@ def _assigns_config_file(method: ast.AST) -> bool:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == "config" for t in targets) and any(
-                isinstance(n, ast.Attribute) and n.attr == "get_config" for n in ast.walk(node.value)
+                isinstance(n, ast.Attribute) and n.attr == "get_config"
+                for n in ast.walk(node.value)
             ):
                 return True
     return False
@@ -206,16 +203,19 @@ def _model_info() -> set[str]:
     from litellm.types.router import ModelInfo
     from litellm.types.utils import MirroredPricingParams, ModelInfoBase
 
-    return set(ModelInfo.model_fields) | set(MirroredPricingParams.model_fields) | set(
-        ModelInfoBase.__annotations__
-    ) | _typed_dict_keys(ModelInfoBase)
+    return (
+        set(ModelInfo.model_fields)
+        | set(MirroredPricingParams.model_fields)
+        | set(ModelInfoBase.__annotations__)
+        | _typed_dict_keys(ModelInfoBase)
+    )
 
 
 def main() -> int:
     import litellm
     from litellm import constants
-    from litellm.router_api import router_init_args
     from litellm.litellm_core_utils.routing_groups import VALID_ROUTING_STRATEGIES
+    from litellm.router_api import router_init_args
     from litellm.types.router import Deployment, DeploymentTypedDict
     from litellm.types.utils import MirroredPricingParams
 
@@ -229,7 +229,9 @@ def main() -> int:
         "router_settings": sorted(router),
         "litellm_settings": sorted(_litellm_settings(root)),
         "general_settings": sorted(_general_settings(root)),
-        "model_entry": sorted(set(DeploymentTypedDict.__annotations__) | set(Deployment.model_fields)),
+        "model_entry": sorted(
+            set(DeploymentTypedDict.__annotations__) | set(Deployment.model_fields)
+        ),
         "litellm_params": sorted(_litellm_params(root)),
         "model_info": sorted(_model_info()),
         "pricing_fields": sorted(MirroredPricingParams.model_fields),

@@ -133,7 +133,7 @@ def test_max_fallbacks_cuts_the_walk() -> None:
 
 # ── routecfg verify on real files ────────────────────────────────────────────────────────────
 
-EXAMPLE_WALKS = """\
+POST_SEED_WALKS = """\
 {path}: fallbacks, as LiteLLM 1.110.2 walks them
   free: cheap → balanced → frontier  ok
   cheap: balanced → frontier  ok
@@ -150,6 +150,33 @@ EXAMPLE_WALKS = """\
   frontier: no fallback  ok
   claude-haiku-4-5: claude-sonnet-4-6 → claude-opus-4-6  ok
   claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+tiers against LiteLLM 1.110.2's model map
+  free: ollama/qwen3-coder:30b  unknown to the map
+  cheap: bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  4 prices differ
+  balanced: bedrock/us.anthropic.claude-sonnet-4-6  4 prices differ
+  frontier: bedrock/us.anthropic.claude-opus-4-6-v1  4 prices differ
+"""
+# The example declares no context-window chain to Opus, whose window is no larger than
+# Sonnet's (RC759): balanced falls back along its generic chain instead.
+EXAMPLE_WALKS = """\
+{path}: fallbacks, as LiteLLM 1.110.2 walks them
+  free: cheap → balanced → frontier  ok
+  cheap: balanced → frontier  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+{path}: context_window_fallbacks, as LiteLLM 1.110.2 walks them
+  free: cheap → balanced  ok
+  cheap: balanced  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6  ok
   claude-sonnet-4-6: claude-opus-4-6  ok
   claude-opus-4-6: no fallback  ok
 tiers against LiteLLM 1.110.2's model map
@@ -199,7 +226,7 @@ def test_upstream_post_seed_proxy_walks_as_routecfg_computes(
     source = upstream / "post-seed" / "config" / "litellm" / UPSTREAM_PROXY
     shutil.copyfile(source, tmp_path / UPSTREAM_PROXY)
     result = run(["verify", "--proxy", UPSTREAM_PROXY], cwd=tmp_path)
-    assert result.stdout == EXAMPLE_WALKS.format(path=UPSTREAM_PROXY)
+    assert result.stdout == POST_SEED_WALKS.format(path=UPSTREAM_PROXY)
     assert result.stderr == (
         "routecfg.yaml:53:30: warning[RC224]: gates on 'free' (wave_plan, plan, commit, "
         "classify, draft) can end on 'frontier' (bedrock/us.anthropic.claude-opus-4-6-v1): "
@@ -247,10 +274,10 @@ def test_chains_edited_by_hand_are_caught(tmp_path: Path) -> None:
     github = run(["verify", "--format", "github"], cwd=tmp_path)
     assert github.exit_code == 1
     assert github.stdout.splitlines()[:2] == [
-        f"::error file={PROXY},line=133,col=7,title=RC701::fallbacks: when 'free' fails, "
+        f"::error file={PROXY},line=137,col=7,title=RC701::fallbacks: when 'free' fails, "
         "LiteLLM 1.110.2 tries cheap → frontier → balanced, routecfg computes cheap → balanced "
         "→ frontier%0Ahint: `routecfg check` shows how the file differs from the spec",
-        f"::error file={PROXY},line=134,col=7,title=RC701::fallbacks: when 'cheap' fails, "
+        f"::error file={PROXY},line=138,col=7,title=RC701::fallbacks: when 'cheap' fails, "
         "LiteLLM 1.110.2 tries frontier, routecfg computes balanced → frontier%0Ahint: "
         "`routecfg check` shows how the file differs from the spec",
     ]

@@ -16,15 +16,17 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
-from routecfg.litellm_map import ModelMap
 from routecfg.router.keys import LENIENT_SECTIONS, KnownKeys, known_keys
 from routecfg.targets import yamledit
 from routecfg.targets.yamlnodes import Position, item_position, key_position, value_position
+
+if TYPE_CHECKING:
+    from routecfg.litellm_map import ModelMap
 
 UNKNOWN_KEY = "RC750"
 MISPLACED_KEY = "RC751"
@@ -174,7 +176,9 @@ def parse(
         root = CommentedMap()
     if not isinstance(root, CommentedMap):
         message = "the top level of a LiteLLM proxy config must be a mapping"
-        problem = Diagnostic(path, 1, 1, Severity.ERROR, BAD_STRUCTURE, message, "start with model_list:")
+        problem = Diagnostic(
+            path, 1, 1, Severity.ERROR, BAD_STRUCTURE, message, "start with model_list:"
+        )
         return None, [problem]
     config = ProxyConfig(path, root, (), known_keys(), model_map)
     problems = [
@@ -199,7 +203,9 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
         where = value_position(config.root, "model_list")
         kind = yamledit.kind_name(sequence)
         message = f"model_list is {kind}; LiteLLM expects a list of model entries"
-        return (), [config.finding(where, BAD_STRUCTURE, message, "write each as `- model_name: …`")]
+        return (), [
+            config.finding(where, BAD_STRUCTURE, message, "write each as `- model_name: …`")
+        ]
     found: list[Deployment] = []
     problems: list[Diagnostic] = []
     for index, entry in enumerate(sequence):
@@ -212,7 +218,9 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
         name = entry.get("model_name")
         if not isinstance(name, str) or not name:
             hint = "add `model_name: <the name clients ask for>`"
-            problems.append(config.finding(where, BAD_STRUCTURE, f"{label} has no model_name", hint))
+            problems.append(
+                config.finding(where, BAD_STRUCTURE, f"{label} has no model_name", hint)
+            )
             continue
         params = entry.get("litellm_params")
         if not isinstance(params, CommentedMap) or not isinstance(params.get("model"), str):
@@ -327,8 +335,9 @@ def _entry_keys(config: ProxyConfig, deployment: Deployment) -> Iterator[Diagnos
                 where,
                 UNKNOWN_KEY,
                 f"{label}: unknown key '{key}' in a model_list entry: LiteLLM ignores it",
-                f"did you mean '{match}'?" if match else "an entry has model_name, "
-                "litellm_params and model_info",
+                f"did you mean '{match}'?"
+                if match
+                else "an entry has model_name, litellm_params and model_info",
             )
 
 

@@ -81,7 +81,9 @@ def _chains(config: ProxyConfig, kind: str) -> list[Chain]:
                         if isinstance(targets, CommentedSeq)
                         else value_position(item, name)
                     )
-            found.append(Chain(kind, name, tuple(names), key_position(item, name), tuple(positions)))
+            found.append(
+                Chain(kind, name, tuple(names), key_position(item, name), tuple(positions))
+            )
     return found
 
 
@@ -161,7 +163,9 @@ def undefined(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterato
     for kind, kind_chains in chains.items():
         for chain in kind_chains:
             named = [(chain.name, chain.where, True)] if chain.name != "*" else []
-            named += [(t, p, False) for t, p in zip(chain.targets, chain.target_positions, strict=True)]
+            named += [
+                (t, p, False) for t, p in zip(chain.targets, chain.target_positions, strict=True)
+            ]
             for name, where, is_key in named:
                 if _is_served(name, served, wildcards):
                     continue

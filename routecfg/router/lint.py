@@ -388,8 +388,8 @@ def values(config: ProxyConfig, environ: Mapping[str, str] | None) -> Iterator[D
                 MINUTE_PERIOD,
                 f"{key}: {value.strip()} is {count} minute{'s' if count != 1 else ''} "
                 "in LiteLLM, not a month: the budget resets that often",
-                f"write {count}mo (or 30d, monthly) for a month; {count * 60}s says minutes "
-                "on purpose",
+                f"a month is 1mo (or 30d, or monthly); to mean {count} minute"
+                f"{'s' if count != 1 else ''}, write {count * 60}s",
             )
         if value.startswith(_ENV_PREFIX):
             yield from _reference(config, mapping, key, value, environ)

@@ -19,7 +19,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from routecfg.diagnostics import Diagnostic, Severity
-from routecfg.model import effective_walk
+from routecfg.litellm_map import dollars
+from routecfg.model import MILLION, effective_walk
 from routecfg.router.lint import (
     DUPLICATE_DEPLOYMENT,
     LONE_COOLDOWN,
@@ -240,8 +241,9 @@ def coverage(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator
     default, _ = config.router_setting("default_fallbacks")
     if default or any(c.name == "*" for c in chains["fallbacks"]):
         return
-    in_chains = {c.name for c in chains["fallbacks"]} | {
-        t for c in chains["fallbacks"] for t in c.targets
+    # A group in any chain, as key or target, is part of the design: only the rest is reported.
+    in_chains = {c.name for kind in chains.values() for c in kind} | {
+        t for kind in chains.values() for c in kind for t in c.targets
     }
     groups = {
         name: deployments
@@ -310,21 +312,26 @@ def _allowed_fails(config: ProxyConfig, deployment: Deployment) -> tuple[int, st
     return None
 
 
-def _cooldown_time(config: ProxyConfig) -> Decimal | None:
+def _cooldown_time(config: ProxyConfig) -> tuple[Decimal, str] | None:
+    """How long a cooldown lasts, and how the file says so; None when set to 0."""
     value = config.section("router_settings").get("cooldown_time")
     number = yamledit.as_decimal(value) if value is not None else None
     if number is None:
-        return Decimal(config.keys.defaults["cooldown_time"])
-    return number if number > 0 else None
+        default = config.keys.defaults["cooldown_time"]
+        return Decimal(default), f"cooldown_time {default} s by default"
+    if number <= 0:
+        return None
+    return number, f"cooldown_time: {number.normalize():f}"
 
 
 def lone_cooldowns(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
     """A one-deployment group with a chain: past allowed_fails failures in a minute it cools down,
     and every request goes straight down its chain for cooldown_time seconds."""
     disabled, _ = _cooldowns_disabled(config)
-    seconds = _cooldown_time(config)
-    if disabled or seconds is None:
+    cooldown = _cooldown_time(config)
+    if disabled or cooldown is None:
         return
+    seconds, cooldown_setting = cooldown
     served, _ = _served(config)
     by_name = _by_name(chains["fallbacks"])
     groups = config.groups()
@@ -344,9 +351,9 @@ def lone_cooldowns(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> It
         yield config.finding(
             deployments[0].where,
             LONE_COOLDOWN,
-            f"'{name}' has one deployment and cooldowns are on ({setting}, cooldown_time "
-            f"{seconds.normalize():f} s): after {count + 1} failures in a minute, all its "
-            f"requests go straight to '{target}' ({how}) for {seconds.normalize():f} s",
+            f"'{name}' has one deployment and cooldowns are on ({setting}, {cooldown_setting}): "
+            f"after {count + 1} failures in a minute, all its requests go straight to "
+            f"'{target}' ({how}) for {seconds.normalize():f} s",
             f"add a second deployment to '{name}', or remove allowed_fails (LiteLLM then cools "
             f"a one-deployment group down only when all of {_LONE_THRESHOLD}+ requests in a "
             "minute fail), or set disable_cooldowns: true",
@@ -379,11 +386,7 @@ def _compare_price(
     cheapest = min(t for t in theirs if t is not None)
     if cheapest <= ours:
         return False
-    return f"${_per_million(cheapest)} vs ${_per_million(ours)} per million input tokens"
-
-
-def _per_million(price: Decimal) -> str:
-    return f"{(price * 1_000_000).normalize():f}"
+    return f"{dollars(cheapest * MILLION)} vs {dollars(ours * MILLION)} per million input tokens"
 
 
 # ── context windows ─────────────────────────────────────────────────────────────────────────

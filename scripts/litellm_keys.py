@@ -61,25 +61,29 @@ def _reads_of(tree: ast.AST, receiver: str) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"get", "pop", "setdefault"}
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == receiver
-            and node.args
-            and (key := _string(node.args[0]))
-        ) or (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == receiver
-            and (key := _string(node.slice))
-        ) or (
-            isinstance(node, ast.Compare)
-            and len(node.ops) == 1
-            and isinstance(node.ops[0], ast.In | ast.NotIn)
-            and isinstance(node.comparators[0], ast.Name)
-            and node.comparators[0].id == receiver
-            and (key := _string(node.left))
+            (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"get", "pop", "setdefault"}
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == receiver
+                and node.args
+                and (key := _string(node.args[0]))
+            )
+            or (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == receiver
+                and (key := _string(node.slice))
+            )
+            or (
+                isinstance(node, ast.Compare)
+                and len(node.ops) == 1
+                and isinstance(node.ops[0], ast.In | ast.NotIn)
+                and isinstance(node.comparators[0], ast.Name)
+                and node.comparators[0].id == receiver
+                and (key := _string(node.left))
+            )
         ):
             found.add(key)
     return found

@@ -23,7 +23,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
 from routecfg.router.keys import LENIENT_SECTIONS, KnownKeys, known_keys
 from routecfg.targets import yamledit
-from routecfg.targets.yamlnodes import Position, item_position, key_position, value_position
+from routecfg.targets.yamlnodes import (
+    Position,
+    item_position,
+    key_position,
+    kind_name,
+    value_position,
+)
 
 if TYPE_CHECKING:
     from routecfg.litellm_map import ModelMap
@@ -185,7 +191,7 @@ def parse(
         config.finding(
             value_position(root, name),
             BAD_STRUCTURE,
-            f"{name} is {yamledit.kind_name(root[name])}; LiteLLM expects a mapping",
+            f"{name} is {kind_name(root[name])}; LiteLLM expects a mapping",
             None,
         )
         for name in SECTIONS
@@ -201,7 +207,7 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
         return (), []
     if not isinstance(sequence, CommentedSeq):
         where = value_position(config.root, "model_list")
-        kind = yamledit.kind_name(sequence)
+        kind = kind_name(sequence)
         message = f"model_list is {kind}; LiteLLM expects a list of model entries"
         return (), [
             config.finding(where, BAD_STRUCTURE, message, "write each as `- model_name: …`")
@@ -212,7 +218,7 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
         where = item_position(sequence, index)
         label = f"model_list entry {index + 1}"
         if not isinstance(entry, CommentedMap):
-            message = f"{label} is {yamledit.kind_name(entry)}; expected a mapping"
+            message = f"{label} is {kind_name(entry)}; expected a mapping"
             problems.append(config.finding(where, BAD_STRUCTURE, message, None))
             continue
         name = entry.get("model_name")

@@ -198,33 +198,41 @@ def _max_fallbacks(config: ProxyConfig) -> int:
 
 def walk_cut(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
     """Nested chains deeper than max_fallbacks: the Router stops before their last groups."""
-    limit = _max_fallbacks(config)
-    served, _ = _served(config)
     generic = _by_name(chains["fallbacks"])
     for kind, kind_chains in chains.items():
-        by_name = _by_name(kind_chains)
-        for chain in kind_chains:
-            if chain.name == "*" or by_name.get(chain.name) != chain.targets:
-                continue
-            options = {"generic": generic if kind != "fallbacks" else None, "served": served}
-            full = effective_walk(by_name, chain.name, max_fallbacks=len(served) + 2, **options)
-            walked = effective_walk(by_name, chain.name, max_fallbacks=limit, **options)
-            never = [group for group in full if group not in walked]
-            if not never:
-                continue
-            needed = next(
-                n
-                for n in range(limit + 1, len(served) + 3)
-                if effective_walk(by_name, chain.name, max_fallbacks=n, **options) == full
-            )
-            listed = ", ".join(f"'{g}'" for g in never)
-            yield config.finding(
-                chain.where,
-                WALK_CUT,
-                f"{kind} from '{chain.name}' nest deeper than max_fallbacks ({limit}): "
-                f"LiteLLM never tries {listed}",
-                f"flatten the chains, or set router_settings.max_fallbacks: {needed}",
-            )
+        yield from _cut_walks(config, kind, kind_chains, generic if kind != "fallbacks" else None)
+
+
+def _cut_walks(
+    config: ProxyConfig,
+    kind: str,
+    kind_chains: list[Chain],
+    generic: Mapping[str, tuple[str, ...]] | None,
+) -> Iterator[Diagnostic]:
+    limit = _max_fallbacks(config)
+    served, _ = _served(config)
+    by_name = _by_name(kind_chains)
+
+    def walk(start: str, depth: int) -> tuple[str, ...]:
+        return effective_walk(by_name, start, generic=generic, served=served, max_fallbacks=depth)
+
+    unlimited = len(served) + 2
+    for chain in kind_chains:
+        if chain.name == "*" or by_name.get(chain.name) != chain.targets:
+            continue
+        full = walk(chain.name, unlimited)
+        never = [group for group in full if group not in walk(chain.name, limit)]
+        if not never:
+            continue
+        needed = next(n for n in range(limit + 1, unlimited + 1) if walk(chain.name, n) == full)
+        listed = ", ".join(f"'{g}'" for g in never)
+        yield config.finding(
+            chain.where,
+            WALK_CUT,
+            f"{kind} from '{chain.name}' nest deeper than max_fallbacks ({limit}): "
+            f"LiteLLM never tries {listed}",
+            f"flatten the chains, or set router_settings.max_fallbacks: {needed}",
+        )
 
 
 def _mode(config: ProxyConfig, deployment: Deployment) -> str | None:

@@ -49,6 +49,7 @@ class Tier:
     price: Price
     task_model: str | None = None
     description: str | None = None
+    names: tuple[str, ...] = ()  # other names prose uses for the model ("Claude Haiku 4.5")
 
     @property
     def is_local(self) -> bool:
@@ -72,6 +73,7 @@ class Gate:
     config_key: str | None = None
     fallback_template: str | None = None
     description: str | None = None
+    roles: tuple[str, ...] = ()  # agents prose gives this gate's model to ("implementer")
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,13 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """The prose lint's settings: findings silenced (a code, a path, or PATH:CODE)."""
+
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 
@@ -247,6 +256,7 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    prose: Prose = field(default_factory=Prose)
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
@@ -260,6 +270,7 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        prose=Prose(ignore=tuple((data.get("prose") or {}).get("ignore", ()))),
     )
 
 
@@ -277,6 +288,7 @@ def _tier(name: str, raw: Mapping[str, Any]) -> Tier:
         ),
         task_model=raw.get("task_model"),
         description=raw.get("description"),
+        names=tuple(raw.get("names", ())),
     )
 
 
@@ -290,6 +302,7 @@ def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
         config_key=raw.get("config_key"),
         fallback_template=raw.get("fallback_template"),
         description=raw.get("description"),
+        roles=tuple(raw.get("roles", ())),
     )
 
 

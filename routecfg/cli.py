@@ -143,6 +143,9 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
+    prose = compiler.prose_findings(result)
+    if prose:  # contradictions in skills' prose fail validation, like any other error
+        raise RoutecfgError([*result.warnings, *prose])
     warnings = result.warnings
     report.emit(warnings, options.format, out=sys.stdout, err=sys.stderr)
     if strict and warnings:
@@ -157,11 +160,11 @@ def validate_command(options: Options, strict: bool) -> Exit:
     return Exit.OK
 
 
-def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
+def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(_spec_path(options), missing_targets=False)
     if validated.warnings and options.format != "json":  # json: inside the plan object
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    changes = compiler.make_plan(validated)
+    changes = compiler.make_plan(validated, fix=fix)
     if options.format == "text" and not options.quiet:
         line = _cost_delta(validated, changes)
         if line:
@@ -187,16 +190,30 @@ def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None
 def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
+    prose = [f.diagnostic for c in changes for f in c.remaining]
     if options.format == "json":
-        click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
+        click.echo(report.format_plan_json(changes, [*validated.warnings, *prose]), nl=False)
         return
     if options.format == "github":
         click.echo(report.format_plan_github(changes), nl=False)
+        report.emit(prose, "github", out=sys.stdout, err=sys.stderr)
         return
     if not options.quiet:
         click.echo(report.format_states(changes), nl=False, err=True)
     if diffs:
         click.echo(report.format_diffs(changes), nl=False)
+    report.emit(prose, options.format, out=sys.stdout, err=sys.stderr)
+    line = report.prose_summary(changes)
+    if line is not None:
+        click.echo(line, err=True)
+
+
+def _prose_exit(changes: tuple[Change, ...], exit_code: Exit) -> Exit:
+    """Prose contradictions left in the files make the run fail (2), as any invalid input does;
+    a hand-edited block (3) says more."""
+    if any(c.remaining for c in changes) and exit_code in (Exit.OK, Exit.CHANGES):
+        return Exit.INVALID
+    return exit_code
 
 
 def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
@@ -242,7 +259,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     state = exit_state(changes)
     if options.format == "text" and state in _STATE_HINTS:
         click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
-    return _STATE_EXIT[state]
+    return _prose_exit(changes, _STATE_EXIT[state])
 
 
 _STATE_HINTS = {
@@ -288,22 +305,33 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
 @click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Also rewrite the skills' prose claims that contradict the spec, where the right text "
+    "is unambiguous (a Task model, the tier after a config key, a price).",
+)
 @_run
-def build_command(options: Options, yes: bool, force: bool) -> Exit:
+def build_command(options: Options, yes: bool, force: bool, fix: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
     without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force.
+    unless --force. Prose contradictions in skills are reported (exit 2 once written); --fix
+    rewrites the fixable ones, shown in the diff like every other change.
 
     \b
     Example:
-      routecfg build --yes
+      routecfg build --yes --fix
     """
-    validated, changes = _plan(options)
+    return _prose_exit(*_build(options, yes, force, fix))
+
+
+def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[Change, ...], Exit]:
+    validated, changes = _plan(options, fix=fix)
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
-        return Exit.INVALID
+        return changes, Exit.INVALID
     pending = [c for c in changes if c.changed]
     if not pending:
         if options.format == "text" and not options.quiet:
@@ -311,20 +339,20 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
                 f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
                 err=True,
             )
-        return Exit.OK
+        return changes, Exit.OK
     if any(c.state is State.HAND_EDITED for c in changes) and not force:
         click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
-        return Exit.HAND_EDITED
+        return changes, Exit.HAND_EDITED
     if not yes:
         if not sys.stdin.isatty():
             click.echo("not written: no terminal to confirm on; run with --yes", err=True)
-            return Exit.CHANGES
+            return changes, Exit.CHANGES
         if not click.confirm(f"Write {len(pending)} files?", err=True):
-            return Exit.CHANGES
+            return changes, Exit.CHANGES
     written = write.apply(changes, validated.source.path)
     if options.format == "text" and not options.quiet:
         click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
-    return Exit.OK
+    return changes, Exit.OK
 
 
 def _label(validated: Validated) -> str:

@@ -9,6 +9,7 @@ say what happens *instead of* the routing, so Task models on them are not read a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its en
 _MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
 _CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
-_AFTER_SLOT = re.compile(r'\s*\)?\s*(?:→|->|\bto\b|\bfor\b)')
+_AFTER_SLOT = re.compile(r"\s*\)?\s*(?:→|->|\bto\b|\bfor\b)")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
 _SKIP = re.compile(
     r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
@@ -242,7 +243,9 @@ class _Scanner:
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
             word = Word(line.start + match.start(), line.start + match.end(), match.group(0))
             self.claims.append(
-                Claim(TASK, line.number, mention.gate, self._subject(mention), (word,), tier, fallback)
+                Claim(
+                    TASK, line.number, mention.gate, self._subject(mention), (word,), tier, fallback
+                )
             )
 
     # -- Task( blocks over several lines ----------------------------------------------------------
@@ -252,8 +255,11 @@ class _Scanner:
             if line is not self.block.opened:
                 self._count(self.block, line.text)
             too_long = line.number - self.block.opened.number > MAX_BLOCK_LINES
-            if self.block.depth <= 0 or too_long or (stripped.startswith("```") and not
-                                                         self.block.in_quotes):
+            if (
+                self.block.depth <= 0
+                or too_long
+                or (stripped.startswith("```") and not self.block.in_quotes)
+            ):
                 self._close_block()
             return
         position = line.text.find("Task(")
@@ -283,8 +289,11 @@ class _Scanner:
         mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
         for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
             for named in _NAMED.finditer(body_line.text):
-                mentions += [m for m in self.vocab.mentions(body_line.text, named.end()) if m.role
-                             and m.start == named.end()]
+                mentions += [
+                    m
+                    for m in self.vocab.mentions(body_line.text, named.end())
+                    if m.role and m.start == named.end()
+                ]
         gates = {m.gate for m in mentions}
         if len(gates) != 1:
             return
@@ -339,7 +348,15 @@ class _Scanner:
                 continue
             word = Word(line.start + match.start(1), line.start + match.end(1), match.group(1))
             self.claims.append(
-                Claim(ARROW, line.number, mention.gate, self._subject(mention), (word,), tier, primary=True)
+                Claim(
+                    ARROW,
+                    line.number,
+                    mention.gate,
+                    self._subject(mention),
+                    (word,),
+                    tier,
+                    primary=True,
+                )
             )
         gates = {m.gate for m in mentions}
         if len(gates) != 1:
@@ -352,8 +369,16 @@ class _Scanner:
             fallback = bool(_FALLBACK.search(text, 0, match.start()))
             gate = mentions[0].gate
             self.claims.append(
-                Claim(ARROW, line.number, gate, self._subject(mentions[0]), (word,), tier,
-                      fallback, call=True)
+                Claim(
+                    ARROW,
+                    line.number,
+                    gate,
+                    self._subject(mentions[0]),
+                    (word,),
+                    tier,
+                    fallback,
+                    call=True,
+                )
             )
 
     # -- prices --------------------------------------------------------------------------------
@@ -397,16 +422,23 @@ class _Scanner:
                 if count is not None:
                     word = Word(line.start + count.start(), line.start + count.end(), count[0])
                     self.claims.append(
-                        Claim(THRESHOLD, line.number, failing[0].gate, self._subject(failing[0]), (word,),
-                              count=_count_of(count))
+                        Claim(
+                            THRESHOLD,
+                            line.number,
+                            failing[0].gate,
+                            self._subject(failing[0]),
+                            (word,),
+                            count=_count_of(count),
+                        )
                     )
             if _RERUN.search(text) and rule.reroute in gates:
                 for match in _MODEL_SLOT.finditer(text):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:
                         continue
-                    word = Word(line.start + match.start(2), line.start + match.end(2),
-                                match.group(2))
+                    word = Word(
+                        line.start + match.start(2), line.start + match.end(2), match.group(2)
+                    )
                     self.claims.append(
                         Claim(TARGET, line.number, rule.reroute, match.group(2), (word,), tier)
                     )
@@ -443,22 +475,30 @@ class _Scanner:
                     continue
                 word = Word(line.start + word.start, line.start + word.end, word.text)
                 kind = TASK if mention.role else ARROW
-                self.claims.append(Claim(kind, line.number, mention.gate, self._subject(mention), (word,),
-                                         tier))
+                self.claims.append(
+                    Claim(kind, line.number, mention.gate, self._subject(mention), (word,), tier)
+                )
         if columns and columns[0] == "model":
             word = _lead_word(first, first_at)
             tier = self.vocab.tier_of(word.text) if word is not None else None
             if word is not None and tier is not None:
-                for text, at in cells[1:]:
+                for text, _at in cells[1:]:
                     for mention in self.vocab.mentions(text):
                         claimed = Word(line.start + word.start, line.start + word.end, word.text)
                         self.claims.append(
-                            Claim(TASK, line.number, mention.gate, self._subject(mention), (claimed,), tier)
+                            Claim(
+                                TASK,
+                                line.number,
+                                mention.gate,
+                                self._subject(mention),
+                                (claimed,),
+                                tier,
+                            )
                         )
         self._row_price(line, cells, columns)
 
     def _row_keys(self, line: _Line, cells: Sequence[tuple[str, int]]) -> None:
-        for (text, _), (values, at) in zip(cells, cells[1:], strict=False):
+        for (text, _), (values, at) in itertools.pairwise(cells):
             keys = [k.strip(" `*").split(".")[-1] for k in text.split("/")]
             if not keys or any(k not in self.vocab.config_keys for k in keys):
                 continue

@@ -71,7 +71,7 @@ def lint(spec: RoutingSpec, text: str, path: str) -> tuple[Finding, ...]:
             continue
         code = CODES[claim.kind]
         codes = ignored.get(claim.line)
-        if codes is not None and (not codes or code in codes) or _silenced(spec, path, code):
+        if (codes is not None and (not codes or code in codes)) or _silenced(spec, path, code):
             continue
         finding = _judge(vocab, claim, path, starts)
         if finding is not None:
@@ -94,7 +94,7 @@ def _silenced(spec: RoutingSpec, path: str, code: str | None) -> bool:
         if not where and what.startswith("RC"):
             if code is not None and what == code:
                 return True
-        elif where == path and what == code or entry == path:
+        elif (where == path and what == code) or entry == path:
             return True
     return False
 
@@ -118,8 +118,11 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
             codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))
             for number in (line.number, line.number + 1):
                 previous = ignored.get(number)
-                merged = codes if previous is None else (previous | codes if previous and codes
-                                                         else frozenset())
+                merged = (
+                    codes
+                    if previous is None
+                    else (previous | codes if previous and codes else frozenset())
+                )
                 ignored[number] = merged
     return ignored
 

@@ -1,11 +1,12 @@
 """The words a skill's prose uses for the spec's routing, and what each one means.
 
-A tier is named by its key (``cheap``), its ``task_model`` (``haiku``) and its ``names`` (``Claude
-Haiku 4.5``; by default the task model capitalized, with and without ``Claude``, and ``Ollama`` for
-an Ollama model). A gate is named by its title (``Gate 4 REVIEW``: also ``Gate 4`` and the upper-case
-``REVIEW``) and its ``roles`` (by default the backlog toolkit's: implementers and investigators work
-on IMPLEMENT's model, write-agents on the write-agent gate's …). A word two tiers or two gates
-claim means nothing: the lint stays silent rather than guess.
+A tier is named by its key (``cheap``), its ``task_model`` (``haiku``) and its ``names``
+(``Claude Haiku 4.5``; by default the task model capitalized, with and without ``Claude``, and
+``Ollama`` for an Ollama model). A gate is named by its title (``Gate 4 REVIEW``: also ``Gate 4``
+and the upper-case ``REVIEW``), a few aliases (``wave plan``) and its ``roles`` (by default the
+backlog toolkit's: implementers and investigators work on IMPLEMENT's model, write-agents on the
+write-agent gate's …). A word two tiers or two gates claim means nothing: the lint stays silent
+rather than guess.
 """
 
 from __future__ import annotations

@@ -506,6 +506,14 @@ DEFAULT_INIT_PRESET = "cost-optimized"
     "else config/litellm/proxy-config.yaml.",
 )
 @click.option(
+    "--skills",
+    "skills_globs",
+    metavar="GLOB",
+    multiple=True,
+    help="Further Markdown to list as skills targets, a path or glob under the output's folder "
+    "(repeatable). skills/*/SKILL.md is always looked for.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -564,6 +572,7 @@ def _init(
     proxy_file: Path | None,
     output: Path,
     force: bool,
+    skills_globs: tuple[str, ...] = (),
 ) -> Exit:
     from routecfg import adopt  # imported here: only init needs it
 
@@ -586,7 +595,8 @@ def _init(
             err=True,
         )
         return Exit.INVALID
-    paths = adopt.TargetPaths(*found)
+    skills = _skills_targets(output, skills_globs)
+    paths = adopt.TargetPaths(found[0], found[1], found[2], skills)
     inferred = adopt.infer_spec(texts[0], texts[1], texts[2], paths)
     report.emit(inferred.contradictions, options.format, out=sys.stdout, err=sys.stderr)
     write.write_atomic(output, inferred.text.encode("utf-8"))
@@ -607,6 +617,12 @@ def _init(
         )
         sources = ", ".join(p for p in (paths.preset, paths.schema, paths.proxy) if p)
         click.echo(f"wrote {output} ({counts}) from {sources}", err=True)
+        if paths.skills:
+            click.echo(
+                f"  {_count(len(paths.skills), 'skills target')} ({', '.join(paths.skills)}): "
+                "`routecfg check` reads their prose",
+                err=True,
+            )
         if inferred.contradictions:
             click.echo(
                 f"  {_count(len(inferred.contradictions), 'contradiction')}: the spec takes the "
@@ -617,6 +633,24 @@ def _init(
         click.echo(f"  {guesses}, marked `# guess:` in the spec: check them", err=True)
         click.echo("next: `routecfg check` shows what a build would change", err=True)
     return Exit.OK
+
+
+def _skills_targets(output: Path, globs: Sequence[str]) -> tuple[str, ...]:
+    """skills/*/SKILL.md and the Markdown ``globs`` name, under the output's folder, as
+    relative paths in a stable order (a glob reaching outside the folder finds nothing)."""
+    from routecfg import adopt
+
+    root = output.parent.resolve()
+    found: dict[str, None] = {}
+    for pattern in (adopt.SKILLS_GLOB, *globs):
+        try:
+            matches = sorted(root.glob(pattern)) if pattern else []
+        except (ValueError, NotImplementedError):  # an absolute pattern: outside by definition
+            matches = []
+        for path in matches:
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found[path.resolve().relative_to(root).as_posix()] = None
+    return tuple(found)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

@@ -23,6 +23,7 @@ ARROW = "arrow"  # a gate arrow: `Gate 5 COMMIT → always "cheap"`, `llm_call.s
 PRICE = "price"  # a tier's price per MTok
 THRESHOLD = "threshold"  # how many failures an escalation waits for
 TARGET = "target"  # the tier an escalation re-runs a gate on
+ESCALATION_MODEL = "escalation-model"  # where ARCH / SECURITY tickets escalate to
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
@@ -47,6 +48,7 @@ _FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
 _COUNT = re.compile(
     r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
 )
+_TAGGED = re.compile(r'\b(?:ARCH|SECURITY)\b[^\n→]*?(?:→|->)\s*"?([A-Za-z]+)"?')
 _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 
@@ -307,17 +309,10 @@ class _Scanner:
 
     def _config_keys(self, line: _Line) -> None:
         keys = self.vocab.config_keys
-        if not keys:
-            return
-        alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-        pattern = re.compile(
-            rf"(?<![\w])(?:[\w.]*\.)?({alternatives})\b`?"
-            rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
-            rf"|\"\s*:\s*\"([A-Za-z]+)\")"
-        )
-        for match in pattern.finditer(line.text):
-            gate = keys[match.group(1)]
-            groups = (2, 3) if match.group(2) else (4,)
+        for match in self.vocab.key_pattern.finditer(line.text):
+            key = match.group(1) or match.group(5)
+            gate = keys.get(key) or self.vocab.json_keys[key]
+            groups = (2, 3) if match.group(2) else (4,) if match.group(4) else (6,)
             words = [
                 Word(line.start + match.start(g), line.start + match.end(g), match.group(g))
                 for g in groups
@@ -329,9 +324,7 @@ class _Scanner:
             if len(tiers) != 1:
                 continue
             tier = self.vocab.tier_of(words[0].text)
-            self.claims.append(
-                Claim(KEY, line.number, gate, match.group(1), tuple(words), tier, primary=True)
-            )
+            self.claims.append(Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True))
 
     # -- gate arrows and llm_call.sh ------------------------------------------------------------
 
@@ -384,12 +377,7 @@ class _Scanner:
     # -- prices --------------------------------------------------------------------------------
 
     def _prices(self, line: _Line) -> None:
-        name = self.vocab.name_pattern.pattern
-        pattern = re.compile(
-            rf"{name}\s*:?\s*(?:in\s*=\s*)?\$(\d+(?:\.\d+)?)\s*/\s*(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
-            re.IGNORECASE,
-        )
-        for match in pattern.finditer(line.text):
+        for match in self.vocab.price_pattern.finditer(line.text):
             tier = self.vocab.tier_of(match.group(1))
             if tier is None:
                 continue
@@ -409,6 +397,7 @@ class _Scanner:
     # -- escalation ----------------------------------------------------------------------------
 
     def _escalation(self, line: _Line, mentions: list[Mention]) -> None:
+        self._escalation_model(line)
         rules = self.vocab.spec.escalation.rules
         if not rules or not mentions:
             return
@@ -443,6 +432,18 @@ class _Scanner:
                         Claim(TARGET, line.number, rule.reroute, match.group(2), (word,), tier)
                     )
             return
+
+    def _escalation_model(self, line: _Line) -> None:
+        """``ARCH tags (→ frontier model)``: tagged tickets go to the escalation model."""
+        if self.vocab.spec.escalation.model is None:
+            return
+        for match in _TAGGED.finditer(line.text):
+            tier = self.vocab.tier_of(match.group(1))
+            if tier is None:
+                continue
+            word = Word(line.start + match.start(1), line.start + match.end(1), match.group(1))
+            subject = "ARCH / SECURITY tickets"
+            self.claims.append(Claim(ESCALATION_MODEL, line.number, None, subject, (word,), tier))
 
     # -- tables --------------------------------------------------------------------------------
 

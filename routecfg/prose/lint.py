@@ -26,6 +26,7 @@ GATE_ARROW = "RC802"
 PRICE = "RC803"
 THRESHOLD = "RC804"
 TARGET = "RC805"
+ESCALATION_MODEL = "RC806"
 CODES = {
     c.TASK: TASK_MODEL,
     c.KEY: CONFIG_KEY,
@@ -33,6 +34,7 @@ CODES = {
     c.PRICE: PRICE,
     c.THRESHOLD: THRESHOLD,
     c.TARGET: TARGET,
+    c.ESCALATION_MODEL: ESCALATION_MODEL,
 }
 _IGNORE = re.compile(r"<!--\s*routecfg:ignore\b([^>]*?)-->")
 
@@ -140,6 +142,8 @@ def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) 
     spec = vocab.spec
     if claim.kind == c.PRICE:
         return _judge_price(vocab, claim, path, starts)
+    if claim.kind == c.ESCALATION_MODEL:
+        return _judge_escalation_model(vocab, claim, path, starts)
     assert claim.gate is not None
     gate = spec.gates[claim.gate]
     if claim.kind in (c.THRESHOLD, c.TARGET):
@@ -261,6 +265,22 @@ def _judge_price(
         if e != p
     )
     return _finding(claim, path, starts, message, edits, want)
+
+
+def _judge_escalation_model(
+    vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]
+) -> Finding | None:
+    model = vocab.spec.escalation.model
+    assert model is not None
+    assert claim.tier is not None
+    if claim.tier == model:
+        return None
+    tier = vocab.spec.tiers[model]
+    said = _said(claim.words[0].text, claim.tier)
+    message = f"says {claim.subject} escalate to {said}; the spec's escalation model is "
+    message += _describe(tier)
+    edits = _word_edits(vocab, claim, model)
+    return _finding(claim, path, starts, message, edits, " / ".join(e.text for e in edits))
 
 
 def _judge_escalation(

@@ -30,6 +30,14 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = {
     "commit": ("commit message", "commit msg"),
     "classify": ("classification", "classify", "triage"),
 }
+# Routing keys an older backlog config used, still written by upstream's init skill:
+# read only in JSON (`"reviewModel": "cheap"`), for gates the spec has.
+LEGACY_KEYS: Mapping[str, str] = {
+    "defaultGenerationModel": "implement",
+    "planningModel": "plan",
+    "reviewModel": "review",
+    "lintModel": "lint",
+}
 _GATE_NUMBER = re.compile(r"^Gate\s+(\d+)\b\s*(.*)$", re.IGNORECASE)
 _VERSION = r"(?:[ -]v?\d+(?:\.\d+)*)?"
 
@@ -54,6 +62,9 @@ class Vocabulary:
     gate_patterns: tuple[tuple[re.Pattern[str], str, bool], ...]  # pattern, gate, is a role
     number_gates: Mapping[str, str]  # "4" -> review
     config_keys: Mapping[str, str]  # config key -> gate
+    key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
+    json_keys: Mapping[str, str]  # key read in JSON only (legacy names) -> gate
+    price_pattern: re.Pattern[str]  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5`
 
     def tier_of(self, word: str) -> str | None:
         """The tier a word names: its key, its task model or one of its names."""
@@ -99,6 +110,12 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         reverse=True,
     )
     names = [n for n in names if _normal(n) in tier_words]
+    config_keys = {g.config_key: g.name for g in spec.gates.values() if g.config_key}
+    json_keys = {
+        key: gate
+        for key, gate in LEGACY_KEYS.items()
+        if gate in spec.gates and key not in config_keys
+    }
     alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
     model_word = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
     name_pattern = re.compile(rf"(?<![\w-])({alternatives})({_VERSION})(?![\w.])", re.IGNORECASE)
@@ -113,7 +130,27 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
             for gate in spec.gates.values()
             if (number := _title_number(gate.title)) is not None
         ),
-        config_keys={g.config_key: g.name for g in spec.gates.values() if g.config_key},
+        config_keys=config_keys,
+        key_pattern=_key_pattern(config_keys, json_keys),
+        json_keys=json_keys,
+        price_pattern=re.compile(
+            rf"{name_pattern.pattern}\s*:?\s*(?:in\s*=\s*)?\$(\d+(?:\.\d+)?)\s*/\s*"
+            rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
+            re.IGNORECASE,
+        ),
+    )
+
+
+def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> re.Pattern[str]:
+    """``entryModelReview (cheap)``, ``entryModelPlan (default: "free" …)``,
+    ``"entryModelReview": "cheap"``: group 1 or 5 the key, 2 and 3 or 4 or 6 the tier words."""
+    keys = "|".join(re.escape(k) for k in sorted(config_keys, key=len, reverse=True)) or "(?!)"
+    legacy = "|".join(re.escape(k) for k in sorted(json_keys, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        rf"(?<![\w])(?:[\w.]*\.)?({keys})\b`?"
+        rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
+        rf"|\"\s*:\s*\"([A-Za-z]+)\")"
+        rf"|\"({legacy})\"\s*:\s*\"([A-Za-z]+)\""
     )
 
 

@@ -30,7 +30,7 @@ MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its en
 _MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
 _CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
-_AFTER_SLOT = re.compile(r"\s*\)?\s*(?:→|->|\bto\b|\bfor\b)")
+_AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
 _SKIP = re.compile(
     r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
@@ -75,6 +75,7 @@ class Claim:
     prices: tuple[Decimal, ...] = ()
     count: int | None = None
     call: bool = False  # said as `llm_call.sh --model TIER`
+    shared: bool = False  # the word speaks for gates on different tiers: no one right word
 
     @property
     def start(self) -> int:
@@ -190,9 +191,11 @@ class _Scanner:
                 self._task(line, slot, named[0], tier, fallback)
                 return
         after = _AFTER_SLOT.match(text, slot.end())
-        if after is not None:
-            for mention in (m for m in mentions if m.start >= after.end()):
-                self._task(line, slot, mention, tier, fallback)
+        named = [m for m in mentions if after is not None and m.start >= after.end()]
+        shared = self._shared(named)
+        for mention in named:
+            self._task(line, slot, mention, tier, fallback, shared)
+        if named:
             return
         if skip:
             return
@@ -209,13 +212,23 @@ class _Scanner:
             self._task(line, slot, self.item[1][0], tier, fallback)
 
     def _task(
-        self, line: _Line, slot: re.Match[str], mention: Mention, tier: str, fallback: bool
+        self,
+        line: _Line,
+        slot: re.Match[str],
+        mention: Mention,
+        tier: str,
+        fallback: bool,
+        shared: bool = False,
     ) -> None:
         fallback = fallback and not mention.role
         word = Word(line.start + slot.start(2), line.start + slot.end(2), slot.group(2))
+        subject = self._subject(mention)
         self.claims.append(
-            Claim(TASK, line.number, mention.gate, self._subject(mention), (word,), tier, fallback)
+            Claim(TASK, line.number, mention.gate, subject, (word,), tier, fallback, shared=shared)
         )
+
+    def _shared(self, mentions: Sequence[Mention]) -> bool:
+        return len({self.vocab.gate(m.gate).tier for m in mentions}) > 1
 
     def _model_words(self, line: _Line, mentions: list[Mention], skip: bool) -> None:
         """``delegate log to sonnet write-agent``, ``fallback: sonnet subagent``,
@@ -483,19 +496,22 @@ class _Scanner:
             word = _lead_word(first, first_at)
             tier = self.vocab.tier_of(word.text) if word is not None else None
             if word is not None and tier is not None:
-                for text, _at in cells[1:]:
-                    for mention in self.vocab.mentions(text):
-                        claimed = Word(line.start + word.start, line.start + word.end, word.text)
-                        self.claims.append(
-                            Claim(
-                                TASK,
-                                line.number,
-                                mention.gate,
-                                self._subject(mention),
-                                (claimed,),
-                                tier,
-                            )
+                named = [m for text, _ in cells[1:] for m in self.vocab.mentions(text)]
+                claimed = Word(line.start + word.start, line.start + word.end, word.text)
+                shared = self._shared(named)
+                for mention in named:
+                    subject = self._subject(mention)
+                    self.claims.append(
+                        Claim(
+                            TASK,
+                            line.number,
+                            mention.gate,
+                            subject,
+                            (claimed,),
+                            tier,
+                            shared=shared,
                         )
+                    )
         self._row_price(line, cells, columns)
 
     def _row_keys(self, line: _Line, cells: Sequence[tuple[str, int]]) -> None:

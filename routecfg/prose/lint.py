@@ -164,15 +164,15 @@ def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) 
     said = _said(word.text, claim.tier)
     route = _route(spec, gate)
     if claim.kind == c.KEY:
-        message = f"says {claim.subject} is {said}; the spec routes {gate.title} ({claim.subject})"
-        message += f" to {route}"
+        key = f" ({claim.subject})" if claim.subject == gate.config_key else ""
+        message = f"says {claim.subject} is {said}; the spec routes {gate.title}{key} to {route}"
     else:
         plural = claim.kind == c.TASK and claim.subject.lower().endswith("s")
         verb = "falls back to" if claim.fallback else "run on" if plural else "runs on"
         subject = claim.subject
         message = f"says {subject} {verb} {said}; the spec routes "
         message += f"it to {route}" if subject == gate.title else f"{gate.title} to {route}"
-    edits = _word_edits(vocab, claim, target) if target is not None else ()
+    edits = _word_edits(vocab, claim, target) if target is not None and not claim.shared else ()
     if claim.call and target is not None and spec.tiers[target].task_model:
         edits = ()  # llm_call.sh reaches text-only tiers; a Task tier needs another mechanism
     want = " / ".join(e.text for e in edits)
@@ -293,8 +293,8 @@ def _judge_escalation(
                 return None
             times = "failure" if rule.after == 1 else f"{rule.after} failures"
             message = (
-                f"says a failure at {gate.title} escalates after {claim.words[0].text}; "
-                f"the spec's escalation rule escalates after {times}"
+                f"says {gate.title} escalates when it fails {claim.words[0].text}; "
+                f"the spec's escalation rule waits for {times}"
             )
             hint_want = f"escalation after {times} (escalation.rules: after: {rule.after})"
             return _finding(claim, path, starts, message, (), hint_want)

@@ -105,7 +105,7 @@ def test_declared_names_and_roles_are_the_words_the_lint_reads() -> None:
         """
         SKILL.md:1:9: error[RC800]: says auditor runs on Little Model (cheap); the spec routes Gate 4 REVIEW to balanced (sonnet)
           hint: not fixable automatically: make the line say the spec's balanced (sonnet); <!-- routecfg:ignore RC800 --> on or above the line marks a deliberate mention
-        """  # noqa: E501
+        """
     )
 
 
@@ -135,7 +135,7 @@ def _repo(tmp_path: Path, skill: str) -> Path:
 
 
 def test_check_names_what_it_read_of_a_skills_target_without_blocks(tmp_path: Path) -> None:
-    _repo(tmp_path, "# A skill\n\nGate 3 LINT → always \"cheap\"\n")
+    _repo(tmp_path, '# A skill\n\nGate 3 LINT → always "cheap"\n')
     result = run(["check", "--no-cache"], cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stderr.endswith("SKILL.md: in sync (no blocks; prose checked)\n")
@@ -152,7 +152,7 @@ def test_check_fails_on_a_contradiction_and_says_it_is_fixable(tmp_path: Path) -
             SKILL.md:1:29: error[RC802]: says Gate 5 COMMIT runs on cheap; the spec routes it to free (llm_call.sh)
               hint: fixable: `routecfg build --fix` writes free; <!-- routecfg:ignore RC802 --> on or above the line marks a deliberate mention
             prose: 1 contradiction in 1 file; 1 fixable with `routecfg build --fix`
-            """  # noqa: E501
+            """
         )
     )
     validated = run(["validate"], cwd=tmp_path)
@@ -173,7 +173,7 @@ def test_build_fix_writes_the_fixes_and_reports_what_it_could_not_fix(tmp_path: 
     assert (tmp_path / "SKILL.md").read_text().startswith('Gate 5 COMMIT:    → always "cheap"')
     result = run(["build", "--yes", "--fix"], cwd=tmp_path)
     assert result.exit_code == 2  # one contradiction is not fixable
-    assert "+Gate 5 COMMIT:    → always \"free\"\n" in result.stdout
+    assert '+Gate 5 COMMIT:    → always "free"\n' in result.stdout
     assert "SKILL.md: stale (no blocks; prose: 2 contradictions, 1 fixed)\n" in result.stderr
     assert "error[RC804]" in result.stderr
     assert "error[RC802]" not in result.stderr

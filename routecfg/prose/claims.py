@@ -9,21 +9,27 @@ say what happens *instead of* the routing, so Task models on them are not read a
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
+from routecfg.prose.records import (
+    ARROW,
+    ESCALATION_MODEL,
+    KEY,
+    TARGET,
+    TASK,
+    THRESHOLD,
+    Claim,
+    Line,
+    Word,
+    iter_lines,
+    price_claim,
+    shared,
+    subject,
+)
+from routecfg.prose.tables import Table
 from routecfg.prose.vocab import Mention, Vocabulary
-
-TASK = "task"  # a Task model given to a gate or a role
-KEY = "key"  # a config key with a tier
-ARROW = "arrow"  # a gate arrow: `Gate 5 COMMIT → always "cheap"`, `llm_call.sh --model free`
-PRICE = "price"  # a tier's price per MTok
-THRESHOLD = "threshold"  # how many failures an escalation waits for
-TARGET = "target"  # the tier an escalation re-runs a gate on
-ESCALATION_MODEL = "escalation-model"  # where ARCH / SECURITY tickets escalate to
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
@@ -37,11 +43,7 @@ _SKIP = re.compile(
     re.IGNORECASE,
 )
 _FALLBACK = re.compile(r"\bfall\s*back", re.IGNORECASE)
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ITEM_HEADER = re.compile(r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$")
-_MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
-_MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
-_PIPE = re.compile(r"(?<!\\)\|")
 _NAMED = re.compile(r'\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")', re.I)
 _USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
 _FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
@@ -53,63 +55,16 @@ _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 
 
-@dataclass(frozen=True)
-class Word:
-    """Claimed characters: ``text[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Claim:
-    kind: str
-    line: int
-    gate: str | None  # None for a price
-    subject: str  # how the line names what it speaks of
-    words: tuple[Word, ...]  # the claimed words: tier words, prices (input, output), a count
-    tier: str | None = None  # the tier claimed (a price's: the tier named)
-    fallback: bool = False  # said of a fallback: judged only where the spec declares one
-    primary: bool = False  # only the gate's own tier agrees (not a fallback)
-    prices: tuple[Decimal, ...] = ()
-    count: int | None = None
-    call: bool = False  # said as `llm_call.sh --model TIER`
-    shared: bool = False  # the word speaks for gates on different tiers: no one right word
-
-    @property
-    def start(self) -> int:
-        return self.words[0].start
-
-
-@dataclass
-class _Line:
-    number: int
-    start: int
-    text: str
-
-    @property
-    def indent(self) -> int:
-        return len(self.text) - len(self.text.lstrip())
-
-
 @dataclass
 class _TaskBlock:
     """A ``Task(`` call over several lines: its model slot waits for the roles its body names."""
 
-    opened: _Line
+    opened: Line
     depth: int
     intro: str  # the prose line introducing it, when that ends with ':'
-    lines: list[_Line] = field(default_factory=list)
-    slots: list[tuple[_Line, re.Match[str]]] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    slots: list[tuple[Line, re.Match[str]]] = field(default_factory=list)
     in_quotes: bool = False
-
-
-def iter_lines(text: str) -> Iterator[_Line]:
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield _Line(number, start, line)
-        start += len(line) + 1
 
 
 def find_claims(text: str, vocab: Vocabulary, skip_lines: frozenset[int]) -> list[Claim]:
@@ -121,8 +76,7 @@ class _Scanner:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self.claims: list[Claim] = []
-        self.header: list[str] | None = None
-        self.previous_row: list[str] | None = None
+        self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
@@ -138,20 +92,19 @@ class _Scanner:
         return self.claims
 
     def _subject(self, mention: Mention) -> str:
-        """How a message names what a claim speaks of: a role as written, a gate by its title."""
-        return mention.text if mention.role else self.vocab.gate(mention.gate).title
+        return subject(self.vocab, mention)
 
     def _end_paragraph(self) -> None:
-        self.header = self.previous_row = None
+        self.table.reset()
         self.item = None
         if self.block is not None:
             self._close_block()
 
     # -- one line ------------------------------------------------------------------------------
 
-    def _line(self, line: _Line) -> None:
+    def _line(self, line: Line) -> None:
         stripped = line.text.strip()
-        self._table(line, stripped)
+        self.claims.extend(self.table.feed(line, stripped))
         mentions = self.vocab.mentions(line.text)
         skip = bool(_SKIP.search(line.text))
         if self.block is not None:
@@ -177,7 +130,7 @@ class _Scanner:
     # -- Task models ---------------------------------------------------------------------------
 
     def _model_slot(
-        self, line: _Line, slot: re.Match[str], mentions: list[Mention], skip: bool
+        self, line: Line, slot: re.Match[str], mentions: list[Mention], skip: bool
     ) -> None:
         tier = self.vocab.tier_of(slot.group(2))
         if tier is None:
@@ -213,7 +166,7 @@ class _Scanner:
 
     def _task(
         self,
-        line: _Line,
+        line: Line,
         slot: re.Match[str],
         mention: Mention,
         tier: str,
@@ -228,9 +181,9 @@ class _Scanner:
         )
 
     def _shared(self, mentions: Sequence[Mention]) -> bool:
-        return len({self.vocab.gate(m.gate).tier for m in mentions}) > 1
+        return shared(self.vocab, mentions)
 
-    def _model_words(self, line: _Line, mentions: list[Mention], skip: bool) -> None:
+    def _model_words(self, line: Line, mentions: list[Mention], skip: bool) -> None:
         """``delegate log to sonnet write-agent``, ``fallback: sonnet subagent``,
         ``write-agents use Sonnet``."""
         if skip:
@@ -265,7 +218,7 @@ class _Scanner:
 
     # -- Task( blocks over several lines ----------------------------------------------------------
 
-    def _track_blocks(self, line: _Line, stripped: str) -> None:
+    def _track_blocks(self, line: Line, stripped: str) -> None:
         if self.block is not None:
             if line is not self.block.opened:
                 self._count(self.block, line.text)
@@ -320,7 +273,7 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _config_keys(self, line: _Line) -> None:
+    def _config_keys(self, line: Line) -> None:
         keys = self.vocab.config_keys
         for match in self.vocab.key_pattern.finditer(line.text):
             key = match.group(1) or match.group(5)
@@ -341,7 +294,7 @@ class _Scanner:
 
     # -- gate arrows and llm_call.sh ------------------------------------------------------------
 
-    def _arrows(self, line: _Line, mentions: list[Mention]) -> None:
+    def _arrows(self, line: Line, mentions: list[Mention]) -> None:
         text = line.text
         for mention in mentions:
             if mention.role:
@@ -389,7 +342,7 @@ class _Scanner:
 
     # -- prices --------------------------------------------------------------------------------
 
-    def _prices(self, line: _Line) -> None:
+    def _prices(self, line: Line) -> None:
         for match in self.vocab.price_pattern.finditer(line.text):
             tier = self.vocab.tier_of(match.group(1))
             if tier is None:
@@ -398,18 +351,11 @@ class _Scanner:
                 Word(line.start + match.start(g), line.start + match.end(g), match.group(g))
                 for g in (3, 4)
             )
-            self._price(line, match.group(1) + match.group(2), tier, words)
-
-    def _price(self, line: _Line, subject: str, tier: str, words: tuple[Word, ...]) -> None:
-        try:
-            prices = tuple(Decimal(w.text) for w in words)
-        except InvalidOperation:  # pragma: no cover - the patterns only match numbers
-            return
-        self.claims.append(Claim(PRICE, line.number, None, subject, words, tier, prices=prices))
+            self.claims.append(price_claim(line, match.group(1) + match.group(2), tier, words))
 
     # -- escalation ----------------------------------------------------------------------------
 
-    def _escalation(self, line: _Line, mentions: list[Mention]) -> None:
+    def _escalation(self, line: Line, mentions: list[Mention]) -> None:
         self._escalation_model(line)
         rules = self.vocab.spec.escalation.rules
         if not rules or not mentions:
@@ -446,7 +392,7 @@ class _Scanner:
                     )
             return
 
-    def _escalation_model(self, line: _Line) -> None:
+    def _escalation_model(self, line: Line) -> None:
         """``ARCH tags (→ frontier model)``: tagged tickets go to the escalation model."""
         if self.vocab.spec.escalation.model is None:
             return
@@ -460,104 +406,6 @@ class _Scanner:
 
     # -- tables --------------------------------------------------------------------------------
 
-    def _table(self, line: _Line, stripped: str) -> None:
-        if not stripped.startswith("|"):
-            self.header = self.previous_row = None
-            return
-        if _SEPARATOR.match(stripped):
-            self.header = self.previous_row
-            return
-        cells = _cells(line)
-        self.previous_row = [text for text, _ in cells]
-        if self.header is not None:
-            self._row(line, cells, self.header)
-
-    def _row(self, line: _Line, cells: Sequence[tuple[str, int]], header: Sequence[str]) -> None:
-        columns = [h.strip().lower() for h in header]
-        self._row_keys(line, cells)
-        first, first_at = cells[0]
-        subjects = {m.gate: m for m in reversed(self.vocab.mentions(first))}
-        for mention in reversed(subjects.values()):
-            for index in range(1, min(len(cells), len(columns))):
-                if not _MODEL_COLUMN.match(columns[index]):
-                    continue
-                word = _lead_word(*cells[index])
-                if word is None:
-                    continue
-                tier = self.vocab.tier_of(word.text)
-                if tier is None:
-                    continue
-                word = Word(line.start + word.start, line.start + word.end, word.text)
-                kind = TASK if mention.role else ARROW
-                self.claims.append(
-                    Claim(kind, line.number, mention.gate, self._subject(mention), (word,), tier)
-                )
-        if columns and columns[0] == "model":
-            word = _lead_word(first, first_at)
-            tier = self.vocab.tier_of(word.text) if word is not None else None
-            if word is not None and tier is not None:
-                named = [m for text, _ in cells[1:] for m in self.vocab.mentions(text)]
-                claimed = Word(line.start + word.start, line.start + word.end, word.text)
-                shared = self._shared(named)
-                for mention in named:
-                    subject = self._subject(mention)
-                    self.claims.append(
-                        Claim(
-                            TASK,
-                            line.number,
-                            mention.gate,
-                            subject,
-                            (claimed,),
-                            tier,
-                            shared=shared,
-                        )
-                    )
-        self._row_price(line, cells, columns)
-
-    def _row_keys(self, line: _Line, cells: Sequence[tuple[str, int]]) -> None:
-        for (text, _), (values, at) in itertools.pairwise(cells):
-            keys = [k.strip(" `*").split(".")[-1] for k in text.split("/")]
-            if not keys or any(k not in self.vocab.config_keys for k in keys):
-                continue
-            parts = values.split("/")
-            if len(parts) != len(keys):
-                continue
-            position = at
-            for key, part in zip(keys, parts, strict=True):
-                word = _lead_word(part, position)
-                position += len(part) + 1
-                if word is None or self.vocab.tier_of(word.text) is None:
-                    continue
-                claimed = Word(line.start + word.start, line.start + word.end, word.text)
-                gate = self.vocab.config_keys[key]
-                tier = self.vocab.tier_of(word.text)
-                self.claims.append(
-                    Claim(KEY, line.number, gate, key, (claimed,), tier, primary=True)
-                )
-
-    def _row_price(
-        self, line: _Line, cells: Sequence[tuple[str, int]], columns: Sequence[str]
-    ) -> None:
-        inputs = [i for i, c in enumerate(columns) if c.startswith("input") and "$" in c]
-        outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
-        if len(inputs) != 1 or len(outputs) != 1 or max(inputs[0], outputs[0]) >= len(cells):
-            return
-        name = self.vocab.name_pattern.fullmatch(cells[0][0].strip(" *`"))
-        if name is None:
-            return
-        tier = self.vocab.tier_of(name.group(1))
-        if tier is None:
-            return
-        words = []
-        for index in (inputs[0], outputs[0]):
-            text, at = cells[index]
-            money = _MONEY.match(text)
-            if money is None:
-                return
-            start = line.start + at + money.start(1)
-            words.append(Word(start, start + len(money.group(1)), money.group(1)))
-        self._price(line, name.group(0), tier, tuple(words))
-
 
 def _alone(text: str, slot: re.Match[str]) -> bool:
     """The model slot is the only thing on its line (a trailing comma and comment aside)."""
@@ -568,28 +416,6 @@ def _alone(text: str, slot: re.Match[str]) -> bool:
 def _in_slot(text: str, match: re.Match[str]) -> bool:
     """A model word that is the value of a ``model:`` slot (read as a slot, not as prose)."""
     return bool(re.search(r'model\s*:\s*"?$', text[: match.start()]))
-
-
-def _cells(line: _Line) -> list[tuple[str, int]]:
-    """A table row's cells and where each starts in the line (escaped pipes stay inside)."""
-    text = line.text
-    cells: list[tuple[str, int]] = []
-    start = text.index("|") + 1
-    for match in _PIPE.finditer(text, start):
-        cells.append((text[start : match.start()], start))
-        start = match.end()
-    tail = text[start:]
-    if tail.strip():
-        cells.append((tail, start))
-    return cells
-
-
-def _lead_word(text: str, at: int) -> Word | None:
-    """The first word of a cell, past `**`, backticks and quotes: ``sonnet (default)``."""
-    match = re.match(r"[\s*`\"]*([A-Za-z][\w.-]*)", text)
-    if match is None:
-        return None
-    return Word(at + match.start(1), at + match.end(1), match.group(1))
 
 
 def _count_of(match: re.Match[str]) -> int:

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import Gate, RoutingSpec, Tier
-from routecfg.prose import claims as c
+from routecfg.prose import records as c
+from routecfg.prose.claims import find_claims
 from routecfg.prose.vocab import Vocabulary, tier_names, vocabulary
 
 TASK_MODEL = "RC800"
@@ -64,7 +65,7 @@ def lint(spec: RoutingSpec, text: str, path: str) -> tuple[Finding, ...]:
     if _silenced(spec, path, None):
         return ()
     vocab = _vocabulary(spec)
-    found = c.find_claims(text, vocab, _generated_lines(text, path))
+    found = find_claims(text, vocab, _generated_lines(text, path))
     ignored = _ignored_lines(text)
     starts = _line_starts(text)
     findings: dict[int, Finding] = {}

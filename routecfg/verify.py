@@ -17,7 +17,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ class Series:
 class FileReport:
     path: str
     walks: tuple[Walk, ...]
-    settings: resilience.Settings = resilience.Settings()
+    settings: resilience.Settings = field(default_factory=resilience.Settings)
     series: tuple[Series, ...] = ()
 
     @property
@@ -320,7 +320,9 @@ def litellm_walks(
     """:func:`litellm_walk` for each of ``starts``, through one Router: without retries and
     cooldowns, one request leaves nothing behind that changes the next."""
     settings = resilience.Settings(num_retries=0, disable_cooldowns=True)
-    runs = litellm_requests(model_names, chains, starts, kind, settings, max_fallbacks=max_fallbacks)
+    runs = litellm_requests(
+        model_names, chains, starts, kind, settings, max_fallbacks=max_fallbacks
+    )
     walks = []
     for start, run in zip(starts, runs, strict=True):
         tried = list(run.attempts)
@@ -371,8 +373,10 @@ def litellm_requests(
     async def record_sleep(_: Any, seconds: float) -> None:
         sleeps.append(seconds)
 
-    with _quiet(litellm, Failing()), _patched(host, "sleep", record_sleep), _patched(
-        host, "sleep_sync", lambda _, seconds: sleeps.append(seconds)
+    with (
+        _quiet(litellm, Failing()),
+        _patched(host, "sleep", record_sleep),
+        _patched(host, "sleep_sync", lambda _, seconds: sleeps.append(seconds)),
     ):
         router = litellm.Router(
             model_list=model_list,
@@ -461,7 +465,9 @@ def format_text(report: VerifyReport, *, quiet: bool = False) -> str:
         for kind in KINDS:
             walks = [w for w in file.walks if w.kind == kind and not (quiet and w.ok)]
             if walks:
-                lines.append(f"{file.path}: {KIND_TITLES[kind]}, as LiteLLM {report.version} walks it")
+                lines.append(
+                    f"{file.path}: {KIND_TITLES[kind]}, as LiteLLM {report.version} walks it"
+                )
             for walk in walks:
                 if walk.ok:
                     lines.append(f"  {walk.start}: {_order(walk.routecfg)}  ok")

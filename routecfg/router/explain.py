@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
 from routecfg.diagnostics import RoutecfgError
 from routecfg.model import CONTENT_POLICY, RoutingSpec
 from routecfg.plan import read_target
@@ -23,21 +24,18 @@ class ProxyFile:
 
     path: str
     settings: Settings
-    note: str | None = None  # e.g. "missing: LiteLLM's defaults assumed"
+    note: str | None = None  # e.g. "unreadable: LiteLLM's defaults assumed"
     deployments: Mapping[str, int] | None = None
 
 
 def read_proxy_files(spec: RoutingSpec) -> list[ProxyFile]:
-    """Each proxy target's settings and deployments, as on disk; LiteLLM's defaults for a file
-    that is missing or cannot be read (validate and check report why)."""
+    """Each proxy target's settings and deployments, as on disk (validation has made sure each
+    exists); LiteLLM's defaults for a file that cannot be read (`check` reports why)."""
     files = []
     for name in spec.targets.proxy:
         try:
             text, _ = read_target(spec.root / name, name)
-            if text is None:
-                files.append(ProxyFile(name, Settings(), "missing: LiteLLM's defaults assumed"))
-                continue
-            doc = yamledit.load(text, name)
+            doc = yamledit.load(text or "", name)
             deployments = {n: len(nodes) for n, nodes in yamledit.model_entries(doc).items()}
         except RoutecfgError:
             files.append(ProxyFile(name, Settings(), "unreadable: LiteLLM's defaults assumed"))
@@ -81,18 +79,17 @@ def _cooldown_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
         ]
     chains = spec.proxy.compiled_chains("fallbacks")
     deployments = file.deployments or {}
-    coolable = [
-        tier for tier in spec.tiers if chains.get(tier) or deployments.get(tier, 1) > 1
-    ]
+    coolable = [tier for tier in spec.tiers if chains.get(tier) or deployments.get(tier, 1) > 1]
     if not coolable:
         return ["cooldowns: no tier can be cooled down (one deployment and no fallbacks entry)"]
     fails = settings.allowed_fails + 1
     per_request = settings.retries("fallbacks") + 1
     requests = -(-fails // per_request)
     window = seconds(settings.cooldown_seconds)
+    plural = len(coolable) > 1
     lines = [
-        f"cooldowns: {_either(coolable)} (a fallbacks entry of {'their' if len(coolable) > 1 else 'its'} "
-        f"own) {'are' if len(coolable) > 1 else 'is'} cooled down after {fails} failed attempts "
+        f"cooldowns: {_either(coolable)} (a fallbacks entry of {'their' if plural else 'its'} "
+        f"own) {'are' if plural else 'is'} cooled down after {fails} failed attempts "
         f"within {window} ({requests} failing request{'s' if requests != 1 else ''}); then, "
         f"for {window}:"
     ]
@@ -101,7 +98,7 @@ def _cooldown_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
         if tier not in coolable:
             continue
         rest = [name for name in order if name not in coolable]
-        where = f"straight to {rest[0]}" if rest else "nowhere: 429 \"All deployments … cooldown\""
+        where = f"straight to {rest[0]}" if rest else 'nowhere: 429 "All deployments … cooldown"'
         lines.append(f"  requests to {tier} go {where}")
     return lines
 

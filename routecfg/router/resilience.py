@@ -81,9 +81,8 @@ class Settings:
         elif self.allowed_fails is None:
             parts.append("no allowed_fails (no cooldown on a short series)")
         else:
-            parts.append(
-                f"allowed_fails {self.allowed_fails}, cooldown_time {seconds(self.cooldown_seconds)}"
-            )
+            window = seconds(self.cooldown_seconds)
+            parts.append(f"allowed_fails {self.allowed_fails}, cooldown_time {window}")
         return ", ".join(parts)
 
     def router_kwargs(self) -> dict[str, object]:
@@ -248,7 +247,11 @@ def series(
                 attempts.append(group)
                 fails[group] = fails.get(group, 0) + 1
                 coolable = (deployments or {}).get(group, 1) > 1 or has_fallbacks.get(group, False)
-                if settings.cools_down and coolable and fails[group] > (settings.allowed_fails or 0):
+                if (
+                    settings.cools_down
+                    and coolable
+                    and fails[group] > (settings.allowed_fails or 0)
+                ):
                     cooled.add(group)
         result.append(tuple(attempts))
     return tuple(result)

@@ -78,6 +78,23 @@ def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None
     return new_text
 
 
+def render_one(
+    spec: RoutingSpec, text: str, path: str, key: markers.BlockKey, extra_templates: Path | None
+) -> str:
+    """``text`` with the body of the one block ``key`` rendered, every other byte kept (other
+    blocks too, stale or not); raises RoutecfgError (RC41x) placed at its begin marker."""
+    block = next(b for b in markers.find_blocks(text, path) if b.key == key)
+    try:
+        body = _renderer_for(spec, extra_templates).body(block)
+    except _BlockProblem as problem:
+        raise RoutecfgError([problem.at(text, path, block)]) from None
+    problems: list[Diagnostic] = []
+    new_text = _replace(text, {block: body}, path, problems)
+    if problems:
+        raise RoutecfgError(problems)
+    return new_text
+
+
 def _replace(text: str, bodies: Mapping[Block, str], path: str, problems: list[Diagnostic]) -> str:
     """Splices the bodies in, last block first so that earlier blocks keep their offsets; one
     block at a time so a body replace_blocks refuses is reported against its own block."""
@@ -319,4 +336,4 @@ def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
     return _template_name(block_name), 0
 
 
-__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render"]
+__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render", "render_one"]

@@ -188,6 +188,36 @@ class _Fences:
         return True
 
 
+class LineInFences(NamedTuple):
+    """A line and the code fence it sits in, for placing markers around lines."""
+
+    number: int  # 1-based
+    start: int
+    end: int  # just past its line ending
+    content: str
+    fence: str | None  # the run of the fence the line is inside, None outside fences
+    fence_line: int  # the line of that fence's opening, 0 outside fences
+    edge: Literal["open", "close"] | None  # the line opens or closes a fence
+
+
+def lines_in_fences(text: str) -> tuple[LineInFences, ...]:
+    """Every line of ``text`` with the fence it is inside, if any."""
+    fences = _Fences()
+    found = []
+    for line in _iter_lines(text):
+        opening, opening_line = fences.open_run, fences.open_line
+        is_code = fences.is_code(line.content, line.number)
+        inside = opening is not None and fences.open_run is not None
+        edge: Literal["open", "close"] | None = None
+        if is_code and not inside:
+            edge = "open" if opening is None else "close"
+        fence, fence_line = (opening, opening_line) if inside else (None, 0)
+        found.append(
+            LineInFences(line.number, line.start, line.end, line.content, fence, fence_line, edge)
+        )
+    return tuple(found)
+
+
 def closes_fence(stripped: str, run: str) -> bool:
     """Whether a line (without indentation or trailing blanks) closes the fence ``run`` opened."""
     return len(stripped) >= len(run) and stripped == run[0] * len(stripped)

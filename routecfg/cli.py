@@ -682,7 +682,12 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
 
 @cli.group(name="blocks")
 def blocks_group() -> None:
-    """Generated blocks in skills Markdown, placed for you (no hand-written markers)."""
+    """Generated blocks in skills Markdown, placed for you (no hand-written markers).
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+    """
 
 
 def _line_range(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:

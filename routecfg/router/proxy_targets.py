@@ -16,10 +16,13 @@ GROUP_PRICES_DIFFER = "RC709"
 UNKNOWN_TIER = "RC201"
 
 
-def _target_key(source: Source, index: int) -> PathKey:
+def _target_key(source: Source, index: int) -> PathKey | None:
+    """Where the proxy target ``index`` is given as a mapping; None for a plain path."""
     targets = source.data.get("targets") if isinstance(source.data, dict) else None
-    listed = isinstance(targets, dict) and isinstance(targets.get("proxy"), list)
-    return ("targets", "proxy", index) if listed else ("targets", "proxy")
+    value = targets.get("proxy") if isinstance(targets, dict) else None
+    if isinstance(value, list):
+        return ("targets", "proxy", index) if isinstance(value[index], dict) else None
+    return ("targets", "proxy") if isinstance(value, dict) else None
 
 
 def proxy_targets(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
@@ -28,9 +31,9 @@ def proxy_targets(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
     groups = [group.name for group in spec.proxy.alias_groups]
     for index, path in enumerate(spec.targets.proxy):
         target = spec.targets.proxy_targets.get(path)
-        if target is None:
-            continue
         where = _target_key(source, index)
+        if target is None or where is None:
+            continue
         for i, tier in enumerate(target.tiers or ()):
             if tier not in spec.tiers:
                 yield _unknown(source, (*where, "tiers", i), "tier", tier, list(spec.tiers))

@@ -4,6 +4,8 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,14 +19,16 @@ from routecfg import (
     cache,
     compiler,
     cost,
+    findings,
     report,
     resources,
     show,
     spec,
+    summary,
     tables,
     write,
 )
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
+from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, load_against, validate
 
@@ -37,12 +41,15 @@ class Options:
     format: str
     quiet: bool
     debug: bool
+    color: str = "auto"
+    summary_to: Path | None = None  # the job summary's file (GITHUB_STEP_SUMMARY, --summary)
+    run: summary.Run | None = None  # what the command found, for that summary
 
 
 def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
     """--spec, --format, -q and --debug, the same on every command that reads a spec."""
     help_text = (
-        "How diagnostics are printed: text (stderr), json or github (stdout)."
+        "How diagnostics are printed: text (stderr), json, github or sarif (stdout)."
         if formats == report.FORMATS
         else "How the table is printed; diagnostics go to stderr."
     )
@@ -62,13 +69,40 @@ def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
             show_default=True,
             help=help_text,
         ),
-        click.option("-q", "--quiet", is_flag=True, help="Print problems only."),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="Print problems only: diagnostics and one line per file not in sync.",
+        ),
         click.option("--debug", is_flag=True, help="Show the traceback of an internal error."),
+        *output_options(),
     ]
 
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def output_options() -> list[Callable[[F], F]]:
+    """--color and --summary: how output meets terminals and CI."""
+    return [
+        click.option(
+            "--color",
+            type=click.Choice(report.COLOR_MODES),
+            default="auto",
+            show_default=True,
+            help="Colour: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never.",
+        ),
+        click.option(
+            "--summary",
+            "summary_path",
+            metavar="PATH",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append a Markdown job summary to PATH. Default: $GITHUB_STEP_SUMMARY when set.",
+        ),
+    ]
 
 
 def table_options(command: F) -> F:
@@ -81,12 +115,19 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
 
     @functools.wraps(body)
     def wrapper(spec_arg: str | None, fmt: str, quiet: bool, debug: bool, **kwargs: Any) -> int:
-        options = Options(spec_arg, fmt, quiet, debug)
+        color = kwargs.pop("color", "auto")
+        summary_to = _summary_target(kwargs.pop("summary_path", None))
+        command = body.__name__.removeprefix("_").removesuffix("_command")
+        run = summary.Run(command) if summary_to is not None else None
+        options = Options(spec_arg, fmt, quiet, debug, color, summary_to, run)
+        report.set_color(color)
         try:
-            return int(functools.partial(body, **kwargs)(options))
+            code = int(functools.partial(body, **kwargs)(options))
         except RoutecfgError as error:
             _print_diagnostics(error.diagnostics, options)
-            return int(Exit.INVALID)
+            code = int(Exit.INVALID)
+            if run is not None:
+                run.diagnostics.extend(error.diagnostics)
         except Exception as error:  # a bug: one line, the traceback only on request
             if debug:
                 import traceback
@@ -98,8 +139,43 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
                 err=True,
             )
             return int(Exit.INTERNAL)
+        if run is not None and summary_to is not None:
+            _write_summary(run, code, summary_to)
+        return code
 
     return wrapper
+
+
+def _summary_target(given: Path | None) -> Path | None:
+    if given is not None:
+        return given
+    from_env = os.environ.get("GITHUB_STEP_SUMMARY")
+    return Path(from_env) if from_env else None
+
+
+_OUTCOMES = {
+    Exit.OK: "✅ exit 0: ok",
+    Exit.CHANGES: "❌ exit 1: changes (stale, not written, or over budget)",
+    Exit.INVALID: "❌ exit 2: invalid input",
+    Exit.HAND_EDITED: "✋ exit 3: a generated block was edited by hand",
+}
+
+
+def _write_summary(run: summary.Run, code: int, path: Path) -> None:
+    run.outcome = _OUTCOMES.get(Exit(code), f"exit {code}")
+    try:
+        write.append_text(path, summary.render(run))
+    except OSError as error:
+        problem = Diagnostic(
+            str(path),
+            0,
+            0,
+            Severity.WARNING,
+            "RC010",
+            f"cannot append the job summary: {error.strerror or error}",
+            "check --summary PATH or GITHUB_STEP_SUMMARY; the command's result is unchanged",
+        )
+        report.emit([problem], "text", out=sys.stdout, err=sys.stderr)
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], options: Options) -> None:
@@ -143,7 +219,10 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
-    warnings = result.warnings
+    warnings = (*result.warnings, *_estimates_only(result))
+    if options.run is not None:
+        options.run.spec = result.source.display
+        options.run.diagnostics.extend(warnings)
     report.emit(warnings, options.format, out=sys.stdout, err=sys.stderr)
     if strict and warnings:
         if options.format == "text":
@@ -157,31 +236,100 @@ def validate_command(options: Options, strict: bool) -> Exit:
     return Exit.OK
 
 
+def _estimates_only(validated: Validated) -> tuple[Diagnostic, ...]:
+    """A spec with no targets is fine for estimates (validate, cost, explain), with a word;
+    a bundled preset is a starting point and has none by design."""
+    if validated.spec.targets.all_paths() or resources.is_bundled_preset(validated.source.path):
+        return ()
+    return (_no_targets(validated, Severity.WARNING),)
+
+
 def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(_spec_path(options), missing_targets=False)
-    if validated.warnings and options.format != "json":  # json: inside the plan object
+    if validated.warnings and options.format not in ("json", "sarif"):  # one document
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend(validated.warnings)
+    _refuse_no_targets(validated, options)
     changes = compiler.make_plan(validated)
-    if options.format == "text" and not options.quiet:
-        line = _cost_delta(validated, changes)
-        if line:
-            click.echo(line, err=True)
+    if options.run is not None:
+        options.run.changes = changes
+    wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
+    if wants_cost or options.run is not None:
+        delta = _cost_delta(validated, changes)
+        if delta is not None and options.run is not None:
+            options.run.cost_line, options.run.before, options.run.after = delta
+            options.run.routing_graph = _graph_if_changed(validated, delta[1], changes)
+        if delta is not None and options.format == "text" and not options.quiet:
+            click.echo(delta[0], err=True)
+        if delta is not None and options.format == "github":
+            click.echo(report.format_notice("routecfg cost", delta[0]), nl=False)
     return validated, changes
 
 
-def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``. Before is the spec as committed at HEAD,
-    else the routing the targets hold now."""
+def _refuse_no_targets(validated: Validated, options: Options) -> None:
+    """Nothing to check is not "in sync": a spec with no targets fails check, diff and build."""
+    if validated.spec.targets.all_paths():
+        return
+    raise RoutecfgError([_no_targets(validated, Severity.ERROR)])
+
+
+def _no_targets(validated: Validated, severity: Severity) -> Diagnostic:
+    path: tuple[str, ...] = ("targets",) if "targets" in validated.source.data else ()
+    return validated.source.diagnostic(
+        path,
+        NO_TARGETS,
+        "the spec has no targets: there is nothing to compile or check",
+        "name the files routecfg keeps in sync under `targets:` (preset, schema, proxy, "
+        "skills); `routecfg init --from-repo` finds them",
+        key=True,
+        severity=severity,
+    )
+
+
+NO_TARGETS = "RC507"
+
+
+def _cost_delta(
+    validated: Validated, changes: tuple[Change, ...]
+) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
+    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
+    tier no target states are left out of both figures, and named."""
     if not validated.spec.cost.profile:
         return None
     after = cost.estimate(validated.spec, "now")
     committed_spec = committed(validated.source.path, validated)
     if committed_spec is not None:
-        return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
+        before = cost.estimate(committed_spec.spec, "HEAD")
+        return cost.delta_line(before, after), before, after
     encoded = compiler.encoded_spec(validated.spec, changes)
     if encoded is None:
-        return cost.delta_line(None, after)
-    return cost.delta_line(cost.estimate(encoded, "targets"), after, "what the targets hold")
+        return cost.delta_line(None, after), None, after
+    unknown = compiler.unstated_gates(validated.spec, changes)
+    counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
+    if unknown and len(unknown) < len(counted):
+        before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
+        after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
+        source = (
+            f"what the targets hold; left out of both: {', '.join(unknown)} "
+            "(no target states their old tier)"
+        )
+        return cost.delta_line(before, after, source), before, after
+    before = cost.estimate(encoded, "targets")
+    return cost.delta_line(before, after, "what the targets hold"), before, after
+
+
+def _graph_if_changed(
+    validated: Validated, before: cost.Estimate | None, changes: tuple[Change, ...]
+) -> str | None:
+    """The routing as a Mermaid graph, for the job summary, when a build would change it."""
+    if not any(c.changed for c in changes):
+        return None
+    from routecfg import mermaid
+
+    return mermaid.routing_graph(validated.spec)
 
 
 def _show_plan(
@@ -190,13 +338,18 @@ def _show_plan(
     if options.format == "json":
         click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
         return
-    if options.format == "github":
-        click.echo(report.format_plan_github(changes), nl=False)
+    if options.format in ("github", "sarif"):
+        found = findings.plan_diagnostics(validated, changes)
+        if options.format == "sarif":
+            found = [*validated.warnings, *found]
+        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if not options.quiet:
-        click.echo(report.format_states(changes), nl=False, err=True)
+    if options.quiet:  # one line per file that is not in sync
+        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        return
+    click.echo(report.format_states(changes), nl=False, err=True)
     if diffs:
-        click.echo(report.format_diffs(changes), nl=False)
+        click.echo(report.format_diffs(changes, color=report.use_color(sys.stdout)), nl=False)
 
 
 def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
@@ -272,8 +425,10 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
       routecfg diff --exit-code
     """
     validated, changes = _plan(options)
-    if options.format == "text":
-        click.echo(report.format_diffs(changes), nl=False)
+    if options.format == "text" and options.quiet:
+        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+    elif options.format == "text":
+        click.echo(report.format_diffs(changes, color=report.use_color(sys.stdout)), nl=False)
         if any(c.state is State.MISSING for c in changes):
             click.echo(report.format_states(changes), nl=False, err=True)
     else:
@@ -319,12 +474,37 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
         if not sys.stdin.isatty():
             click.echo("not written: no terminal to confirm on; run with --yes", err=True)
             return Exit.CHANGES
-        if not click.confirm(f"Write {len(pending)} files?", err=True):
+        if not click.confirm(f"Write {_count(len(pending), 'file')}?", err=True):
+            click.echo("not written (answered no)", err=True)
             return Exit.CHANGES
     written = write.apply(changes, validated.source.path)
     if options.format == "text" and not options.quiet:
-        click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
+        click.echo("".join(f"wrote {c.path}\n" for c in written), nl=False, err=True)
     return Exit.OK
+
+
+def _uncounted(validated: Validated) -> list[Diagnostic]:
+    """A spec with no cost profile at all: its $0 is no estimate, and `cost` says so."""
+    spec_ = validated.spec
+    if spec_.cost.profile or not spec_.gates:  # the tables' assumptions name the gates left out
+        return []
+    where: tuple[str, ...] = ("cost",) if "cost" in validated.source.data else ()
+    message = "the spec has no cost.profile: no gate is counted, and every estimate is $0"
+    return [
+        validated.source.diagnostic(
+            where,
+            UNCOUNTED,
+            message,
+            "add `cost.profile.GATE: {input: TOKENS, output: TOKENS}` for each gate, with the "
+            "tokens per call (and `calls:` per ticket); `routecfg init --from-repo` writes a "
+            "starter profile",
+            key=True,
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+UNCOUNTED = "RC508"
 
 
 def _label(validated: Validated) -> str:
@@ -333,9 +513,13 @@ def _label(validated: Validated) -> str:
     return name if name == spec.SPEC_FILENAME else name.removesuffix(".yaml")
 
 
-def _print_warnings(validated: Validated, options: Options) -> None:
-    if validated.warnings and not options.quiet:
-        report.emit(validated.warnings, "text", out=sys.stdout, err=sys.stderr)
+def _print_warnings(
+    validated: Validated, options: Options, extra: Sequence[Diagnostic] = ()
+) -> None:
+    """Warnings of table commands, to stderr; -q keeps them (they are diagnostics)."""
+    warnings = [*validated.warnings, *_estimates_only(validated), *extra]
+    if warnings:
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
 
 
 @cli.command(name="cost")
@@ -360,7 +544,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
     """
     path = _spec_path(options)
     validated = validate(path, budget=False)
-    _print_warnings(validated, options)
+    _print_warnings(validated, options, _uncounted(validated))
     routing = validated.spec
     name = _label(validated)
     if scenario is not None and scenario not in routing.cost.scenarios:
@@ -413,7 +597,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
 
 
 @cli.command(name="explain")
-@table_options
+@functools.partial(common_options, formats=(*show.TABLE_FORMATS, "mermaid"))
 @click.option(
     "--against",
     metavar="PRESET|PATH|REF",
@@ -434,6 +618,11 @@ def explain_command(options: Options, against: str | None) -> Exit:
     validated = validate(path, budget=False)
     _print_warnings(validated, options)
     routing = validated.spec
+    if options.format == "mermaid":
+        from routecfg import mermaid
+
+        click.echo(mermaid.routing_graph(routing), nl=False)
+        return Exit.OK
     rows = tables.routing_rows(routing)
     walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     old_rows = None
@@ -442,8 +631,20 @@ def explain_command(options: Options, against: str | None) -> Exit:
         other, label = load_against(against, path, Path.cwd())
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
-    click.echo(show.routing_table(rows, walks, options.format, old_rows, names), nl=False)
+    width = _terminal_width() if options.format == "text" else None
+    table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
+    click.echo(table, nl=False)
     return Exit.OK
+
+
+def _terminal_width() -> int | None:
+    """COLUMNS when set, else the terminal's width; None when output goes to a file or pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 DEFAULT_INIT_PRESET = "cost-optimized"
@@ -599,7 +800,6 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
     """Where the preset, schema and proxy config are (relative to the output's folder), and
     their texts."""
     from routecfg import adopt
-    from routecfg.diagnostics import Severity
     from routecfg.plan import read_target
 
     root = output.parent.resolve()

@@ -211,6 +211,10 @@ class Targets:
     skills: tuple[str, ...] = ()
     templates: str | None = None
 
+    def all_paths(self) -> tuple[str, ...]:
+        """Every target file, of every kind (the templates folder is not a target)."""
+        return (*self.preset, *self.schema, *self.proxy, *self.skills)
+
 
 @dataclass(frozen=True)
 class GateProfile:

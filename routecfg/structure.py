@@ -241,9 +241,10 @@ def well_formed_part(data: Any) -> tuple[Any, frozenset[tuple[str, str]]] | None
 
 def _cut_point(error: ValidationError) -> PathKey:
     path: PathKey = tuple(error.absolute_path)
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = (error.schema or {}).get("properties", {})
-        patterns = [re.compile(p) for p in (error.schema or {}).get("patternProperties", {})]
+        allowed = schema.get("properties", {})
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         unknown = [
             n for n in error.instance if n not in allowed and not any(p.search(n) for p in patterns)
         ]

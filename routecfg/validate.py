@@ -68,9 +68,7 @@ def _rules_on_the_rest(source: spec.Source, skip: frozenset[str]) -> list[Diagno
     except Exception:  # what is left is too broken to model: the structural errors say enough
         return []
     return [
-        d
-        for d in found
-        if d.is_error and d.code in LOCAL_RULES and not d.message.startswith(again)
+        d for d in found if d.is_error and d.code in LOCAL_RULES and not d.message.startswith(again)
     ]
 
 

@@ -349,7 +349,14 @@ def _show_plan(
         return
     click.echo(report.format_states(changes), nl=False, err=True)
     if diffs:
-        click.echo(report.format_diffs(changes, color=report.use_color(sys.stdout)), nl=False)
+        _echo_diffs(changes)
+
+
+def _echo_diffs(changes: tuple[Change, ...]) -> None:
+    """The unified diffs to stdout, coloured when report.use_color says so (click would strip
+    the colour off a pipe itself, so it is told)."""
+    color = report.use_color(sys.stdout)
+    click.echo(report.format_diffs(changes, color=color), nl=False, color=color)
 
 
 def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
@@ -393,7 +400,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     if not no_cache:
         cache.INPUTS[:] = _inputs(validated, changes)
     state = exit_state(changes)
-    if options.format == "text" and state in _STATE_HINTS:
+    if options.format == "text" and not options.quiet and state in _STATE_HINTS:
         click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
     return _STATE_EXIT[state]
 
@@ -408,7 +415,7 @@ _STATE_HINTS = {
 def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:
     """Whether a target is missing; then nothing may be written or called clean."""
     missing = [c.path for c in changes if c.state is State.MISSING]
-    if missing and options.format == "text":
+    if missing and options.format == "text" and not options.quiet:
         click.echo(f"hint: {_STATE_HINTS[State.MISSING]}", err=True)
     return bool(missing)
 
@@ -428,7 +435,7 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
     if options.format == "text" and options.quiet:
         click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
     elif options.format == "text":
-        click.echo(report.format_diffs(changes, color=report.use_color(sys.stdout)), nl=False)
+        _echo_diffs(changes)
         if any(c.state is State.MISSING for c in changes):
             click.echo(report.format_states(changes), nl=False, err=True)
     else:

@@ -16,6 +16,12 @@ RANGES: tuple[tuple[str, str, str], ...] = (
     ("RC007", "RC007", "alias bomb (expands past 200,000 values), recursive or undefined alias"),
     ("RC008", "RC008", "nested more than 64 levels deep"),
     ("RC009", "RC009", "the spec cannot be found or read"),
+    (
+        "RC010",
+        "RC010",
+        "warning: the job summary (--summary PATH or $GITHUB_STEP_SUMMARY) cannot be "
+        "appended to; the command's result is unchanged",
+    ),
     ("RC011", "RC011", "unsupported YAML: a tag, a list or mapping used as a key"),
     ("RC012", "RC012", "a number that is not finite (.inf, .nan)"),
     (
@@ -120,6 +126,31 @@ RANGES: tuple[tuple[str, str, str], ...] = (
         "RC501",
         "RC502",
         "--against names no spec file, preset or git ref; --scenario names no scenario",
+    ),
+    (
+        "RC503",
+        "RC503",
+        "check/build/diff in --format github and sarif: a target is stale (on the lines "
+        "that change)",
+    ),
+    (
+        "RC504",
+        "RC504",
+        "check/build/diff in --format github and sarif: a generated block was edited by "
+        "hand (from its begin to its end marker)",
+    ),
+    (
+        "RC507",
+        "RC507",
+        "the spec has no targets: an error for check, diff and build (nothing to check is"
+        ' not "in sync"), a warning for validate, cost and explain (a spec kept for '
+        "estimates); bundled presets are exempt",
+    ),
+    (
+        "RC508",
+        "RC508",
+        "warning of cost: the spec has no cost.profile, so every estimate is $0 (gates "
+        "left out of a profile are named in the table's assumptions)",
     ),
     (
         "RC601",

@@ -37,7 +37,9 @@ def plan_diagnostics(validated: Validated, changes: Sequence[Change]) -> list[Di
             if d.code == rules.MISSING_TARGET
         ]
     for change in changes:
-        if change.state is State.STALE:
+        if change.state is State.STALE and change.kind == "skills":
+            found += stale_blocks(change) or [stale(change)]
+        elif change.state is State.STALE:
             found.append(stale(change))
         elif change.state is State.HAND_EDITED:
             found += hand_edited(change)
@@ -61,6 +63,31 @@ def stale(change: Change) -> Diagnostic:
     details = "; ".join(semantic_summary(change)) or "its generated content differs from the spec"
     message = f"{change.path} is stale: {details}"
     return Diagnostic(change.path, line, 0, Severity.ERROR, STALE, message, HINTS[State.STALE], end)
+
+
+def stale_blocks(change: Change) -> list[Diagnostic]:
+    """A stale Markdown file, block by block: each block whose body the spec changes, on its
+    lines, by the name its begin marker gives it."""
+    new = {b.key: b for b in markers.find_blocks(change.new, change.path)}
+    found = []
+    for block in markers.find_blocks(change.old or "", change.path):
+        after = new.get(block.key)
+        if after is None or after.body == block.body:
+            continue
+        found.append(
+            Diagnostic(
+                change.path,
+                block.begin_line,
+                0,
+                Severity.ERROR,
+                STALE,
+                f"block '{block_label(block)}' in {change.path} is stale: the spec renders it "
+                "differently",
+                HINTS[State.STALE],
+                block.end_line,
+            )
+        )
+    return found
 
 
 def hand_edited(change: Change) -> list[Diagnostic]:

@@ -210,8 +210,10 @@ def routing_table(
         table = _records(header, table_rows, width, marked=marked)
     else:
         table = natural
-    if marked and any(cells[0] for cells in table_rows):
-        table += f"\n* routing differs from {names[0]}; + a gate {names[0]} does not have\n"
+    marks = {cells[0] for cells in table_rows} if marked else set()
+    legend = {"*": f"* routing differs from {names[0]}", "+": f"+ a gate {names[0]} does not have"}
+    if marks & set(legend):
+        table += "\n" + "; ".join(legend[m] for m in ("*", "+") if m in marks) + "\n"
     return table
 
 

@@ -77,7 +77,7 @@ def _cost(run: Run) -> str:
     for g in run.after.gates:
         old = before.get(g.gate)
         was = f"{old.tier}: {dollars(old.cost)}" if old else "—"
-        delta = dollars(g.cost - old.cost) if old else "—"
+        delta = dollars(g.cost - old.cost) if old and old.cost != g.cost else "—"
         if old and g.cost > old.cost:
             delta = "+" + delta
         rows.append(f"| {_cell(g.title)} | {was} | {g.tier}: {dollars(g.cost)} | {delta} |")

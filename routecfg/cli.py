@@ -850,7 +850,7 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     with every deployment mocked to fail (no network): the order LiteLLM tries model groups in
     must be routecfg's computed walk. The file is read as it is on disk (run it after a build).
     Also compares each tier's prices and tool_use with LiteLLM's model map (warnings).
-    Needs litellm: pip install 'routecfg[litellm]'.
+    Needs litellm 1.110.2 (pip install litellm==1.110.2; in a clone: pip install '.[litellm]').
 
     Exit 0 when every walk matches, 1 when one differs, 2 invalid input or no litellm.
 
@@ -862,14 +862,20 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     from routecfg import verify
 
     validated = validate(_spec_path(options), budget=False)
+    if options.format == "text" and not options.quiet and sys.stderr.isatty():
+        # litellm alone takes seconds to import: say what the wait is for
+        click.echo("verify: loading LiteLLM's Router (a few seconds)…", err=True)
     result, warnings = verify.verify_targets(validated, proxies, Path.cwd())
     diagnostics = [*validated.warnings, *warnings]
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend([*verify.walk_diagnostics(result), *diagnostics])
     if options.format == "json":
         walks = verify.walk_diagnostics(result)
         click.echo(verify.format_json(result, [*walks, *diagnostics]), nl=False)
-    elif options.format == "github":
+    elif options.format in ("github", "sarif"):
         annotations = [*verify.walk_diagnostics(result), *diagnostics]
-        report.emit(annotations, "github", out=sys.stdout, err=sys.stderr)
+        report.emit(annotations, options.format, out=sys.stdout, err=sys.stderr)
     else:
         click.echo(verify.format_text(result, quiet=options.quiet), nl=False)
         report.emit(diagnostics, "text", out=sys.stdout, err=sys.stderr)

@@ -40,7 +40,10 @@ KINDS: Mapping[str, str] = {
 WALK_DIFFERS = "RC701"
 NOT_INSTALLED = "RC702"
 NO_PROXY = "RC705"
-INSTALL_HINT = "pip install 'routecfg[litellm]'"
+INSTALL_HINT = (
+    "pip install litellm==1.110.2 into routecfg's environment (in a clone of routecfg: "
+    "pip install '.[litellm]')"
+)
 _LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 _MOCK_MODEL = "routecfg-verify-{}"
 _PROMPT = [{"role": "user", "content": "routecfg verify"}]

@@ -7,8 +7,9 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,6 +28,9 @@ from routecfg import (
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, load_against, validate
+
+if TYPE_CHECKING:
+    from routecfg.actuals.tally import Actuals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -669,6 +673,104 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
         if not options.quiet or not result.ok:
             click.echo(verify.summary(result), err=True)
     return Exit.OK if result.ok else Exit.CHANGES
+
+
+@cli.command(name="actuals")
+@table_options
+@click.argument("ledgers", nargs=-1, metavar="[LEDGER]...")
+@click.option(
+    "--chart",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG chart of estimate against actual per gate.",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Write the measured profile into the spec's cost.profile and a `measured` scenario.",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --calibrate: write without asking.")
+@_run
+def actuals_command(
+    options: Options,
+    ledgers: tuple[str, ...],
+    chart: Path | None,
+    calibrate: bool,
+    yes: bool,
+) -> Exit:
+    """What routing really cost, per gate and per ticket, beside the estimate.
+
+    Reads the backlog toolkit's usage ledger (both shapes), the JSONL of routecfg's LiteLLM
+    callback (proxy.ledger) and LiteLLM /spend/logs exports; default: the spec's
+    actuals.ledgers and proxy.ledger. Lines that are not calls are counted and shown, and
+    reading goes on. --calibrate writes the measured token profile, calls per ticket, fallback
+    rates and a `measured` escalation scenario into routecfg.yaml, shown as a diff and confirmed
+    like `build`.
+
+    Exit 0, 1 when the actual cost per ticket is over cost.budget.max_per_ticket (or
+    --calibrate changes were not written), 2 invalid input or a ledger with no call in it.
+
+    \b
+    Examples:
+      routecfg actuals .backlog-ops/usage-ledger.jsonl
+      routecfg actuals --format markdown --chart actuals.svg >> "$GITHUB_STEP_SUMMARY"
+      routecfg actuals --calibrate
+    """
+    from routecfg.actuals import chart as charts
+    from routecfg.actuals import measure
+    from routecfg.actuals import report as actuals_report
+
+    validated = validate(_spec_path(options), budget=False, missing_targets=False)
+    chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
+    measured = measure.measure(validated.spec, validated.source, chosen)
+    warnings = [*validated.warnings, *measured.warnings]
+    if warnings and not options.quiet:
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
+    actuals = measured.actuals
+    click.echo(actuals_report.render(actuals, options.format), nl=False)
+    if chart is not None:
+        write.write_atomic(chart, charts.svg(actuals).encode("utf-8"))
+        if not options.quiet:
+            click.echo(f"wrote {chart}", err=True)
+    outcome = Exit.OK
+    if calibrate:
+        outcome = _calibrate(validated, actuals, options, yes)
+    if actuals.over_budget:
+        click.echo(
+            f"over budget: {cost.dollars(actuals.mean, actuals_report.TABLE_MONEY)} per ticket > "
+            f"{cost.dollars(actuals.budget or Decimal(0), cost.CENTS)} "
+            "(cost.budget.max_per_ticket)",
+            err=True,
+        )
+        return Exit.CHANGES
+    return outcome
+
+
+def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bool) -> Exit:
+    from routecfg.actuals import calibrate
+    from routecfg.plan import read_target, unified_diff
+
+    path = validated.source.path
+    display = validated.source.display
+    text, encoding = read_target(path, display)
+    assert text is not None  # validated a moment ago
+    new = calibrate.calibrate(text, display, actuals)
+    change = Change("spec", display, path, text, new, encoding, State.STALE)
+    if not change.changed:
+        if not options.quiet:
+            click.echo(f"{display}: already calibrated; nothing to write", err=True)
+        return Exit.OK
+    click.echo(unified_diff(change), nl=False, err=options.format == "json")
+    if not yes:
+        if not sys.stdin.isatty():
+            click.echo("not written: no terminal to confirm on; run with --yes", err=True)
+            return Exit.CHANGES
+        if not click.confirm(f"Write the measured profile into {display}?", err=True):
+            return Exit.CHANGES
+    write.apply([change], path)
+    if not options.quiet:
+        click.echo(f"wrote {display}", err=True)
+    return Exit.OK
 
 
 @cli.command(name="schema")

@@ -118,6 +118,7 @@ class AliasGroup:
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
+    ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -236,6 +237,14 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class ActualsSettings:
+    """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
+
+    ledgers: tuple[str, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 
@@ -247,6 +256,7 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    actuals: ActualsSettings = ActualsSettings()
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
@@ -260,6 +270,7 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        actuals=_actuals(data.get("actuals") or {}),
     )
 
 
@@ -321,7 +332,7 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups)
+    return Proxy(_frozen(chains), groups, raw.get("ledger"))
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:
@@ -364,4 +375,10 @@ def _cost(raw: Mapping[str, Any]) -> Cost:
         profile=_frozen(profile),
         scenarios=_frozen(scenarios),
         max_per_ticket=_money(budget["max_per_ticket"]) if "max_per_ticket" in budget else None,
+    )
+
+
+def _actuals(raw: Mapping[str, Any]) -> ActualsSettings:
+    return ActualsSettings(
+        ledgers=_paths(raw.get("ledgers")), gates=_frozen(dict(raw.get("gates") or {}))
     )

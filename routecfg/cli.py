@@ -724,7 +724,7 @@ def actuals_command(
     chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
     measured = measure.measure(validated.spec, validated.source, chosen)
     warnings = [*validated.warnings, *measured.warnings]
-    if warnings and not options.quiet:
+    if warnings:  # skipped lines are problems: shown with -q too
         report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
     actuals = measured.actuals
     click.echo(actuals_report.render(actuals, options.format), nl=False)

@@ -512,6 +512,35 @@ def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
     ]
 
 
+def ledger_settings(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
+    """`actuals.gates` maps to spec gates; ledger paths stay inside the spec's folder (they
+    need not exist yet: the proxy writes its ledger once it runs)."""
+    for name, gate in spec.actuals.gates.items():
+        if gate not in spec.gates:
+            yield source.diagnostic(
+                ("actuals", "gates", name),
+                "RC905",
+                f"actuals.gates maps '{name}' to '{gate}', which is no gate of the spec",
+                suggestion_hint(gate, list(spec.gates), "gates"),
+            )
+    paths: list[tuple[PathKey, str]] = [(("proxy", "ledger"), spec.proxy.ledger or "")]
+    listed = isinstance((source.data.get("actuals") or {}).get("ledgers"), list)
+    paths += [
+        (("actuals", "ledgers", i) if listed else ("actuals", "ledgers"), path)
+        for i, path in enumerate(spec.actuals.ledgers)
+    ]
+    for where, path in paths:
+        posix, windows = PurePosixPath(path), PureWindowsPath(path)
+        outside = posix.is_absolute() or windows.is_absolute() or path.startswith("~")
+        if path and (outside or ".." in posix.parts or ".." in windows.parts):
+            yield source.diagnostic(
+                where,
+                "RC906",
+                f"ledger path '{path}' is outside the spec's folder",
+                "write it relative to the folder of routecfg.yaml, without '..'",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     references,
     capabilities,
@@ -523,4 +552,5 @@ RULES: tuple[Rule, ...] = (
     aliases,
     cost_profile,
     target_paths,
+    ledger_settings,
 )

@@ -188,7 +188,7 @@ def _rates(actuals: Actuals, markdown: bool) -> str:
     target = actuals.escalation_tier or "the escalation tier"
     lines = [
         f"{bullet}Escalations: {actuals.escalated} of {_plural(actuals.tickets, 'ticket')} "
-        f"({percent(actuals.escalation_rate)}) had a '{actuals.implement}' call served by "
+        f"({percent(actuals.escalation_rate)}): a call of gate '{actuals.implement}' served by "
         f"{target}, or an escalation_reason",
     ]
     if actuals.fallbacks:

@@ -754,7 +754,7 @@ def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bo
     display = validated.source.display
     text, encoding = read_target(path, display)
     assert text is not None  # validated a moment ago
-    new = calibrate.calibrate(text, display, actuals)
+    new = calibrate.calibrate(text, display, actuals, validated.spec)
     change = Change("spec", display, path, text, new, encoding, State.STALE)
     if not change.changed:
         if not options.quiet:

@@ -34,14 +34,10 @@ import json
 import shutil
 import textwrap
 import xml.etree.ElementTree as ElementTree
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from routecfg.actuals import ledgers
-from routecfg.actuals.records import Call, Skipped, vocabulary
-from routecfg.validate import validate
 from tests.conftest import TESTS, run
 
 CASE = TESTS / "actuals"
@@ -202,7 +198,9 @@ def test_json_has_the_exact_figures(root: Path) -> None:
             "delta": "-0.009000",
         },
     ]
-    assert [(m["tier"], m["calls"], m["failures"], m["spend"], m["share"]) for m in data["models"]] == [
+    assert [
+        (m["tier"], m["calls"], m["failures"], m["spend"], m["share"]) for m in data["models"]
+    ] == [
         ("balanced", 5, 0, "0.186000", 0.798283),
         ("cheap", 2, 1, "0.047000", 0.201717),
     ]
@@ -235,7 +233,14 @@ def test_the_svg_chart_has_a_bar_pair_per_gate(root: Path) -> None:
         [("estimate", "0.0900", "272.4"), ("actual", "0.0810", "245.1")],
     ]
     labels = [t.text for g in groups for t in g.findall("svg:text", ns)]
-    assert labels == ["Gate 2 IMPLEMENT", "$0.1200", "$0.1520", "Gate 4 REVIEW", "$0.0900", "$0.0810"]
+    assert labels == [
+        "Gate 2 IMPLEMENT",
+        "$0.1200",
+        "$0.1520",
+        "Gate 4 REVIEW",
+        "$0.0900",
+        "$0.0810",
+    ]
 
 
 def test_over_budget_is_exit_1(root: Path) -> None:
@@ -247,3 +252,68 @@ def test_over_budget_is_exit_1(root: Path) -> None:
     assert result.stderr == WARNINGS + (
         "over budget: $0.0717 per ticket > $0.07 (cost.budget.max_per_ticket)\n"
     )
+
+
+CALIBRATED_DIFF = """\
+--- a/routecfg.yaml
++++ b/routecfg.yaml
+@@ -23,6 +23,8 @@
+   gates: {generate: review}   # the toolkit's phase name
+ cost:
+   profile:
+-    implement: {input: 10000, output: 2000, calls: 2}   # two rounds
+-    review:    {input: 5000,  output: 1000}
++    implement: {input: 10500, output: 2000, calls: 1.33} # two rounds
++    review: {input: 4000, output: 1000, calls: 0.67}
+   budget: {max_per_ticket: 0.10}
++  scenarios:
++    measured: {escalation_rate: 0.67}
+"""
+
+
+def test_calibrate_shows_the_diff_and_writes_only_when_confirmed(root: Path) -> None:
+    spec = root / "routecfg.yaml"
+    before = spec.read_text()
+    shown = run(["actuals", "-q", "--calibrate", "--format", "json"], cwd=root)
+    assert shown.exit_code == 1  # no terminal to confirm on, no --yes
+    assert shown.stderr == WARNINGS + CALIBRATED_DIFF + (
+        "not written: no terminal to confirm on; run with --yes\n"
+    )
+    assert spec.read_text() == before
+    written = run(["actuals", "--calibrate", "--yes"], cwd=root)
+    assert written.exit_code == 0
+    assert written.stdout == TEXT + CALIBRATED_DIFF
+    assert written.stderr == WARNINGS + "wrote routecfg.yaml\n"
+    # Every line but the calibrated ones is kept byte for byte, comments and alignment included.
+    after = spec.read_text()
+    assert after == before.replace(
+        "    implement: {input: 10000, output: 2000, calls: 2}   # two rounds\n"
+        "    review:    {input: 5000,  output: 1000}\n",
+        "    implement: {input: 10500, output: 2000, calls: 1.33} # two rounds\n"
+        "    review: {input: 4000, output: 1000, calls: 0.67}\n",
+    ).replace(
+        "  budget: {max_per_ticket: 0.10}\n",
+        "  budget: {max_per_ticket: 0.10}\n  scenarios:\n    measured: {escalation_rate: 0.67}\n",
+    )
+    again = run(["actuals", "-q", "--calibrate"], cwd=root)
+    assert again.exit_code == 0
+    assert again.stderr == WARNINGS
+    cost = run(["cost", "--scenario", "measured", "--format", "json"], cwd=root)
+    # implement 1.33 × (10,500 × 1 + 2,000 × 5) / 1M = 0.027265;
+    # review 0.67 × (4,000 × 3 + 1,000 × 15) / 1M = 0.01809
+    gates = json.loads(cost.stdout)["breakdown"]["gates"]
+    assert [(g["gate"], g["cost"]) for g in gates] == [
+        ("implement", "0.027265"),
+        ("review", "0.01809"),
+    ]
+
+
+def test_calibrate_with_nothing_on_a_ticket_is_exit_2(root: Path) -> None:
+    (root / "anon.jsonl").write_text('{"gate": "implement", "model": "cheap", "cost_usd": 0.01}\n')
+    result = run(["actuals", "anon.jsonl", "-q", "--calibrate", "--yes"], cwd=root)
+    assert result.exit_code == 2
+    assert result.stderr == textwrap.dedent("""\
+        routecfg.yaml: error[RC908]: nothing to calibrate: no spec gate has answered calls on a ticket
+          hint: the ledgers need ticket ids and gate names (fields, spend_logs_metadata or `ticket:`/`gate:` tags) that map to the spec's gates
+        Found 1 error.
+        """)

@@ -26,6 +26,7 @@ from typing import Any
 from routecfg.actuals.records import Call, Skipped, Vocabulary
 
 MAX_LINE = 1024 * 1024
+BOM = "\ufeff".encode()
 ANSWERED = frozenset({"success", "ok", "succeeded", "completed"})
 FAILED = frozenset({"failure", "failed", "fail", "error"})
 
@@ -43,8 +44,9 @@ def read(chunks: Iterable[bytes], display: str, names: Vocabulary) -> Iterator[R
     head = b""
     for chunk in stream:
         head += chunk
-        if head.lstrip():
+        if len(head) >= len(BOM) and head.removeprefix(BOM).lstrip():
             break
+    head = head.removeprefix(BOM)
     if head.lstrip()[:1] == b"[":
         yield from _array(head, stream, display, names)
     else:
@@ -58,7 +60,7 @@ def _lines(
     for line in _split(head, stream):
         number += 1
         if line is None:
-            yield Skipped(display, number, 1, f"line is over {MAX_LINE // 1024} KiB")
+            yield Skipped(display, number, 1, f"line is over {MAX_LINE:,} bytes")
             continue
         if not line.strip():
             continue

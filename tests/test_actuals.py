@@ -313,7 +313,7 @@ def test_calibrate_with_nothing_on_a_ticket_is_exit_2(root: Path) -> None:
     result = run(["actuals", "anon.jsonl", "-q", "--calibrate", "--yes"], cwd=root)
     assert result.exit_code == 2
     assert result.stderr == textwrap.dedent("""\
-        routecfg.yaml: error[RC908]: nothing to calibrate: no spec gate has answered calls on a ticket
+        routecfg.yaml: error[RC907]: nothing to calibrate: no spec gate has answered calls on a ticket
           hint: the ledgers need ticket ids and gate names (fields, spend_logs_metadata or `ticket:`/`gate:` tags) that map to the spec's gates
         Found 1 error.
         """)

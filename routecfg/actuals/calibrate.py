@@ -25,8 +25,8 @@ from routecfg.targets import yamlcomments, yamledit, yamlformat
 from routecfg.targets.yamlnodes import Envelope, Scalar, kind_name, value_position
 
 SCENARIO = "measured"
-NOTHING = "RC908"
-CANNOT_PLACE = "RC909"
+NOTHING = "RC907"
+CANNOT_PLACE = "RC908"
 HUNDREDTHS = Decimal("0.01")
 
 

@@ -278,7 +278,9 @@ def _call(
 
 def _text(row: Mapping[str, Any], key: str) -> str | None:
     value = row.get(key)
-    if value is None or value == "":
+    if type(value) is str:  # the common case, first
+        return value or None
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise _Bad(f"{key} is not a string")

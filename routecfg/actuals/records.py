@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -34,6 +34,7 @@ UPSTREAM_GATE_NAMES = {
     "classification": "classify",
     "drafts": "draft",
 }
+CACHED_NAMES = 10_000  # a bound: a ledger of unique model names must not fill memory
 _NON_WORD = re.compile(r"[\s\-]+")
 
 
@@ -81,19 +82,35 @@ class Vocabulary:
     gates: Mapping[str, str]
     tiers: Mapping[str, str]
     prices: Mapping[str, Tier]
+    # Ledgers repeat a handful of names a million times: each is resolved once.
+    _gate_cache: dict[str, tuple[str, bool]] = field(default_factory=dict, compare=False)
+    _tier_cache: dict[str, str | None] = field(default_factory=dict, compare=False)
 
     def gate(self, name: str) -> tuple[str, bool]:
         """The spec gate a ledger's gate or phase name means, and whether one does."""
-        spec_gate = self.gates.get(normalize(name))
-        return (spec_gate, True) if spec_gate is not None else (name, False)
+        found = self._gate_cache.get(name)
+        if found is None:
+            spec_gate = self.gates.get(normalize(name))
+            found = (spec_gate, True) if spec_gate is not None else (name, False)
+            if len(self._gate_cache) < CACHED_NAMES:
+                self._gate_cache[name] = found
+        return found
 
     def tier(self, model: str | None) -> str | None:
+        if not model:
+            return None
+        if model in self._tier_cache:
+            return self._tier_cache[model]
+        found = self._resolve(model)
+        if len(self._tier_cache) < CACHED_NAMES:
+            self._tier_cache[model] = found
+        return found
+
+    def _resolve(self, model: str) -> str | None:
         """The tier a model name is served like: a tier or alias name, a tier's model id (with
         or without its provider and region prefix), a Task model name, or the one tier whose
         model id is this name plus a version suffix (``claude-haiku-4-5`` →
         ``…claude-haiku-4-5-20251001-v1:0``)."""
-        if not model:
-            return None
         found = self.tiers.get(model) or self.tiers.get(model.lower())
         if found is not None:
             return found

@@ -290,3 +290,23 @@ def test_the_spec_actuals_section_is_validated(root: Path) -> None:
           hint: did you mean 'review'?
         Found 3 errors.
         """)
+
+
+def test_past_twenty_skipped_lines_a_file_gets_a_count(root: Path) -> None:
+    lines = ["junk"] * 25 + [
+        '{"ticket_id": "T-1", "gate": "review", "model": "sonnet", "cost_usd": 0.01}'
+    ]
+    (root / "noisy.jsonl").write_text("\n".join(lines) + "\n")
+    (root / "folder.jsonl").mkdir()
+    result = run(["actuals", "noisy.jsonl", "-q", "--format", "json"], cwd=root)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["skipped"] == 25
+    warnings = result.stderr.splitlines()[::2]
+    assert len(warnings) == 21
+    assert (
+        warnings[19] == "noisy.jsonl:20:1: warning[RC900]: line not read: not JSON: Expecting value"
+    )
+    assert warnings[20] == "noisy.jsonl: warning[RC900]: 5 more lines not read (the first 20 shown)"
+    result = run(["actuals", "folder.jsonl"], cwd=root)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file"

@@ -117,10 +117,13 @@ def _remove(
 
 
 def _remove_key(root: CommentedMap, parent_key: str, parent: CommentedMap, key: str) -> None:
-    """Remove ``parent[key]``, and ``parent`` itself when that was all it held."""
+    """Remove ``parent[key]``, and ``parent`` itself when that was all it held (an empty ``{}``
+    when it is all the file holds: LiteLLM reads a null section as an error)."""
     if len(parent) > 1:
         yamlcomments.remove(parent, key)
     elif len(root) > 1:
         yamlcomments.remove(root, parent_key)
     else:
-        parent[key] = None
+        empty = CommentedMap()
+        empty.fa.set_flow_style()
+        root[parent_key] = empty

@@ -310,3 +310,15 @@ def test_past_twenty_skipped_lines_a_file_gets_a_count(root: Path) -> None:
     result = run(["actuals", "folder.jsonl"], cwd=root)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file"
+
+
+def test_lines_after_a_leading_array_are_read_as_lines(names: Vocabulary) -> None:
+    data = b'[1, {"x": 1}] {"a": 1}\n{"model": "cheap", "cost_usd": 0.5}\n'
+    records = read(data, names, 3)
+    assert records[:3] == [
+        Skipped("l.jsonl", 1, 1, "not a JSON object"),
+        Skipped("l.jsonl", 1, 1, "no model or model_alias: not a call"),
+        Skipped("l.jsonl", 1, 1, "no model or model_alias: not a call"),  # the rest of line 1
+    ]
+    assert isinstance(records[3], Call)
+    assert len(records) == 4

@@ -62,7 +62,7 @@ def svg(actuals: Actuals) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">',
-        f"<title>{escape(_title(actuals).replace(': bars actual, line estimate', ''))}</title>",
+        "<title>Estimate against actual per gate</title>",
         f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">'
         f"Estimate against actual per gate (USD, {actuals.tickets} tickets)</text>",
         f'<rect x="{LEFT}" y="28" width="10" height="10" fill="{ESTIMATE_COLOUR}"/>',

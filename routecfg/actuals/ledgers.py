@@ -54,9 +54,9 @@ def read(chunks: Iterable[bytes], display: str, names: Vocabulary) -> Iterator[R
 
 
 def _lines(
-    head: bytes, stream: Iterator[bytes], display: str, names: Vocabulary
+    head: bytes, stream: Iterator[bytes], display: str, names: Vocabulary, first: int = 1
 ) -> Iterator[Record]:
-    number = 0
+    number = first - 1
     for line in _split(head, stream):
         number += 1
         if line is None:
@@ -141,6 +141,10 @@ def _array(
                 yield Skipped(display, text.line, 1, "the JSON array is not closed")
                 return
         if text.buffer[position] == "]":
+            # Whatever follows the array is read as lines: a JSONL file may start with `[…]`.
+            line = text.line_at(position)
+            rest = text.buffer[position + 1 :].encode() + text.decoder.getstate()[0]
+            yield from _lines(rest, stream, display, names, line)
             return
         try:
             row, end = _decoder.raw_decode(text.buffer, position)

@@ -2,7 +2,7 @@
 
 :class:`Tally` keeps sums, not records: its memory grows with the tickets, gates and models seen,
 never with the lines read. :func:`figures` turns it into :class:`Actuals`, every figure defined in
-one place (README: "What `routecfg actuals` counts"):
+one place (README: "Actuals: what routing really cost"):
 
 - a *call* is an answered request; a failed attempt counts as a failure, and its cost is actual
   cost all the same;

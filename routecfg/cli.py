@@ -9,8 +9,9 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -31,6 +32,9 @@ from routecfg import (
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, load_against, validate
+
+if TYPE_CHECKING:
+    from routecfg.actuals.tally import Actuals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -128,6 +132,8 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
             code = int(Exit.INVALID)
             if run is not None:
                 run.diagnostics.extend(error.diagnostics)
+        except click.ClickException:
+            raise  # a usage error: click prints it, exit 2
         except Exception as error:  # a bug: one line, the traceback only on request
             if debug:
                 import traceback
@@ -466,6 +472,13 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
         return Exit.INVALID
+    return _confirm_and_write(validated, changes, options, yes=yes, force=force)
+
+
+def _confirm_and_write(
+    validated: Validated, changes: tuple[Change, ...], options: Options, *, yes: bool, force: bool
+) -> Exit:
+    """The last step of `build` (and `blocks add`): ask, then write every changed file."""
     pending = [c for c in changes if c.changed]
     if not pending:
         if options.format == "text" and not options.quiet:
@@ -641,6 +654,16 @@ def explain_command(options: Options, against: str | None) -> Exit:
     width = _terminal_width() if options.format == "text" else None
     table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
     click.echo(table, nl=False)
+    if options.format != "json" and routing.targets.proxy:
+        from routecfg.router import explain as proxy_explain
+
+        files = proxy_explain.read_proxy_files(routing)
+        render = (
+            proxy_explain.format_markdown
+            if options.format == "markdown"
+            else proxy_explain.format_text
+        )
+        click.echo(render(routing, files), nl=False)
     return Exit.OK
 
 
@@ -882,6 +905,196 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
         if not options.quiet or not result.ok:
             click.echo(verify.summary(result), err=True)
     return Exit.OK if result.ok else Exit.CHANGES
+
+
+@cli.command(name="actuals")
+@table_options
+@click.argument("ledgers", nargs=-1, metavar="[LEDGER]...")
+@click.option(
+    "--chart",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG chart of estimate against actual per gate.",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Write the measured profile into the spec's cost.profile and a `measured` scenario.",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --calibrate: write without asking.")
+@_run
+def actuals_command(
+    options: Options,
+    ledgers: tuple[str, ...],
+    chart: Path | None,
+    calibrate: bool,
+    yes: bool,
+) -> Exit:
+    """What routing really cost, per gate and per ticket, beside the estimate.
+
+    Reads the backlog toolkit's usage ledger (both shapes), the JSONL of routecfg's LiteLLM
+    callback (proxy.ledger) and LiteLLM /spend/logs exports; default: the spec's
+    actuals.ledgers and proxy.ledger. Lines that are not calls are counted and shown, and
+    reading goes on. --calibrate writes the measured token profile, calls per ticket, fallback
+    rates and a `measured` escalation scenario into routecfg.yaml, shown as a diff and confirmed
+    like `build`.
+
+    Exit 0, 1 when the actual cost per ticket is over cost.budget.max_per_ticket (or
+    --calibrate changes were not written), 2 invalid input or a ledger with no call in it.
+
+    \b
+    Examples:
+      routecfg actuals .backlog-ops/usage-ledger.jsonl
+      routecfg actuals --format markdown --chart actuals.svg >> "$GITHUB_STEP_SUMMARY"
+      routecfg actuals --calibrate
+    """
+    from routecfg.actuals import chart as charts
+    from routecfg.actuals import measure
+    from routecfg.actuals import report as actuals_report
+
+    validated = validate(_spec_path(options), budget=False, missing_targets=False)
+    chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
+    measured = measure.measure(validated.spec, validated.source, chosen)
+    warnings = [*validated.warnings, *measured.warnings]
+    if warnings:  # skipped lines are problems: shown with -q too
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
+    actuals = measured.actuals
+    click.echo(actuals_report.render(actuals, options.format), nl=False)
+    if chart is not None:
+        write.write_atomic(chart, charts.svg(actuals).encode("utf-8"))
+        if not options.quiet:
+            click.echo(f"wrote {chart}", err=True)
+    outcome = Exit.OK
+    if calibrate:
+        outcome = _calibrate(validated, actuals, options, yes)
+    if actuals.over_budget:
+        click.echo(
+            f"over budget: {cost.dollars(actuals.mean, actuals_report.TABLE_MONEY)} per ticket > "
+            f"{cost.dollars(actuals.budget or Decimal(0), cost.CENTS)} "
+            "(cost.budget.max_per_ticket)",
+            err=True,
+        )
+        return Exit.CHANGES
+    return outcome
+
+
+def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bool) -> Exit:
+    from routecfg.actuals import calibrate
+    from routecfg.plan import read_target, unified_diff
+
+    path = validated.source.path
+    display = validated.source.display
+    text, encoding = read_target(path, display)
+    assert text is not None  # validated a moment ago
+    new = calibrate.calibrate(text, display, actuals, validated.spec)
+    change = Change("spec", display, path, text, new, encoding, State.STALE)
+    if not change.changed:
+        if not options.quiet:
+            click.echo(f"{display}: already calibrated; nothing to write", err=True)
+        return Exit.OK
+    click.echo(unified_diff(change), nl=False, err=options.format == "json")
+    if not yes:
+        if not sys.stdin.isatty():
+            click.echo("not written: no terminal to confirm on; run with --yes", err=True)
+            return Exit.CHANGES
+        if not click.confirm(f"Write the measured profile into {display}?", err=True):
+            return Exit.CHANGES
+    write.apply([change], path)
+    if not options.quiet:
+        click.echo(f"wrote {display}", err=True)
+    return Exit.OK
+
+
+@cli.group(name="blocks")
+def blocks_group() -> None:
+    """Generated blocks in skills Markdown, placed for you (no hand-written markers).
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+    """
+
+
+def _line_range(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    first, colon, last = value.partition(":")
+    if not (colon and first.isdigit() and last.isdigit()) or not 0 < int(first) <= int(last):
+        raise click.BadParameter(f"'{value}' is not FIRST:LAST, e.g. 14:26 (1-based, inclusive)")
+    return int(first), int(last)
+
+
+def _parameters(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    params = []
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"'{value}' is not KEY=VALUE, e.g. gate=implement")
+        params.append((key, text))
+    return tuple(params)
+
+
+@blocks_group.command(name="add")
+@common_options
+@click.argument("name")
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Markdown file: one of the spec's skills targets.",
+)
+@click.option(
+    "--lines",
+    metavar="FIRST:LAST",
+    callback=_line_range,
+    help="Put the block around these lines (1-based, inclusive); they become its body.",
+)
+@click.option(
+    "--heading",
+    metavar="TEXT",
+    help="Put the block around the section under this heading (an empty section gets an "
+    "empty block).",
+)
+@click.option(
+    "--param",
+    "params",
+    metavar="KEY=VALUE",
+    multiple=True,
+    callback=_parameters,
+    help="A block parameter, e.g. gate=implement (repeatable).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Write without asking.")
+@_run
+def blocks_add_command(
+    options: Options,
+    name: str,
+    file: Path,
+    lines: tuple[int, int] | None,
+    heading: str | None,
+    params: tuple[tuple[str, str], ...],
+    yes: bool,
+) -> Exit:
+    """Place block NAME in a skills file: markers around lines or a heading's section.
+
+    The markers are written for you, in the form the place needs (HTML comments, or
+    `# routecfg:begin NAME` inside a code fence), and the body is rendered from the template
+    NAME. Shows the diff and asks like `routecfg build`; exit codes as build.
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+      routecfg blocks add gate-model --file SKILL.md --heading "Gate 2" --param gate=implement
+    """
+    from routecfg import blocks
+
+    if (lines is None) == (heading is None):
+        raise click.UsageError("give one of --lines FIRST:LAST or --heading TEXT")
+    validated = validate(_spec_path(options), missing_targets=False)
+    _print_warnings(validated, options)
+    change = blocks.plan_add(validated, file, name, params, lines, heading)
+    _show_plan(validated, (change,), options)
+    return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
 
 
 @cli.command(name="schema")

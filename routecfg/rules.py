@@ -341,15 +341,18 @@ def _unit_price(tier: Tier) -> Decimal:
 
 
 def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
-    """Each gate's config_key is a routing property of the backlog schema, used once."""
+    """Each gate's config_key is a routing property of the backlog schema. Several gates may
+    read one key (upstream's Wave Planning and Gate 1 PLAN both read entryModelPlan) as long as
+    they route to the same tier: one property holds one tier."""
     routing = resources.load_schema(resources.BACKLOG_SCHEMA)["properties"]["llmOps"]
     known = [k for k in routing["properties"]["routing"]["properties"] if k not in ESCALATION_KEYS]
-    owner: dict[str, str] = {}
+    owner: dict[str, Gate] = {}
     for name, gate in spec.gates.items():
         key = gate.config_key
         if key is None:
             continue
         path = ("gates", name, "config_key")
+        first = owner.get(key)
         if key in ESCALATION_KEYS:
             field = "model" if key == "escalationModel" else "max_per_ticket"
             yield source.diagnostic(
@@ -358,13 +361,16 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 f"config_key '{key}' belongs to the escalation settings, not to gate '{name}'",
                 f"set escalation.{field} instead",
             )
-        elif key in owner:
-            yield source.diagnostic(
-                path,
-                "RC251",
-                f"config_key '{key}' is already the key of gate '{owner[key]}'",
-                "one llmOps.routing property holds one gate's tier; give each gate its own key",
-            )
+        elif first is not None:
+            if first.tier != gate.tier:
+                yield source.diagnostic(
+                    path,
+                    "RC251",
+                    f"config_key '{key}' is read by gate '{first.name}' on tier '{first.tier}' "
+                    f"and by gate '{name}' on tier '{gate.tier}'",
+                    "one llmOps.routing property holds one tier: route both gates to the same "
+                    "tier, or give each gate its own key",
+                )
         elif key not in known and not spec.targets.schema:
             match = did_you_mean(key, known)
             yield source.diagnostic(
@@ -376,7 +382,7 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 else f"known keys: {', '.join(known)}; or add `targets.schema` so routecfg "
                 "adds the property to your schema",
             )
-        owner.setdefault(key, name)
+        owner.setdefault(key, gate)
 
 
 def aliases(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
@@ -540,6 +546,35 @@ def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
     ]
 
 
+def ledger_settings(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
+    """`actuals.gates` maps to spec gates; ledger paths stay inside the spec's folder (they
+    need not exist yet: the proxy writes its ledger once it runs)."""
+    for name, gate in spec.actuals.gates.items():
+        if gate not in spec.gates:
+            yield source.diagnostic(
+                ("actuals", "gates", name),
+                "RC905",
+                f"actuals.gates maps '{name}' to '{gate}', which is no gate of the spec",
+                suggestion_hint(gate, list(spec.gates), "gates"),
+            )
+    paths: list[tuple[PathKey, str]] = [(("proxy", "ledger"), spec.proxy.ledger or "")]
+    listed = isinstance((source.data.get("actuals") or {}).get("ledgers"), list)
+    paths += [
+        (("actuals", "ledgers", i) if listed else ("actuals", "ledgers"), path)
+        for i, path in enumerate(spec.actuals.ledgers)
+    ]
+    for where, path in paths:
+        posix, windows = PurePosixPath(path), PureWindowsPath(path)
+        outside = posix.is_absolute() or windows.is_absolute() or path.startswith("~")
+        if path and (outside or ".." in posix.parts or ".." in windows.parts):
+            yield source.diagnostic(
+                where,
+                "RC906",
+                f"ledger path '{path}' is outside the spec's folder",
+                "write it relative to the folder of routecfg.yaml, without '..'",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     references,
     capabilities,
@@ -551,4 +586,5 @@ RULES: tuple[Rule, ...] = (
     aliases,
     cost_profile,
     target_paths,
+    ledger_settings,
 )

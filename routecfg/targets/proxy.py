@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, PROXY_CHAIN_KINDS, RoutingSpec, Tier
-from routecfg.targets import yamledit
+from routecfg.targets import proxyledger, yamledit
 
 PRICE_FIELDS = {
     "input": "input_cost_per_token",
@@ -37,6 +37,7 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
     doc = yamledit.load(text, path)
     changed = _set_models(doc, spec)
     changed = _set_chains(doc, spec) or changed
+    changed = proxyledger.register(doc, spec.proxy.ledger) or changed
     undefined = list(_undefined_names(doc, spec, path))
     if undefined:
         raise RoutecfgError(undefined)

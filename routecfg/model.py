@@ -134,6 +134,7 @@ class AliasGroup:
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
+    ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -189,7 +190,7 @@ class Proxy:
             for group in self.alias_groups
             if groups is None or group.name in groups
         )
-        return Proxy(_frozen(chains), kept)
+        return replace(self, chains=_frozen(chains), alias_groups=kept)
 
     def compiled_chains(self, kind: str) -> dict[str, tuple[str, ...]]:
         """The chains of ``kind`` as the proxy file must hold them: tiers, then aliases."""
@@ -301,6 +302,10 @@ class Targets:
         """How the proxy file ``path`` differs; a plain path differs in nothing."""
         return self.proxy_targets.get(path) or ProxyTarget(path)
 
+    def all_paths(self) -> tuple[str, ...]:
+        """Every target file, of every kind (the templates folder is not a target)."""
+        return (*self.preset, *self.schema, *self.proxy, *self.skills)
+
 
 @dataclass(frozen=True)
 class GateProfile:
@@ -326,6 +331,14 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class ActualsSettings:
+    """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
+
+    ledgers: tuple[str, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 
@@ -337,6 +350,7 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    actuals: ActualsSettings = ActualsSettings()
 
     def for_proxy(self, path: str) -> RoutingSpec:
         """The spec as the proxy file ``path`` serves it: its tiers only, each with the file's
@@ -369,6 +383,7 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        actuals=_actuals(data.get("actuals") or {}),
     )
 
 
@@ -452,7 +467,7 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups)
+    return Proxy(_frozen(chains), groups, raw.get("ledger"))
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:
@@ -526,4 +541,10 @@ def _cost(raw: Mapping[str, Any]) -> Cost:
         profile=_frozen(profile),
         scenarios=_frozen(scenarios),
         max_per_ticket=_money(budget["max_per_ticket"]) if "max_per_ticket" in budget else None,
+    )
+
+
+def _actuals(raw: Mapping[str, Any]) -> ActualsSettings:
+    return ActualsSettings(
+        ledgers=_paths(raw.get("ledgers")), gates=_frozen(dict(raw.get("gates") or {}))
     )

@@ -52,7 +52,10 @@ WALK_DIFFERS = "RC701"
 NOT_INSTALLED = "RC702"
 NO_PROXY = "RC705"
 SERIES_DIFFERS = "RC706"
-INSTALL_HINT = "pip install 'routecfg[litellm]'"
+INSTALL_HINT = (
+    "pip install litellm==1.110.2 into routecfg's environment (in a clone of routecfg: "
+    "pip install '.[litellm]')"
+)
 _LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 _PROVIDER = "routecfgverify"  # a custom LiteLLM provider whose deployments fail on purpose
 _PROMPT = [{"role": "user", "content": "routecfg verify"}]

@@ -428,7 +428,10 @@ def test_without_litellm_it_says_how_to_install_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
     result = run(["verify"], cwd=EXAMPLE)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[1] == "  hint: pip install 'routecfg[litellm]'"
+    assert result.stderr.splitlines()[1] == (
+        "  hint: pip install litellm==1.110.2 into routecfg's environment (in a clone of "
+        "routecfg: pip install '.[litellm]')"
+    )
     assert result.stderr.startswith(
         f"{PROXY}: error[RC702]: `routecfg verify` runs LiteLLM's Router, and litellm cannot "
         "be imported"

@@ -10,7 +10,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, PROXY_CHAIN_KINDS, ParamValue, Price, RoutingSpec, Tier
-from routecfg.targets import yamledit
+from routecfg.targets import proxyledger, yamledit
 
 PRICE_FIELDS = {
     "input": "input_cost_per_token",
@@ -47,6 +47,7 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
     with_prices = spec.targets.proxy_target(path).prices
     changed = _set_models(doc, view, with_prices=with_prices)
     changed = _set_chains(doc, view) or changed
+    changed = proxyledger.register(doc, spec.proxy.ledger) or changed
     undefined = list(_undefined_names(doc, view, path))
     if undefined:
         raise RoutecfgError(undefined)

@@ -213,9 +213,18 @@ def _load_proxy(text: str) -> Any:
         return data
     models = data.get("model_list")
     if isinstance(models, list):
-        data["model_list"] = {
-            str(entry.get("model_name")): entry for entry in models if isinstance(entry, dict)
-        }
+        # A group's further deployments by their model: `model_list.cheap (anthropic/…)`.
+        keyed: dict[str, Any] = {}
+        for entry in models:
+            if not isinstance(entry, dict):
+                continue
+            name = str(entry.get("model_name"))
+            if name in keyed:
+                params = entry.get("litellm_params")
+                model = params.get("model") if isinstance(params, dict) else None
+                name = f"{name} ({model})"
+            keyed.setdefault(name, entry)
+        data["model_list"] = keyed
     settings = data.get("router_settings")
     if not isinstance(settings, dict):
         return data

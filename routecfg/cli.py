@@ -1041,6 +1041,9 @@ def lint_proxy_command(
     environ = dict(os.environ) if check_env else None
     outcome = lint_proxy_files(files, environ, spec_path=spec_path)
     found = outcome.diagnostics
+    if options.run is not None:
+        options.run.spec = spec_path or ""
+        options.run.diagnostics.extend(found)
     report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
     failed = any(d.is_error for d in found) or (strict and bool(found))
     if options.format == "text" and not options.quiet:

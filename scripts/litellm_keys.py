@@ -12,9 +12,11 @@ Where each list comes from, in the installed package:
   the Router; it ignores every other one with a log line);
 - ``litellm_settings``: ``load_config`` sets any key as an attribute of the litellm module, so the
   attributes litellm defines or reads (``__init__``'s names, ``getattr(litellm, "…")`` and
-  ``litellm.…`` reads anywhere in the package), and every ``litellm_settings.get("…")``;
+  ``litellm.…`` reads anywhere in the package), the keys ``load_config`` handles by name
+  (``key == "…"``) and every ``litellm_settings.get("…")``;
 - ``general_settings``: ``ConfigGeneralSettings``' fields and every ``general_settings.get("…")``,
-  ``general_settings["…"]`` and ``"…" in general_settings`` in the package;
+  ``general_settings["…"]`` and ``"…" in general_settings`` in the package (under the names the
+  proxy gives that mapping), and helpers such as ``_general_setting_enabled("…")``;
 - ``model_entry``: ``DeploymentTypedDict``'s keys and ``Deployment``'s fields;
 - ``litellm_params``: the fields of ``LiteLLM_Params`` and ``LiteLLMParamsTypedDict``,
   ``all_litellm_params``, the parameters of ``get_litellm_params``, ``litellm.completion`` and
@@ -120,6 +122,7 @@ def _assigns_config_file(method: ast.AST) -> bool:
 
 def _litellm_settings(litellm_root: Path) -> set[str]:
     keys: set[str] = set()
+    named: set[str] = set()  # read by name: settings whatever litellm's attribute of that name is
     init = _parse(litellm_root / "__init__.py")
     assert init is not None
     for node in init.body:
@@ -135,7 +138,9 @@ def _litellm_settings(litellm_root: Path) -> set[str]:
         tree = _parse(path)
         if tree is None:
             continue
-        keys |= _reads_of(tree, "litellm_settings")
+        for receiver in ("litellm_settings", "_litellm_settings", "raw_litellm_settings"):
+            named |= _reads_of(tree, receiver)
+        named |= _compared_keys(tree) if path.name == "proxy_server.py" else set()
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Attribute)
@@ -164,7 +169,44 @@ def _litellm_settings(litellm_root: Path) -> set[str]:
         if callable(value) and not isinstance(value, list | dict):
             continue
         settings.add(key)
-    return settings
+    return settings | named
+
+
+_GENERAL_RECEIVERS = (
+    "general_settings",
+    "typed_general_settings",
+    "_general_settings",
+    "proxy_general_settings",
+    "proxy_settings",
+    "resolved_general_settings",
+)
+
+
+def _compared_keys(tree: ast.AST) -> set[str]:
+    """``key == "…"``: the litellm_settings keys load_config handles by name."""
+    return {
+        key
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare)
+        and isinstance(node.left, ast.Name)
+        and node.left.id == "key"
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], ast.Eq)
+        and (key := _string(node.comparators[0]))
+    }
+
+
+def _named_reads(tree: ast.AST, fragment: str) -> set[str]:
+    """``_general_setting_enabled("…")``: helpers that read a setting by name."""
+    return {
+        key
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and fragment in node.func.id
+        and node.args
+        and (key := _string(node.args[0]))
+    }
 
 
 def _general_settings(litellm_root: Path) -> set[str]:
@@ -174,8 +216,9 @@ def _general_settings(litellm_root: Path) -> set[str]:
     for path in _package_files(litellm_root):
         tree = _parse(path)
         if tree is not None:
-            for receiver in ("general_settings", "typed_general_settings", "_general_settings"):
+            for receiver in _GENERAL_RECEIVERS:
                 keys |= _reads_of(tree, receiver)
+            keys |= _named_reads(tree, "general_setting")
     return keys
 
 

@@ -50,6 +50,7 @@ BAD_REFERENCE = "RC762"
 PRICES_DISAGREE = "RC763"
 NO_CACHE_PRICES = "RC764"
 BAD_STRUCTURE = "RC765"
+LONG_CHAIN = "RC767"
 
 SECTIONS = ("router_settings", "litellm_settings", "general_settings")
 _SECTION_WORDS = {

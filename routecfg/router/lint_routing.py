@@ -24,6 +24,7 @@ from routecfg.model import MILLION, effective_walk
 from routecfg.router.lint import (
     DUPLICATE_DEPLOYMENT,
     LONE_COOLDOWN,
+    LONG_CHAIN,
     NO_FALLBACK,
     RETRIES_WITHOUT_COOLDOWN,
     UNDEFINED_MODEL,
@@ -51,12 +52,15 @@ class Chain:
 
 def check(config: ProxyConfig) -> Iterator[Diagnostic]:
     chains = {kind: _chains(config, kind) for kind in KINDS}
+    default = _default_chain(config)
     yield from duplicates(config)
-    yield from undefined(config, chains)
+    yield from undefined(config, chains, default)
+    yield from undefined_aliases(config)
+    yield from long_chains(config, chains)
     yield from walk_cut(config, chains)
     yield from coverage(config, chains)
     yield from retries_without_cooldown(config)
-    yield from lone_cooldowns(config, chains)
+    yield from lone_cooldowns(config, chains, default)
     yield from window_fallbacks(config, chains["context_window_fallbacks"])
 
 
@@ -86,6 +90,28 @@ def _chains(config: ProxyConfig, kind: str) -> list[Chain]:
                 Chain(kind, name, tuple(names), key_position(item, name), tuple(positions))
             )
     return found
+
+
+def _default_chain(config: ProxyConfig) -> Chain | None:
+    """``default_fallbacks``: the generic chain LiteLLM appends as a ``*`` entry of fallbacks."""
+    value, section = config.router_setting("default_fallbacks")
+    if not isinstance(value, CommentedSeq) or section is None:
+        return None
+    names = [(t, item_position(value, i)) for i, t in enumerate(value) if isinstance(t, str)]
+    return Chain(
+        "default_fallbacks",
+        "*",
+        tuple(n for n, _ in names),
+        key_position(section, "default_fallbacks"),
+        tuple(p for _, p in names),
+    )
+
+
+def _generic_targets(chains: Mapping[str, list[Chain]], default: Chain | None) -> tuple[str, ...]:
+    star = _by_name(chains["fallbacks"]).get("*")
+    if star is not None:
+        return star
+    return default.targets if default is not None else ()
 
 
 def _by_name(chains: list[Chain]) -> dict[str, tuple[str, ...]]:
@@ -159,25 +185,74 @@ def _plain(value: Any) -> Any:
 # ── fallbacks ───────────────────────────────────────────────────────────────────────────────
 
 
-def undefined(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
+def undefined(
+    config: ProxyConfig, chains: Mapping[str, list[Chain]], default: Chain | None
+) -> Iterator[Diagnostic]:
     served, wildcards = _served(config)
+    every = [(kind, chain) for kind, kind_chains in chains.items() for chain in kind_chains]
+    every += [("default_fallbacks", default)] if default is not None else []
+    for kind, chain in every:
+        named = [(chain.name, chain.where, True)] if chain.name != "*" else []
+        named += [(t, p, False) for t, p in zip(chain.targets, chain.target_positions, strict=True)]
+        for name, where, is_key in named:
+            if _is_served(name, served, wildcards):
+                continue
+            role = (
+                "has a chain"
+                if is_key
+                else "is a generic fallback"
+                if chain.name == "*"
+                else f"is a target of '{chain.name}'"
+            )
+            yield config.finding(
+                where,
+                UNDEFINED_MODEL,
+                f"{kind}: '{name}' {role}, but no model_list entry defines it: "
+                "LiteLLM skips it without a word",
+                _undefined_hint(name, served),
+            )
+
+
+def undefined_aliases(config: ProxyConfig) -> Iterator[Diagnostic]:
+    """model_group_alias entries that point to a group no model_list entry defines."""
+    aliases = config.section("router_settings").get("model_group_alias")
+    if not isinstance(aliases, CommentedMap):
+        return
+    served, wildcards = _served(config)
+    for alias, target in aliases.items():
+        group = target.get("model") if isinstance(target, Mapping) else target
+        if not isinstance(group, str) or _is_served(group, served - {str(alias)}, wildcards):
+            continue
+        yield config.finding(
+            value_position(aliases, alias),
+            UNDEFINED_MODEL,
+            f"model_group_alias: '{alias}' points to '{group}', but no model_list entry "
+            "defines it: requests for the alias find no deployment",
+            _undefined_hint(group, served - {str(alias)}),
+        )
+
+
+def long_chains(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
+    """A flat chain longer than max_fallbacks: LiteLLM 1.110.2 tries every entry anyway
+    (max_fallbacks bounds how deep chains nest), which a maintainer rarely expects."""
+    limit = _max_fallbacks(config)
     for kind, kind_chains in chains.items():
         for chain in kind_chains:
-            named = [(chain.name, chain.where, True)] if chain.name != "*" else []
-            named += [
-                (t, p, False) for t, p in zip(chain.targets, chain.target_positions, strict=True)
-            ]
-            for name, where, is_key in named:
-                if _is_served(name, served, wildcards):
-                    continue
-                role = "has a chain" if is_key else f"is a target of '{chain.name}'"
-                yield config.finding(
-                    where,
-                    UNDEFINED_MODEL,
-                    f"{kind}: '{name}' {role}, but no model_list entry defines it: "
-                    "LiteLLM skips it without a word",
-                    _undefined_hint(name, served),
-                )
+            if len(chain.targets) <= limit:
+                continue
+            set_here = config.section("router_settings").get("max_fallbacks") is not None
+            source = "max_fallbacks" if set_here else "LiteLLM's default max_fallbacks"
+            yield config.finding(
+                chain.where,
+                LONG_CHAIN,
+                f"{kind}: the chain of '{chain.name}' is {len(chain.targets)} models long, "
+                f"longer than {source} ({limit}): LiteLLM 1.110.2 still tries all "
+                f"{len(chain.targets)}, one after another (max_fallbacks limits how deep "
+                "chains nest, not how long one is)",
+                f"shorten it to the {limit} models you want tried, or nest the rest under the "
+                "last one's own chain",
+                Severity.WARNING,
+            )
 
 
 def _undefined_hint(name: str, served: set[str]) -> str:
@@ -332,9 +407,12 @@ def _cooldown_time(config: ProxyConfig) -> tuple[Decimal, str] | None:
     return number, f"cooldown_time: {number.normalize():f}"
 
 
-def lone_cooldowns(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
-    """A one-deployment group with a chain: past allowed_fails failures in a minute it cools down,
-    and every request goes straight down its chain for cooldown_time seconds."""
+def lone_cooldowns(
+    config: ProxyConfig, chains: Mapping[str, list[Chain]], default: Chain | None
+) -> Iterator[Diagnostic]:
+    """A one-deployment group with a chain (its own, or the generic one): past allowed_fails
+    failures within cooldown_time it cools down, and every request goes straight down its chain
+    for cooldown_time seconds."""
     disabled, _ = _cooldowns_disabled(config)
     cooldown = _cooldown_time(config)
     if disabled or cooldown is None:
@@ -342,12 +420,17 @@ def lone_cooldowns(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> It
     seconds, cooldown_setting = cooldown
     served, _ = _served(config)
     by_name = _by_name(chains["fallbacks"])
+    generic = _generic_targets(chains, default)
     groups = config.groups()
     for name, deployments in groups.items():
-        if len(deployments) != 1 or name not in by_name:
+        if len(deployments) != 1 or "*" in name:
             continue
         allowed = _allowed_fails(config, deployments[0])
-        walk = effective_walk(by_name, name, served=served, max_fallbacks=_max_fallbacks(config))
+        if name in by_name:
+            limit = _max_fallbacks(config)
+            walk = effective_walk(by_name, name, served=served, max_fallbacks=limit)
+        else:
+            walk = tuple(t for t in generic if t != name and t in served)
         if allowed is None or not walk:
             continue
         target = walk[0]
@@ -360,7 +443,8 @@ def lone_cooldowns(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> It
             deployments[0].where,
             LONE_COOLDOWN,
             f"'{name}' has one deployment and cooldowns are on ({setting}, {cooldown_setting}): "
-            f"after {count + 1} failures in a minute, all its requests go straight to "
+            f"after {count + 1} failures within {seconds.normalize():f} s, all its requests go "
+            "straight to "
             f"'{target}' ({how}) for {seconds.normalize():f} s",
             f"add a second deployment to '{name}', or remove allowed_fails (LiteLLM then cools "
             f"a one-deployment group down only when all of {_LONE_THRESHOLD}+ requests in a "

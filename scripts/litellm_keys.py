@@ -6,7 +6,8 @@ with it. routecfg never imports litellm at run time: `lint-proxy` reads this fil
 Where each list comes from, in the installed package:
 
 - ``top_level``: every ``config.get("…")`` / ``config["…"]`` in the methods of
-  ``proxy_server.ProxyConfig`` (how the proxy reads its config file), with ``ConfigYAML``'s fields;
+  ``proxy_server.ProxyConfig`` (how the proxy reads its config file), with ``ConfigYAML``'s fields
+  and ``config_includes.INCLUDE_KEY`` (files merged into the config);
 - ``router_settings``: ``router_api.router_init_args()`` minus
   ``constants.ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG`` (exactly the keys ``load_config`` passes to
   the Router; it ignores every other one with a log line);
@@ -93,10 +94,11 @@ def _reads_of(tree: ast.AST, receiver: str) -> set[str]:
 
 def _top_level(litellm_root: Path) -> set[str]:
     from litellm.proxy._types import ConfigYAML
+    from litellm.proxy.common_utils.config_includes import INCLUDE_KEY
 
     tree = _parse(litellm_root / "proxy" / "proxy_server.py")
     assert tree is not None
-    keys: set[str] = set(ConfigYAML.model_fields)
+    keys: set[str] = set(ConfigYAML.model_fields) | {INCLUDE_KEY}  # get_config's `include:` files
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == "ProxyConfig":
             for method in node.body:

@@ -282,7 +282,7 @@ def unknown_keys(config: ProxyConfig) -> Iterator[Diagnostic]:
 def _strict_keys(config: ProxyConfig, mapping: CommentedMap, section: str) -> Iterator[Diagnostic]:
     known = config.keys.sections[section]
     for key in mapping:
-        if not isinstance(key, str) or key in known:
+        if not isinstance(key, str) or key in known or _holds_an_anchor(mapping[key]):
             continue
         where = key_position(mapping, key)
         place = _SECTION_WORDS[section]
@@ -311,6 +311,13 @@ def _strict_keys(config: ProxyConfig, mapping: CommentedMap, section: str) -> It
                 f"unknown key '{key}' {place}: LiteLLM {config.keys.litellm_version} ignores it",
                 f"did you mean '{match}'?" if match else _no_match_hint(section),
             )
+
+
+def _holds_an_anchor(value: object) -> bool:
+    """A block that only defines a YAML anchor (``x-defaults: &defaults``) for entries to merge:
+    LiteLLM ignores it, and so does the lint."""
+    anchor = getattr(value, "anchor", None)
+    return bool(getattr(anchor, "value", None))
 
 
 def _no_match_hint(section: str) -> str:

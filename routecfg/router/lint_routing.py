@@ -54,13 +54,14 @@ def check(config: ProxyConfig) -> Iterator[Diagnostic]:
     chains = {kind: _chains(config, kind) for kind in KINDS}
     default = _default_chain(config)
     yield from duplicates(config)
-    yield from undefined(config, chains, default)
-    yield from undefined_aliases(config)
+    if "include" not in config.root:  # included files may define more models: no guessing
+        yield from undefined(config, chains, default)
+        yield from undefined_aliases(config)
+        yield from coverage(config, chains)
+        yield from lone_cooldowns(config, chains, default)
     yield from long_chains(config, chains)
     yield from walk_cut(config, chains)
-    yield from coverage(config, chains)
     yield from retries_without_cooldown(config)
-    yield from lone_cooldowns(config, chains, default)
     yield from window_fallbacks(config, chains["context_window_fallbacks"])
 
 

@@ -287,7 +287,11 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @cli.command(name="build")
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
-@click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite what was edited by hand (blocks, owned values) and read-only targets.",
+)
 @_run
 def build_command(options: Options, yes: bool, force: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
@@ -305,7 +309,9 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     if _refuse_missing(changes, options):
         return Exit.INVALID
     pending = [c for c in changes if c.changed]
+    root = validated.spec.root
     if not pending:
+        _report_leftovers(write.tidy(changes, root, _waiting(options)), options)
         if options.format == "text" and not options.quiet:
             click.echo(
                 f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
@@ -321,10 +327,22 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
             return Exit.CHANGES
         if not click.confirm(f"Write {len(pending)} files?", err=True):
             return Exit.CHANGES
-    written = write.apply(changes, validated.source.path)
+    outcome = write.apply(changes, root, force=force, on_wait=_waiting(options))
+    _report_leftovers(outcome, options)
+    written = outcome.written
     if options.format == "text" and not options.quiet:
         click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
     return Exit.OK
+
+
+def _waiting(options: Options) -> Callable[[str], None]:
+    """What a build says while another build in its root holds the lock."""
+    return lambda message: click.echo(f"routecfg: {message}", err=True)
+
+
+def _report_leftovers(outcome: write.Outcome, options: Options) -> None:
+    if outcome.removed:
+        report.emit(outcome.removed, options.format, out=sys.stdout, err=sys.stderr)
 
 
 def _label(validated: Validated) -> str:
@@ -622,7 +640,7 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
             raise RoutecfgError([diagnostic])
         relative = absolute.relative_to(root).as_posix()
         found.append(relative)
-        texts.append(read_target(absolute, relative)[0])
+        texts.append(read_target(absolute, relative, root)[0])
     return found, texts
 
 

@@ -51,7 +51,7 @@ def _compile_one(
     spec: RoutingSpec, kind: str, relative: str, backlog_schema: tuple[Mapping[str, Any], str]
 ) -> Change:
     absolute = spec.root / relative
-    old, encoding = read_target(absolute, relative)
+    old, encoding = read_target(absolute, relative, spec.root)
     if old is None:  # nothing to splice into: check and build say so, and write nothing
         return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
     render = _renderer(kind, backlog_schema)

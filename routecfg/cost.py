@@ -11,7 +11,7 @@ assumptions behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from routecfg.model import MILLION, Gate, GateProfile, RoutingSpec, Tier
 from routecfg.tables import display_name
@@ -21,7 +21,9 @@ CENTS = Decimal("0.01")
 
 
 def round_half_up(amount: Decimal, places: Decimal = CENT_TENTHS) -> Decimal:
-    return amount.quantize(places, rounding=ROUND_HALF_UP)
+    # Enough digits for the largest amount the spec's bounds allow (RC014), to the tenth of a cent.
+    with localcontext(prec=80):
+        return amount.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def dollars(amount: Decimal, places: Decimal = CENT_TENTHS) -> str:

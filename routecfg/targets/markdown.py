@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from routecfg import resources, tables
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, suggestion_hint
 from routecfg.model import RoutingSpec
-from routecfg.targets import markers
+from routecfg.targets import bounded, markers
 from routecfg.targets.markers import Block
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -39,6 +39,7 @@ NO_PRICE = "—"
 NO_TEMPLATE = "RC410"
 TEMPLATE_ERROR = "RC411"
 BAD_PARAMETER = "RC412"
+_TEMPLATE_HINT = "templates are small UTF-8 text files that render a block of Markdown"
 
 # What a template may fail with while rendering: Jinja's own errors (undefined names, the
 # sandbox refusing an attribute, a missing include) and the Python errors an expression can
@@ -111,6 +112,8 @@ class _Templates:
             message = f"no template for block '{block_name}'"
             hint = f"known blocks: {known}; or add {file} to the spec's templates folder"
             raise _BlockProblem(NO_TEMPLATE, message, hint) from None
+        except bounded.Refused as refused:
+            raise _BlockProblem(refused.code, refused.message or "", _TEMPLATE_HINT) from None
         except jinja2.TemplateSyntaxError as error:
             raise _template_error(block_name, error) from error
 
@@ -147,9 +150,13 @@ def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _T
 
 
 def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
-    folders = [str(folder) for folder in (extra_templates, resources.templates_dir()) if folder]
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+    """The bounded sandbox (:mod:`routecfg.targets.bounded`): the spec's templates (each file
+    must resolve inside that folder), then ours."""
+    folders: list[tuple[str, str | None]] = [(str(resources.templates_dir()), None)]
+    if extra_templates is not None:
+        folders.insert(0, (str(extra_templates), str(extra_templates)))
+    env = bounded.BoundedSandbox(
+        loader=bounded.GuardedLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -242,7 +249,10 @@ class _Renderer:
         accepted = self.templates.names_read(template) - self.context.keys()
         params = self._params(block, accepted)
         try:
-            return template.render({**self.context, **params})
+            return bounded.render(template, {**self.context, **params})
+        except bounded.Refused as refused:
+            message = f"template '{_template_name(block.name)}': {refused.message}"
+            raise _BlockProblem(refused.code, message, _TEMPLATE_HINT) from None
         except _RENDER_ERRORS as error:
             raise _template_error(block.name, error) from error
 

@@ -304,6 +304,13 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     Example:
       routecfg build --yes
     """
+    # One build per root at a time, from planning to writing: a build that waited plans on what
+    # the other one wrote.
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        return _build(options, yes, force)
+
+
+def _build(options: Options, yes: bool, force: bool) -> Exit:
     validated, changes = _plan(options)
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
@@ -311,7 +318,7 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     pending = [c for c in changes if c.changed]
     root = validated.spec.root
     if not pending:
-        _report_leftovers(write.tidy(changes, root, _waiting(options)), options)
+        _report_leftovers(write.tidy(changes, root, lock=False), options)
         if options.format == "text" and not options.quiet:
             click.echo(
                 f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
@@ -327,7 +334,7 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
             return Exit.CHANGES
         if not click.confirm(f"Write {len(pending)} files?", err=True):
             return Exit.CHANGES
-    outcome = write.apply(changes, root, force=force, on_wait=_waiting(options))
+    outcome = write.apply(changes, root, force=force, lock=False)
     _report_leftovers(outcome, options)
     written = outcome.written
     if options.format == "text" and not options.quiet:

@@ -214,7 +214,7 @@ def read_text(path: Path, display: str) -> str:
         if refused.why == readfile.TOO_LARGE:
             raise fail(
                 "RC001",
-                f"file is {os.stat(path).st_size / 1024 / 1024:.1f} MiB, over the "
+                f"file is {path.stat().st_size / 1024 / 1024:.1f} MiB, over the "
                 f"{MAX_BYTES // 1024 // 1024} MiB limit for a spec",
                 "a routing spec is a few kilobytes; is this the right file?",
             ) from None

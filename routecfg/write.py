@@ -67,11 +67,13 @@ def apply(
     *,
     force: bool = False,
     on_wait: Waiting | None = None,
+    lock: bool = True,
 ) -> Outcome:
     """Write every changed target, all or nothing; raises RoutecfgError and writes nothing when
-    any target is refused."""
+    any target is refused. ``lock=False``: the caller holds :func:`locked` on ``root`` already
+    (`build` takes it before planning, so a build that waited plans on what the other wrote)."""
     pending = [c for c in changes if c.changed]
-    with locked(root, on_wait):
+    with locked(root, on_wait) if lock else contextlib.nullcontext():
         removed = _remove_leftovers(changes, root)
         _refuse_if_moved(pending, root)
         destinations = _destinations(pending, root, force)
@@ -79,12 +81,14 @@ def apply(
     return Outcome(tuple(pending), removed)
 
 
-def tidy(changes: Sequence[Change], root: Path, on_wait: Waiting | None = None) -> Outcome:
+def tidy(
+    changes: Sequence[Change], root: Path, on_wait: Waiting | None = None, *, lock: bool = True
+) -> Outcome:
     """Remove what an interrupted build left, when there is anything (a build with nothing to
     write calls this)."""
     if not _leftovers(changes):
         return Outcome((), ())
-    with locked(root, on_wait):
+    with locked(root, on_wait) if lock else contextlib.nullcontext():
         return Outcome((), _remove_leftovers(changes, root))
 
 
@@ -114,8 +118,7 @@ def _acquire(descriptor: int, root: Path, on_wait: Waiting | None) -> None:
         pass
     if on_wait is not None:
         on_wait(
-            f"waiting for another routecfg build in {root} to finish "
-            f"(at most {LOCK_TIMEOUT:g} s)"
+            f"waiting for another routecfg build in {root} to finish (at most {LOCK_TIMEOUT:g} s)"
         )
     deadline = time.monotonic() + LOCK_TIMEOUT
     while time.monotonic() < deadline:
@@ -303,7 +306,7 @@ def _temporary(destination: Path, data: bytes) -> Path:
 
 
 def _replace(temporary: Path, destination: Path) -> None:
-    os.replace(temporary, destination)
+    temporary.replace(destination)
 
 
 def _discard(temporaries: Sequence[Path]) -> None:
@@ -345,12 +348,11 @@ def _leftovers(changes: Sequence[Change]) -> list[tuple[str, Path]]:
                 rf"{re.escape(TEMP_SUFFIX)}"
             )
             try:
-                names = os.listdir(target.parent)
+                paths = sorted(target.parent.iterdir())
             except OSError:
                 continue
-            for name in sorted(names):
-                path = target.parent / name
-                if path not in seen and pattern.fullmatch(name) and path.is_file():
+            for path in paths:
+                if path not in seen and pattern.fullmatch(path.name) and path.is_file():
                     seen.add(path)
                     found.append((change.path, path))
     return found

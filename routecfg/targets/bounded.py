@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -87,10 +88,8 @@ class GuardedLoader(jinja2.BaseLoader):
     def list_templates(self) -> list[str]:
         found: set[str] = set()
         for folder, _ in self.folders:
-            for directory, _, files in os.walk(folder):
-                for name in files:
-                    relative = os.path.relpath(os.path.join(directory, name), folder)
-                    found.add(relative.replace(os.sep, "/"))
+            base = Path(folder)
+            found.update(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
         return sorted(found)
 
 
@@ -111,21 +110,22 @@ def _decode(raw: bytes, filename: str) -> str:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         message = (
-            f"template '{os.path.basename(filename)}' is not UTF-8: byte "
+            f"template '{Path(filename).name}' is not UTF-8: byte "
             f"0x{raw[error.start]:02x} at line {line}, column {column} cannot be decoded"
         )
         raise Refused(TEMPLATE_ENCODING, message) from None
 
 
 def _uptodate(filename: str) -> Callable[[], bool]:
+    path = Path(filename)
     try:
-        mtime = os.stat(filename).st_mtime_ns
+        mtime = path.stat().st_mtime_ns
     except OSError:
         return lambda: False
 
     def uptodate() -> bool:
         try:
-            return os.stat(filename).st_mtime_ns == mtime
+            return path.stat().st_mtime_ns == mtime
         except OSError:
             return False
 
@@ -140,22 +140,22 @@ def _too_big(what: str) -> Refused:
 
 
 def _check_power(left: Any, right: Any) -> None:
-    if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
-        if right * math.log2(abs(left)) > MAX_POWER_BITS:
-            raise _too_big(f"{left} ** {right}")
+    integers = isinstance(left, int) and isinstance(right, int)
+    if integers and abs(left) > 1 and right > 0 and right * math.log2(abs(left)) > MAX_POWER_BITS:
+        raise _too_big(f"{left} ** {right}")
 
 
 def _check_repeat(left: Any, right: Any) -> None:
     for sequence, times in ((left, right), (right, left)):
-        if isinstance(times, int) and not isinstance(times, bool) and hasattr(sequence, "__len__"):
-            if not isinstance(sequence, int | float) and len(sequence) * times > MAX_VALUE:
-                raise _too_big("a value repeated so many times")
+        repeated = isinstance(times, int) and not isinstance(times, bool)
+        if repeated and hasattr(sequence, "__len__") and len(sequence) * times > MAX_VALUE:
+            raise _too_big("a value repeated so many times")
 
 
 def _check_sum(left: Any, right: Any) -> None:
-    if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-        if len(left) + len(right) > MAX_VALUE:
-            raise _too_big("a value joined to another")
+    sequences = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+    if sequences and len(left) + len(right) > MAX_VALUE:
+        raise _too_big("a value joined to another")
 
 
 def _check_percent(left: Any, right: Any) -> None:
@@ -179,6 +179,7 @@ def _check_width(value: Any) -> None:
 
 
 def _check_method(obj: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
+    obj = getattr(obj, "__wrapped__", obj)  # the sandbox wraps str.format
     owner = getattr(obj, "__self__", None)
     name = getattr(obj, "__name__", "")
     if not isinstance(owner, str):
@@ -251,7 +252,7 @@ class BoundedSandbox(SandboxedEnvironment):
         _BINOP_CHECKS[operator](left, right)
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_method(__obj, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 

@@ -426,9 +426,7 @@ class _Parser:
             return self._error(pos, f"{expect.message}, found end of file", hint)
         return self._error(pos, f"{expect.message}, found {_describe(self.text, pos)}", expect.hint)
 
-    def _error(
-        self, pos: int, message: str, hint: str, code: str = SYNTAX_ERROR
-    ) -> RoutecfgError:
+    def _error(self, pos: int, message: str, hint: str, code: str = SYNTAX_ERROR) -> RoutecfgError:
         line, column = _position(self.text, pos)
         return RoutecfgError(
             [

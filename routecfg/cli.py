@@ -87,6 +87,8 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
         except RoutecfgError as error:
             _print_diagnostics(error.diagnostics, options)
             return int(Exit.INVALID)
+        except click.ClickException:
+            raise  # a usage error: click prints it, exit 2
         except Exception as error:  # a bug: one line, the traceback only on request
             if debug:
                 import traceback
@@ -315,6 +317,14 @@ def _build(options: Options, yes: bool, force: bool) -> Exit:
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
         return Exit.INVALID
+    return _confirm_and_write(validated, changes, options, yes=yes, force=force)
+
+
+def _confirm_and_write(
+    validated: Validated, changes: tuple[Change, ...], options: Options, *, yes: bool, force: bool
+) -> Exit:
+    """The last step of `build` (and `blocks add`): ask, then write every changed file. The
+    caller holds the root's lock (:func:`write.locked`)."""
     pending = [c for c in changes if c.changed]
     root = validated.spec.root
     if not pending:
@@ -694,6 +704,99 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
         if not options.quiet or not result.ok:
             click.echo(verify.summary(result), err=True)
     return Exit.OK if result.ok else Exit.CHANGES
+
+
+@cli.group(name="blocks")
+def blocks_group() -> None:
+    """Generated blocks in skills Markdown, placed for you (no hand-written markers).
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+    """
+
+
+def _line_range(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    first, colon, last = value.partition(":")
+    if not (colon and first.isdigit() and last.isdigit()) or not 0 < int(first) <= int(last):
+        raise click.BadParameter(f"'{value}' is not FIRST:LAST, e.g. 14:26 (1-based, inclusive)")
+    return int(first), int(last)
+
+
+def _parameters(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    params = []
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"'{value}' is not KEY=VALUE, e.g. gate=implement")
+        params.append((key, text))
+    return tuple(params)
+
+
+@blocks_group.command(name="add")
+@common_options
+@click.argument("name")
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Markdown file: one of the spec's skills targets.",
+)
+@click.option(
+    "--lines",
+    metavar="FIRST:LAST",
+    callback=_line_range,
+    help="Put the block around these lines (1-based, inclusive); they become its body.",
+)
+@click.option(
+    "--heading",
+    metavar="TEXT",
+    help="Put the block around the section under this heading (an empty section gets an "
+    "empty block).",
+)
+@click.option(
+    "--param",
+    "params",
+    metavar="KEY=VALUE",
+    multiple=True,
+    callback=_parameters,
+    help="A block parameter, e.g. gate=implement (repeatable).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Write without asking.")
+@_run
+def blocks_add_command(
+    options: Options,
+    name: str,
+    file: Path,
+    lines: tuple[int, int] | None,
+    heading: str | None,
+    params: tuple[tuple[str, str], ...],
+    yes: bool,
+) -> Exit:
+    """Place block NAME in a skills file: markers around lines or a heading's section.
+
+    The markers are written for you, in the form the place needs (HTML comments, or
+    `# routecfg:begin NAME` inside a code fence), and the body is rendered from the template
+    NAME. Shows the diff and asks like `routecfg build`; exit codes as build.
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+      routecfg blocks add gate-model --file SKILL.md --heading "Gate 2" --param gate=implement
+    """
+    from routecfg import blocks
+
+    if (lines is None) == (heading is None):
+        raise click.UsageError("give one of --lines FIRST:LAST or --heading TEXT")
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        validated = validate(_spec_path(options), missing_targets=False)
+        _print_warnings(validated, options)
+        change = blocks.plan_add(validated, file, name, params, lines, heading)
+        _show_plan(validated, (change,), options)
+        return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
 
 
 @cli.command(name="schema")

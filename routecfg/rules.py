@@ -346,15 +346,18 @@ def _unit_price(tier: Tier) -> Decimal:
 
 
 def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
-    """Each gate's config_key is a routing property of the backlog schema, used once."""
+    """Each gate's config_key is a routing property of the backlog schema. Several gates may
+    read one key (upstream's Wave Planning and Gate 1 PLAN both read entryModelPlan) as long as
+    they route to the same tier: one property holds one tier."""
     routing = resources.load_schema(resources.BACKLOG_SCHEMA)["properties"]["llmOps"]
     known = [k for k in routing["properties"]["routing"]["properties"] if k not in ESCALATION_KEYS]
-    owner: dict[str, str] = {}
+    owner: dict[str, Gate] = {}
     for name, gate in spec.gates.items():
         key = gate.config_key
         if key is None:
             continue
         path = ("gates", name, "config_key")
+        first = owner.get(key)
         if key in ESCALATION_KEYS:
             field = "model" if key == "escalationModel" else "max_per_ticket"
             yield source.diagnostic(
@@ -363,13 +366,16 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 f"config_key '{key}' belongs to the escalation settings, not to gate '{name}'",
                 f"set escalation.{field} instead",
             )
-        elif key in owner:
-            yield source.diagnostic(
-                path,
-                "RC251",
-                f"config_key '{key}' is already the key of gate '{owner[key]}'",
-                "one llmOps.routing property holds one gate's tier; give each gate its own key",
-            )
+        elif first is not None:
+            if first.tier != gate.tier:
+                yield source.diagnostic(
+                    path,
+                    "RC251",
+                    f"config_key '{key}' is read by gate '{first.name}' on tier '{first.tier}' "
+                    f"and by gate '{name}' on tier '{gate.tier}'",
+                    "one llmOps.routing property holds one tier: route both gates to the same "
+                    "tier, or give each gate its own key",
+                )
         elif key not in known and not spec.targets.schema:
             match = did_you_mean(key, known)
             yield source.diagnostic(
@@ -381,7 +387,7 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 else f"known keys: {', '.join(known)}; or add `targets.schema` so routecfg "
                 "adds the property to your schema",
             )
-        owner.setdefault(key, name)
+        owner.setdefault(key, gate)
 
 
 def aliases(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:

@@ -14,6 +14,7 @@ Text in, text out: the only reading is the Jinja loader reading templates; nothi
 
 from __future__ import annotations
 
+import difflib
 import functools
 import traceback
 import weakref
@@ -28,7 +29,12 @@ from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from routecfg import resources, tables
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, suggestion_hint
+from routecfg.diagnostics import (
+    Diagnostic,
+    RoutecfgError,
+    Severity,
+    suggestion_hint,
+)
 from routecfg.model import RoutingSpec
 from routecfg.targets import bounded, markers
 from routecfg.targets.markers import Block
@@ -73,6 +79,23 @@ def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None
     return new_text
 
 
+def render_one(
+    spec: RoutingSpec, text: str, path: str, key: markers.BlockKey, extra_templates: Path | None
+) -> str:
+    """``text`` with the body of the one block ``key`` rendered, every other byte kept (other
+    blocks too, stale or not); raises RoutecfgError (RC41x) placed at its begin marker."""
+    block = next(b for b in markers.find_blocks(text, path) if b.key == key)
+    try:
+        body = _renderer_for(spec, extra_templates).body(block)
+    except _BlockProblem as problem:
+        raise RoutecfgError([problem.at(text, path, block)]) from None
+    problems: list[Diagnostic] = []
+    new_text = _replace(text, {block: body}, path, problems)
+    if problems:
+        raise RoutecfgError(problems)
+    return new_text
+
+
 def _replace(text: str, bodies: Mapping[Block, str], path: str, problems: list[Diagnostic]) -> str:
     """Splices the bodies in, last block first so that earlier blocks keep their offsets; one
     block at a time so a body replace_blocks refuses is reported against its own block."""
@@ -107,10 +130,18 @@ class _Templates:
         try:
             return self.env.get_template(_template_name(block_name))
         except jinja2.TemplateNotFound:
-            known = ", ".join(self._known_blocks()) or "none"
+            known_blocks = self._known_blocks()
             file = _template_name(block_name)
             message = f"no template for block '{block_name}'"
-            hint = f"known blocks: {known}; or add {file} to the spec's templates folder"
+            # Stricter than names elsewhere: block names share words ('-table', 'gate-').
+            close = difflib.get_close_matches(block_name, known_blocks, n=1, cutoff=0.75)
+            meant = close[0] if close else None
+            known = (
+                f"did you mean '{meant}'?"
+                if meant
+                else f"known blocks: {', '.join(known_blocks) or 'none'};"
+            )
+            hint = f"{known} or add {file} to the spec's templates folder"
             raise _BlockProblem(NO_TEMPLATE, message, hint) from None
         except bounded.Refused as refused:
             raise _BlockProblem(refused.code, refused.message or "", _TEMPLATE_HINT) from None
@@ -199,6 +230,7 @@ def _context(spec: RoutingSpec) -> dict[str, Any]:
         "prices": tables.price_rows(spec),
         "escalations": tables.escalation_rows(spec),
         "escalation_model": tables.route_to(escalation_model) if escalation_model else None,
+        "in_fence": False,
     }
 
 
@@ -249,7 +281,8 @@ class _Renderer:
         accepted = self.templates.names_read(template) - self.context.keys()
         params = self._params(block, accepted)
         try:
-            return bounded.render(template, {**self.context, **params})
+            context = {**self.context, "in_fence": block.fence is not None, **params}
+            return bounded.render(template, context)
         except bounded.Refused as refused:
             message = f"template '{_template_name(block.name)}': {refused.message}"
             raise _BlockProblem(refused.code, message, _TEMPLATE_HINT) from None
@@ -314,4 +347,4 @@ def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
     return _template_name(block_name), 0
 
 
-__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render"]
+__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render", "render_one"]

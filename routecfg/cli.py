@@ -478,6 +478,16 @@ def explain_command(options: Options, against: str | None) -> Exit:
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
     click.echo(show.routing_table(rows, walks, options.format, old_rows, names), nl=False)
+    if options.format != "json" and routing.targets.proxy:
+        from routecfg.router import explain as proxy_explain
+
+        files = proxy_explain.read_proxy_files(routing)
+        render = (
+            proxy_explain.format_markdown
+            if options.format == "markdown"
+            else proxy_explain.format_text
+        )
+        click.echo(render(routing, files), nl=False)
     return Exit.OK
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 PROXY_CHAIN_KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
+CONTENT_POLICY = "content_policy_fallbacks"
 DEFAULT_TICKETS = 50
 MAX_FALLBACKS = 5  # LiteLLM's router default (max_fallbacks)
 MILLION = Decimal(1_000_000)
@@ -125,11 +126,21 @@ class Proxy:
     def walk(self, kind: str, start: str, max_fallbacks: int = MAX_FALLBACKS) -> tuple[str, ...]:
         """The model names LiteLLM really tries after ``start`` fails, in order (the effective
         walk), over the chains as compiled into the proxy file: ``start`` may be a tier or an
-        alias. A context window or content policy error falls back along the generic
-        ``fallbacks`` where its own kind has no chain (see :func:`effective_walk`)."""
-        generic = None if kind == "fallbacks" else self.compiled_chains("fallbacks")
+        alias. A context window error falls back along the generic ``fallbacks`` where its own
+        kind has no chain; a content policy error only along ``content_policy_fallbacks``, or
+        along ``fallbacks`` when that list is empty (see :func:`effective_walk`)."""
+        chains = self.compiled_chains(kind)
+        if kind == "fallbacks":
+            return effective_walk(chains, start, max_fallbacks=max_fallbacks)
+        generic = self.compiled_chains("fallbacks")
+        if kind == CONTENT_POLICY and not chains:
+            return effective_walk(generic, start, max_fallbacks=max_fallbacks)
         return effective_walk(
-            self.compiled_chains(kind), start, generic=generic, max_fallbacks=max_fallbacks
+            chains,
+            start,
+            generic=generic,
+            own_kind_only=kind == CONTENT_POLICY,
+            max_fallbacks=max_fallbacks,
         )
 
     def alias_tiers(self) -> dict[str, str]:
@@ -155,6 +166,7 @@ def effective_walk(
     *,
     generic: Mapping[str, Sequence[str]] | None = None,
     served: Container[str] | None = None,
+    own_kind_only: bool = False,
     max_fallbacks: int = MAX_FALLBACKS,
 ) -> tuple[str, ...]:
     """The model groups LiteLLM's Router tries after ``start`` fails, in order.
@@ -165,8 +177,12 @@ def effective_walk(
       empty one counts as its own) along the chain of ``start``, the group the request named;
     - ``chains`` are of one kind. For a context window error, a group with neither its own nor
       ``start``'s chain of that kind falls back along ``generic`` (router_settings.fallbacks),
-      resolved the same way. A content policy error is taken to do the same (LiteLLM has no
-      mock for it, so it is not measured);
+      resolved the same way. A content policy error (``own_kind_only``) never does: a group
+      with no content policy chain, its own or ``start``'s, does not fall back, so a request
+      to it answers 400 "No fallback was attempted". (When ``content_policy_fallbacks`` is
+      empty or absent, LiteLLM walks ``fallbacks`` instead: :meth:`Proxy.walk` passes those as
+      ``chains``.) A provider's content filter that arrives as a plain 400 bad request is not a
+      content policy error: it walks ``fallbacks``;
     - a group is tried once per request: targets already tried, and ``start``, are skipped;
     - depth: each target a group tries is one deeper than the one it tried before (the first
       one deeper than the group), and a group that failed at depth ``max_fallbacks`` or deeper
@@ -181,7 +197,13 @@ def effective_walk(
 
     def chain_of(group: str) -> Sequence[str]:
         own_kind = served is None or group in served
-        for kind_chains in (chains, generic_chains) if own_kind else (generic_chains,):
+        if not own_kind:
+            candidates: tuple[Mapping[str, Sequence[str]], ...] = (generic_chains,)
+        elif own_kind_only:
+            candidates = (chains,)
+        else:
+            candidates = (chains, generic_chains)
+        for kind_chains in candidates:
             for name in (group, start):
                 if name in kind_chains:
                     return kind_chains[name]

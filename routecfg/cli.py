@@ -121,7 +121,7 @@ def cli() -> None:
 
     \b
     Exit codes: 0 ok, 1 changes (stale or not written), 2 invalid input,
-                3 a generated block was edited by hand, 4 internal error.
+                3 edited by hand (a block or an owned value), 4 internal error.
 
     \b
     Examples:
@@ -190,13 +190,16 @@ def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
     if options.format == "json":
-        click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
+        found = (*validated.warnings, *report.hand_edits(changes))
+        click.echo(report.format_plan_json(changes, found), nl=False)
         return
     if options.format == "github":
         click.echo(report.format_plan_github(changes), nl=False)
         return
     if not options.quiet:
         click.echo(report.format_states(changes), nl=False, err=True)
+    # Hand edits are problems: shown with their place even with -q.
+    report.emit(report.hand_edits(changes), "text", out=sys.stdout, err=sys.stderr)
     if diffs:
         click.echo(report.format_diffs(changes), nl=False)
 
@@ -231,7 +234,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     """Say whether every target is in sync with the spec; never writes.
 
     For pre-commit and CI: exit 0 in sync, 1 stale (the spec changed; run `routecfg build`),
-    2 invalid, 3 a generated block was edited by hand. Diffs go to stdout.
+    2 invalid, 3 a block or an owned value was edited by hand. Diffs go to stdout.
 
     \b
     Example:
@@ -299,8 +302,8 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
-    without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force.
+    without --yes it writes nothing and exits 1. Blocks and owned values edited by hand are
+    kept (exit 3) unless --force; so are read-only targets (exit 2).
 
     \b
     Example:
@@ -336,7 +339,8 @@ def _confirm_and_write(
             )
         return Exit.OK
     if any(c.state is State.HAND_EDITED for c in changes) and not force:
-        click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
+        what = "blocks" if all(c.hand_edited for c in changes if c.edits) else "files"
+        click.echo(f"not written: {what} were edited by hand (--force overwrites them)", err=True)
         return Exit.HAND_EDITED
     if not yes:
         if not sys.stdin.isatty():

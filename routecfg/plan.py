@@ -57,6 +57,7 @@ class Change:
     encoding: Encoding
     state: State
     hand_edited: tuple[str, ...] = ()  # names of blocks edited by hand
+    edits: tuple[Diagnostic, ...] = ()  # each hand edit, blocks and owned values, placed
 
     @property
     def changed(self) -> bool:

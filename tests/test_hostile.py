@@ -335,6 +335,23 @@ def test_a_template_that_runs_too_long(root: Path, monkeypatch: pytest.MonkeyPat
     assert snapshot(root) == before
 
 
+def test_a_template_that_needs_too_much_memory(root: Path) -> None:
+    pytest.importorskip("resource")  # the memory ceiling is an address-space limit (Unix)
+    hoard = (
+        "{% set l = [] %}{% for i in range(3000) %}{% set _ = l.append('a' * 1000000) %}"
+        "{% endfor %}{{ l | join }}\n"
+    )
+    use_templates(root, prices=hoard)
+    before = snapshot(root)
+    with no_hang(60):
+        result = run(["build", "--yes"], cwd=root)
+    assert result.exit_code == 2
+    assert errors(result.stderr) == [
+        f"{SKILL}:103:1: error[RC423]: template 'prices.md.j2': rendering needed too much memory"
+    ]
+    assert snapshot(root) == before
+
+
 def test_the_spec_as_its_own_target(root: Path) -> None:
     """Item 12: it passed validate and then failed with a misleading RC313."""
     edit(root / "routecfg.yaml", f"  proxy: {PROXY}", "  proxy: routecfg.yaml")

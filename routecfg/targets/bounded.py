@@ -44,7 +44,7 @@ MAX_VALUE = MAX_OUTPUT  # characters or items of one value a template builds
 MAX_TEMPLATE_BYTES = 1024 * 1024
 MAX_POWER_BITS = 4096  # an integer power's result, in bits (about 1,233 decimal digits)
 TIME_BUDGET = 5.0  # seconds per block
-MEMORY_HEADROOM = 1024 * 1024 * 1024  # bytes a render may add to the process, where settable
+MEMORY_HEADROOM = 256 * 1024 * 1024  # bytes a render may add to the process, where settable
 
 _WIDE = re.compile(r"\d{7,}|\*")  # a %-format width or precision of 7 digits, or taken from args
 _WIDE_FORMAT = re.compile(r"\{[^{}]*:[^{}]*\d{7,}[^{}]*\}|\{[^{}]*:[^{}]*\{")

@@ -138,18 +138,45 @@ def test_the_plan_refuses_a_fifo_that_appears_after_validation(root: Path) -> No
     assert str(caught.value) == "not a regular file: it is a FIFO"
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_device_target_in_the_cached_check_is_not_read(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    device: str,
 ) -> None:
-    """Item 1: with a cache entry present, a target replaced by /dev/zero used to be read."""
+    """Item 1: with a cache entry present, a target replaced by a symlink to /dev/zero grew
+    `check` to 3 GB in 3 s, and /dev/urandom hung it."""
     monkeypatch.chdir(root)
-    assert run(["check"], cwd=root).exit_code == 0
     assert entry.cached_check(["check"], root) == 0  # stored
     (root / PROXY).unlink()
-    (root / PROXY).symlink_to("/dev/zero")
+    (root / PROXY).symlink_to(device)
+    capsys.readouterr()
     with no_hang():
         code = entry.cached_check(["check"], root)
     assert code == 2
+    assert errors(capsys.readouterr().err) == [
+        f"routecfg.yaml:69:10: error[RC262]: target path '{PROXY}' resolves through a symlink to "
+        "a place outside the spec's folder"
+    ]
+
+
+def test_a_device_node_inside_the_root_is_refused(root: Path) -> None:
+    (root / PROXY).unlink()
+    try:
+        os.mknod(root / PROXY, stat.S_IFCHR | 0o666, os.makedev(1, 5))  # what /dev/zero is
+    except OSError as error:
+        pytest.skip(f"cannot make a device node here: {error.strerror}")
+    before = snapshot(root)
+    for command in (["check"], ["check", "--no-cache"], ["diff"], ["build", "--yes"]):
+        with no_hang():
+            result = run(command, cwd=root)
+        assert result.exit_code == 2
+        assert errors(result.stderr) == [
+            f"routecfg.yaml:69:10: error[RC265]: target '{PROXY}' is not a regular file: it is a "
+            "character device"
+        ]
+    assert snapshot(root) == before
 
 
 def test_a_device_inside_the_root_is_not_read(root: Path) -> None:

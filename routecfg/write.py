@@ -439,3 +439,11 @@ def _half_written(
         _HINTS.get(error.errno or 0, "fix the cause")
         + "; `routecfg build` then writes the files not written",
     )
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append to a file another program collects (GitHub's job summary): never replaced, since
+    earlier steps of the job wrote their parts of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)

@@ -772,6 +772,20 @@ def blocks_add_command(
     return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
 
 
+@cli.command(name="templates")
+def templates_command() -> int:
+    """Print what a block template can read: every variable, filter and field, in spec words.
+
+    \b
+    Example:
+      routecfg templates
+    """
+    from routecfg.targets import template_context
+
+    click.echo(template_context.describe(), nl=False)
+    return int(Exit.OK)
+
+
 @cli.command(name="schema")
 def schema_command() -> int:
     """Print the JSON Schema of routecfg.yaml (for editors and check-jsonschema).

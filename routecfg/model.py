@@ -72,6 +72,8 @@ class Gate:
     config_key: str | None = None
     fallback_template: str | None = None
     description: str | None = None
+    roles: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class EscalationRule:
     after: int = 1
     counter: str | None = None
     log: str | None = None
+    counters: tuple[str, ...] = ()  # further counters, after ``counter``
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,8 @@ def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
         config_key=raw.get("config_key"),
         fallback_template=raw.get("fallback_template"),
         description=raw.get("description"),
+        roles=tuple(raw.get("roles", ())),
+        note=raw.get("note"),
     )
 
 
@@ -305,6 +310,7 @@ def _escalation(raw: Mapping[str, Any]) -> Escalation:
                 after=rule.get("after", 1),
                 counter=rule.get("counter"),
                 log=rule.get("log"),
+                counters=tuple(rule.get("counters", ())),
             )
             for rule in raw.get("rules", ())
         ),

@@ -3,6 +3,7 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable, Sequence
@@ -164,6 +165,12 @@ def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
     if validated.warnings and options.format != "json":  # json: inside the plan object
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
     changes = compiler.make_plan(validated)
+    # Warnings about the target files themselves (not routecfg's to fix) join the spec's.
+    inherited = tuple(w for change in changes for w in change.warnings)
+    if inherited:
+        if options.format != "json":
+            report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
+        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
     if options.format == "text" and not options.quiet:
         line = _cost_delta(validated, changes)
         if line:

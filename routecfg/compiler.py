@@ -58,9 +58,10 @@ def _compile_one(
     new = render(spec, old, relative)
     hand_edited = _hand_edited_blocks(old, relative) if kind == "skills" else ()
     state = State.STALE if new != old else State.IN_SYNC
+    warnings = preset.inherited_problems(old, relative, *backlog_schema) if kind == "preset" else ()
     if hand_edited:
         state = State.HAND_EDITED
-    return Change(kind, relative, absolute, old, new, encoding, state, hand_edited)
+    return Change(kind, relative, absolute, old, new, encoding, state, hand_edited, warnings)
 
 
 def _hand_edited_blocks(text: str, path: str) -> tuple[str, ...]:

@@ -121,6 +121,7 @@ class AliasGroup:
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
+    model_info_prices: str = "always"  # or "where-stated"
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -327,7 +328,7 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups)
+    return Proxy(_frozen(chains), groups, raw.get("model_info_prices", "always"))
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:

@@ -55,6 +55,7 @@ class Change:
     encoding: Encoding
     state: State
     hand_edited: tuple[str, ...] = ()  # names of blocks edited by hand
+    warnings: tuple[Diagnostic, ...] = ()  # what is wrong in the file but not routecfg's to fix
 
     @property
     def changed(self) -> bool:

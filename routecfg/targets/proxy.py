@@ -65,8 +65,16 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
         for entry in entries[name]:
             params = {"model": tier.model, **prices}
             changed = yamledit.set_section(doc, entry, "litellm_params", params) or changed
-            changed = yamledit.set_section(doc, entry, "model_info", prices) or changed
+            if spec.proxy.model_info_prices == "always" or _states_prices(entry.get("model_info")):
+                changed = yamledit.set_section(doc, entry, "model_info", prices) or changed
     return changed
+
+
+def _states_prices(section: object) -> bool:
+    """Whether an entry's model_info states a price. Under ``model_info_prices: where-stated``
+    one that states none is left so: a file that keeps its prices in litellm_params alone (as
+    upstream's did before 300a466) keeps every byte."""
+    return isinstance(section, dict) and any(key in section for key in PRICE_FIELDS.values())
 
 
 def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:

@@ -139,7 +139,9 @@ def test_a_violation_the_spec_causes_is_still_an_error(tmp_path: Path) -> None:
             "tier: frontier, needs: [tool_use], config_key: entryModelReview",
         )
     )
-    result = run(["check", "--no-cache"], cwd=tmp_path)
+    before = {p: p.read_bytes() for p in (tmp_path / "config").rglob("*") if p.is_file()}
+    result = run(["build", "--yes"], cwd=tmp_path)
+    assert {p: p.read_bytes() for p in before} == before
     assert result.exit_code == 2
     assert (
         "error[RC305]: llmOps.routing.entryModelReview: 'frontier' is not one of "

@@ -228,6 +228,7 @@ RECORDS = (
             "chains": "mapping: fallbacks | context_window_fallbacks | content_policy_fallbacks "
             "-> tier -> list of tiers",
             "alias_groups": "list of alias groups",
+            "model_info_prices": "always, or where-stated",
         },
     ),
     Record(

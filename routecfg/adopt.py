@@ -58,6 +58,7 @@ from routecfg.targets import jsontext, preset
 PRESET_PATH = "config/presets/default.json"
 SCHEMA_PATH = "config/backlog.config.schema.json"
 PROXY_PATHS = ("config/litellm/proxy-config.docker.yaml", "config/litellm/proxy-config.yaml")
+SKILLS_GLOB = "skills/*/SKILL.md"  # skills targets `init --from-repo` lists
 # Where `init --from-repo` looks, relative to the spec's folder: the first file found is read.
 USUAL_PATHS = {"preset": (PRESET_PATH,), "schema": (SCHEMA_PATH,), "proxy": PROXY_PATHS}
 
@@ -89,6 +90,7 @@ class TargetPaths:
     preset: str | None = None
     schema: str | None = None
     proxy: str | None = None
+    skills: tuple[str, ...] = ()  # Markdown targets: prose the lint reads, blocks to place
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def infer_spec(
         notes.warnings.extend(_preset_against_schema(preset_text, schema_text, paths))
     gates = _draft_gates(values, tiers, Proxy({kind: dict(c) for kind, c in chains.items()}), notes)
     draft = SpecDraft(
-        {kind: path for kind, path in vars(paths).items() if path is not None},
+        {kind: path for kind, path in vars(paths).items() if isinstance(path, str)},
         tuple(drafts.values()),
         tuple(gates),
         _escalation(values),
@@ -135,6 +137,7 @@ def infer_spec(
         tuple(groups),
         proxy is not None and _prices_litellm_params_only(proxy, tiers, groups),
         {} if from_preset or preset_text is None else {"preset": PRESET_LEFT_OUT},
+        paths.skills,
     )
     return Inferred(
         render(draft),
@@ -181,6 +184,7 @@ def _paths_read(
         paths.preset if preset_text is not None else None,
         paths.schema if schema_text is not None else None,
         paths.proxy if proxy_text is not None else None,
+        paths.skills,
     )
 
 

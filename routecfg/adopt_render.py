@@ -60,6 +60,7 @@ class SpecDraft:
     groups: tuple[GroupDraft, ...]
     model_info_where_stated: bool = False  # some served entry prices litellm_params only
     left_out: Mapping[str, str] = field(default_factory=dict)  # kind -> why it is no target
+    skills: tuple[str, ...] = ()  # skills targets: Markdown the prose lint reads
 
 
 def render(draft: SpecDraft) -> str:
@@ -74,7 +75,7 @@ def render(draft: SpecDraft) -> str:
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
         *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated),
-        *_target_lines(draft.sources, draft.left_out),
+        *_target_lines(draft.sources, draft.skills, draft.left_out),
     ]
     return "\n".join(lines) + "\n"
 
@@ -182,16 +183,23 @@ def _group_lines(draft: GroupDraft) -> list[str]:
     ]
 
 
-def _target_lines(sources: Mapping[str, str], left_out: Mapping[str, str]) -> list[str]:
-    """The files read as targets; one left out is a comment, with why."""
-    if not sources:
+def _target_lines(
+    sources: Mapping[str, str],
+    skills: Sequence[str] = (),
+    left_out: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The files read as targets (one left out is a comment, with why), then the skills."""
+    if not sources and not skills:
         return []
     lines = ["", "targets:"]
     for kind, path in sources.items():
-        if kind in left_out:
+        if left_out and kind in left_out:
             lines += [f"  # {kind}: {_scalar(path)}", f"  #   {left_out[kind]}"]
         else:
             lines.append(f"  {kind}: {_scalar(path)}")
+    if skills:
+        lines.append("  skills:                     # prose checked by `routecfg check`")
+        lines.extend(f"    - {_scalar(path)}" for path in skills)
     return lines
 
 

@@ -7,13 +7,14 @@ keyed by the same paths the fields came from.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 PROXY_CHAIN_KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
+CONTENT_POLICY = "content_policy_fallbacks"
 DEFAULT_TICKETS = 50
 MAX_FALLBACKS = 5  # LiteLLM's router default (max_fallbacks)
 MILLION = Decimal(1_000_000)
@@ -41,6 +42,19 @@ class Price:
         return self.input == 0 and self.output == 0
 
 
+ParamValue = str | Decimal | int
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A further deployment of a tier's model group: LiteLLM load-balances the entries that
+    share a model_name. ``params`` are the litellm_params routecfg owns on it."""
+
+    model: str
+    price: Price
+    params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
+
+
 @dataclass(frozen=True)
 class Tier:
     name: str
@@ -49,6 +63,9 @@ class Tier:
     price: Price
     task_model: str | None = None
     description: str | None = None
+    names: tuple[str, ...] = ()  # other names prose uses for the model ("Claude Haiku 4.5")
+    deployments: tuple[Deployment, ...] = ()
+    params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def is_local(self) -> bool:
@@ -72,7 +89,7 @@ class Gate:
     config_key: str | None = None
     fallback_template: str | None = None
     description: str | None = None
-    roles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # agents prose gives this gate's model to ("implementer")
     note: str | None = None
 
 
@@ -121,6 +138,7 @@ class AliasGroup:
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
+    ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
     model_info_prices: str = "always"  # or "where-stated"
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
@@ -129,11 +147,21 @@ class Proxy:
     def walk(self, kind: str, start: str, max_fallbacks: int = MAX_FALLBACKS) -> tuple[str, ...]:
         """The model names LiteLLM really tries after ``start`` fails, in order (the effective
         walk), over the chains as compiled into the proxy file: ``start`` may be a tier or an
-        alias. A context window or content policy error falls back along the generic
-        ``fallbacks`` where its own kind has no chain (see :func:`effective_walk`)."""
-        generic = None if kind == "fallbacks" else self.compiled_chains("fallbacks")
+        alias. A context window error falls back along the generic ``fallbacks`` where its own
+        kind has no chain; a content policy error only along ``content_policy_fallbacks``, or
+        along ``fallbacks`` when that list is empty (see :func:`effective_walk`)."""
+        chains = self.compiled_chains(kind)
+        if kind == "fallbacks":
+            return effective_walk(chains, start, max_fallbacks=max_fallbacks)
+        generic = self.compiled_chains("fallbacks")
+        if kind == CONTENT_POLICY and not chains:
+            return effective_walk(generic, start, max_fallbacks=max_fallbacks)
         return effective_walk(
-            self.compiled_chains(kind), start, generic=generic, max_fallbacks=max_fallbacks
+            chains,
+            start,
+            generic=generic,
+            own_kind_only=kind == CONTENT_POLICY,
+            max_fallbacks=max_fallbacks,
         )
 
     def alias_tiers(self) -> dict[str, str]:
@@ -144,6 +172,30 @@ class Proxy:
             for tier, names in group.aliases.items()
             for name in names
         }
+
+    def only(self, tiers: Container[str], groups: Container[str] | None) -> Proxy:
+        """The chains and alias groups a proxy file serving only ``tiers`` (and the alias
+        groups ``groups``, None: all) holds: chains of other tiers dropped, other tiers taken
+        out of every chain."""
+        chains = {
+            kind: _frozen(
+                {
+                    tier: tuple(t for t in targets if t in tiers)
+                    for tier, targets in by_tier.items()
+                    if tier in tiers
+                }
+            )
+            for kind, by_tier in self.chains.items()
+        }
+        kept = tuple(
+            AliasGroup(
+                group.name,
+                _frozen({tier: names for tier, names in group.aliases.items() if tier in tiers}),
+            )
+            for group in self.alias_groups
+            if groups is None or group.name in groups
+        )
+        return replace(self, chains=_frozen(chains), alias_groups=kept)
 
     def compiled_chains(self, kind: str) -> dict[str, tuple[str, ...]]:
         """The chains of ``kind`` as the proxy file must hold them: tiers, then aliases."""
@@ -159,6 +211,7 @@ def effective_walk(
     *,
     generic: Mapping[str, Sequence[str]] | None = None,
     served: Container[str] | None = None,
+    own_kind_only: bool = False,
     max_fallbacks: int = MAX_FALLBACKS,
 ) -> tuple[str, ...]:
     """The model groups LiteLLM's Router tries after ``start`` fails, in order.
@@ -169,8 +222,12 @@ def effective_walk(
       empty one counts as its own) along the chain of ``start``, the group the request named;
     - ``chains`` are of one kind. For a context window error, a group with neither its own nor
       ``start``'s chain of that kind falls back along ``generic`` (router_settings.fallbacks),
-      resolved the same way. A content policy error is taken to do the same (LiteLLM has no
-      mock for it, so it is not measured);
+      resolved the same way. A content policy error (``own_kind_only``) never does: a group
+      with no content policy chain, its own or ``start``'s, does not fall back, so a request
+      to it answers 400 "No fallback was attempted". (When ``content_policy_fallbacks`` is
+      empty or absent, LiteLLM walks ``fallbacks`` instead: :meth:`Proxy.walk` passes those as
+      ``chains``.) A provider's content filter that arrives as a plain 400 bad request is not a
+      content policy error: it walks ``fallbacks``;
     - a group is tried once per request: targets already tried, and ``start``, are skipped;
     - depth: each target a group tries is one deeper than the one it tried before (the first
       one deeper than the group), and a group that failed at depth ``max_fallbacks`` or deeper
@@ -185,7 +242,13 @@ def effective_walk(
 
     def chain_of(group: str) -> Sequence[str]:
         own_kind = served is None or group in served
-        for kind_chains in (chains, generic_chains) if own_kind else (generic_chains,):
+        if not own_kind:
+            candidates: tuple[Mapping[str, Sequence[str]], ...] = (generic_chains,)
+        elif own_kind_only:
+            candidates = (chains,)
+        else:
+            candidates = (chains, generic_chains)
+        for kind_chains in candidates:
             for name in (group, start):
                 if name in kind_chains:
                     return kind_chains[name]
@@ -208,12 +271,45 @@ def effective_walk(
 
 
 @dataclass(frozen=True)
+class TierOverride:
+    """What one proxy file says differently about a tier (another provider's model id)."""
+
+    model: str | None = None
+    price: Price | None = None
+    params: Mapping[str, ParamValue] | None = None
+
+
+@dataclass(frozen=True)
+class ProxyTarget:
+    """A proxy file and how it differs from the spec: the tiers and alias groups it serves
+    (None: all), whether routecfg writes prices into it, and per-tier overrides."""
+
+    path: str
+    tiers: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] | None = None
+    prices: bool = True
+    overrides: Mapping[str, TierOverride] = field(default_factory=lambda: MappingProxyType({}))
+
+    def serves(self, tier: str) -> bool:
+        return self.tiers is None or tier in self.tiers
+
+
+@dataclass(frozen=True)
 class Targets:
     preset: tuple[str, ...] = ()
     schema: tuple[str, ...] = ()
     proxy: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     templates: str | None = None
+    proxy_targets: Mapping[str, ProxyTarget] = field(default_factory=lambda: MappingProxyType({}))
+
+    def proxy_target(self, path: str) -> ProxyTarget:
+        """How the proxy file ``path`` differs; a plain path differs in nothing."""
+        return self.proxy_targets.get(path) or ProxyTarget(path)
+
+    def all_paths(self) -> tuple[str, ...]:
+        """Every target file, of every kind (the templates folder is not a target)."""
+        return (*self.preset, *self.schema, *self.proxy, *self.skills)
 
 
 @dataclass(frozen=True)
@@ -240,6 +336,21 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """The prose lint's settings: findings silenced (a code, a path, or PATH:CODE)."""
+
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActualsSettings:
+    """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
+
+    ledgers: tuple[str, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 
@@ -251,6 +362,27 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    prose: Prose = field(default_factory=Prose)
+    actuals: ActualsSettings = ActualsSettings()
+
+    def for_proxy(self, path: str) -> RoutingSpec:
+        """The spec as the proxy file ``path`` serves it: its tiers only, each with the file's
+        overrides, and the chains and alias groups among them."""
+        target = self.targets.proxy_target(path)
+        tiers = {}
+        for name, tier in self.tiers.items():
+            if not target.serves(name):
+                continue
+            override = target.overrides.get(name)
+            if override is not None:
+                tier = replace(
+                    tier,
+                    model=override.model or tier.model,
+                    price=override.price or tier.price,
+                    params=tier.params if override.params is None else override.params,
+                )
+            tiers[name] = tier
+        return replace(self, tiers=_frozen(tiers), proxy=self.proxy.only(tiers, target.aliases))
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
@@ -264,23 +396,48 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        prose=Prose(ignore=tuple((data.get("prose") or {}).get("ignore", ()))),
+        actuals=_actuals(data.get("actuals") or {}),
+    )
+
+
+def _price(price: Mapping[str, Any]) -> Price:
+    return Price(
+        input=_money(price["input"]),
+        output=_money(price["output"]),
+        cache_read=_money(price["cache_read"]) if "cache_read" in price else None,
+        cache_write=_money(price["cache_write"]) if "cache_write" in price else None,
+    )
+
+
+def _params(raw: Mapping[str, Any] | None) -> Mapping[str, ParamValue]:
+    return _frozen(
+        {
+            key: value if isinstance(value, str | int) else _money(value)
+            for key, value in (raw or {}).items()
+        }
     )
 
 
 def _tier(name: str, raw: Mapping[str, Any]) -> Tier:
-    price = raw["price"]
+    price = _price(raw["price"])
     return Tier(
         name=name,
         model=raw["model"],
         capabilities=tuple(raw.get("capabilities", ["text"])),
-        price=Price(
-            input=_money(price["input"]),
-            output=_money(price["output"]),
-            cache_read=_money(price["cache_read"]) if "cache_read" in price else None,
-            cache_write=_money(price["cache_write"]) if "cache_write" in price else None,
-        ),
+        price=price,
         task_model=raw.get("task_model"),
         description=raw.get("description"),
+        names=tuple(raw.get("names", ())),
+        deployments=tuple(
+            Deployment(
+                model=d["model"],
+                price=_price(d["price"]) if "price" in d else price,
+                params=_params(d.get("params")),
+            )
+            for d in raw.get("deployments", ())
+        ),
+        params=_params(raw.get("params")),
     )
 
 
@@ -328,7 +485,12 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups, raw.get("model_info_prices", "always"))
+    return Proxy(
+        _frozen(chains),
+        groups,
+        raw.get("ledger"),
+        model_info_prices=raw.get("model_info_prices", "always"),
+    )
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:
@@ -337,13 +499,44 @@ def _paths(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _proxy_targets(value: Any) -> tuple[tuple[str, ...], dict[str, ProxyTarget]]:
+    """A proxy target is a path, or a mapping with its path and how the file differs."""
+    items = [value] if isinstance(value, str | Mapping) else list(value or ())
+    paths: list[str] = []
+    targets: dict[str, ProxyTarget] = {}
+    for item in items:
+        if isinstance(item, str):
+            paths.append(item)
+            continue
+        path = item["path"]
+        paths.append(path)
+        overrides = {
+            tier: TierOverride(
+                model=o.get("model"),
+                price=_price(o["price"]) if "price" in o else None,
+                params=_params(o["params"]) if "params" in o else None,
+            )
+            for tier, o in (item.get("overrides") or {}).items()
+        }
+        targets[path] = ProxyTarget(
+            path=path,
+            tiers=tuple(item["tiers"]) if "tiers" in item else None,
+            aliases=tuple(item["aliases"]) if "aliases" in item else None,
+            prices=item.get("prices", True),
+            overrides=_frozen(overrides),
+        )
+    return tuple(paths), targets
+
+
 def _targets(raw: Mapping[str, Any]) -> Targets:
+    proxy_paths, proxy_targets = _proxy_targets(raw.get("proxy"))
     return Targets(
         preset=_paths(raw.get("preset")),
         schema=_paths(raw.get("schema")),
-        proxy=_paths(raw.get("proxy")),
+        proxy=proxy_paths,
         skills=_paths(raw.get("skills")),
         templates=raw.get("templates"),
+        proxy_targets=_frozen(proxy_targets),
     )
 
 
@@ -371,4 +564,10 @@ def _cost(raw: Mapping[str, Any]) -> Cost:
         profile=_frozen(profile),
         scenarios=_frozen(scenarios),
         max_per_ticket=_money(budget["max_per_ticket"]) if "max_per_ticket" in budget else None,
+    )
+
+
+def _actuals(raw: Mapping[str, Any]) -> ActualsSettings:
+    return ActualsSettings(
+        ledgers=_paths(raw.get("ledgers")), gates=_frozen(dict(raw.get("gates") or {}))
     )

@@ -163,6 +163,9 @@ RECORDS = (
             "price": "its price",
             "task_model": "its task_model, or none",
             "description": "its description, or none",
+            "names": "list of other names prose uses for its model (Claude Haiku 4.5)",
+            "deployments": "list of further deployments serving it (model, price, params)",
+            "params": "mapping: further litellm_params routecfg writes for it",
             "is_local": "true for a free tier with no task_model",
             "mechanism": "how skills reach it",
         },
@@ -228,6 +231,7 @@ RECORDS = (
             "chains": "mapping: fallbacks | context_window_fallbacks | content_policy_fallbacks "
             "-> tier -> list of tiers",
             "alias_groups": "list of alias groups",
+            "ledger": "the JSONL file routecfg's LiteLLM callback appends to, or none",
             "model_info_prices": "always, or where-stated",
         },
     ),

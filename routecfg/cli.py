@@ -3,6 +3,7 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -278,6 +279,14 @@ def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Chan
         options.run.diagnostics.extend(validated.warnings)
     _refuse_no_targets(validated, options)
     changes = compiler.make_plan(validated, fix=fix)
+    # Warnings about the target files themselves (not routecfg's to fix) join the spec's.
+    inherited = tuple(w for change in changes for w in change.warnings)
+    if inherited:
+        if options.format not in ("json", "sarif"):
+            report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
+        if options.run is not None:
+            options.run.diagnostics.extend(inherited)
+        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
     # The LiteLLM config lint on each proxy target as the plan writes it: shown, and the exit
     # code still says whether the files are in sync.
     proxies = [(c.path, c.new) for c in changes if c.kind == "proxy" and c.old is not None]
@@ -1269,6 +1278,20 @@ def blocks_add_command(
         change = blocks.plan_add(validated, file, name, params, lines, heading)
         _show_plan(validated, (change,), options)
         return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
+
+
+@cli.command(name="templates")
+def templates_command() -> int:
+    """Print what a block template can read: every variable, filter and field, in spec words.
+
+    \b
+    Example:
+      routecfg templates
+    """
+    from routecfg.targets import template_context
+
+    click.echo(template_context.describe(), nl=False)
+    return int(Exit.OK)
 
 
 @cli.command(name="schema")

@@ -79,7 +79,7 @@ def test_a_hand_edit_of_a_price_in_the_proxy(root: Path) -> None:
     assert check.exit_code == 3
     assert check.stderr == (
         f"{PROXY}: edited by hand\n"
-        f"{PROXY}:24:29: error[RC328]: model_list.cheap.litellm_params.input_cost_per_token was "
+        f"{PROXY}:28:29: error[RC328]: model_list.cheap.litellm_params.input_cost_per_token was "
         "edited by hand: 0.000002 (the spec gives 0.000001, as it did at HEAD)\n" + HINT
     )
 

@@ -99,7 +99,19 @@ def tidy(
 def locked(root: Path, on_wait: Waiting | None = None) -> Iterator[None]:
     """An exclusive lock on the root folder itself (no lock file left in the user's checkout):
     two builds in one root never interleave, whatever spec file each names."""
-    descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as error:
+        raise RoutecfgError(
+            [
+                _error(
+                    str(root),
+                    LOCKED,
+                    f"cannot lock the folder for writing: {error.strerror}; nothing was written",
+                    "routecfg needs to open the spec's folder; check its permissions",
+                )
+            ]
+        ) from None
     try:
         _acquire(descriptor, root, on_wait)
         try:

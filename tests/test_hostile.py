@@ -703,6 +703,26 @@ def test_a_second_build_gives_up_after_the_timeout(
     assert snapshot(root) == before
 
 
+def test_a_folder_that_cannot_be_locked(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.open
+
+    def refuse_folders(path: object, flags: int, *args: Any) -> int:
+        if flags & getattr(os, "O_DIRECTORY", 0):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(path, flags, *args)  # type: ignore[arg-type]
+
+    cheaper_haiku(root)
+    before = snapshot(root)
+    monkeypatch.setattr(os, "open", refuse_folders)
+    result = run(["build", "--yes"], cwd=root)
+    assert result.exit_code == 2
+    assert errors(result.stderr) == [
+        f"{root}: error[RC323]: cannot lock the folder for writing: Permission denied; nothing "
+        "was written"
+    ]
+    assert snapshot(root) == before
+
+
 @pytest.fixture
 def tiny_filesystem(tmp_path: Path) -> Iterator[Path]:
     """A 512 KiB tmpfs, where the machine allows mounting one (root in a container, Linux)."""

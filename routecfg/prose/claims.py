@@ -79,6 +79,8 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
+        self.section: set[str] = set()  # the gates the heading above names ("### Gate 3: LINT")
+        self.fence: str | None = None  # the opening of the code fence the scanner is in
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
 
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
@@ -104,6 +106,7 @@ class _Scanner:
 
     def _line(self, line: Line) -> None:
         stripped = line.text.strip()
+        self._headings(stripped)
         self.claims.extend(self.table.feed(line, stripped))
         mentions = self.vocab.mentions(line.text)
         skip = bool(_SKIP.search(line.text))
@@ -113,7 +116,7 @@ class _Scanner:
         for slot in slots:
             self._model_slot(line, slot, mentions, skip)
         self._model_words(line, mentions, skip)
-        self._config_keys(line)
+        self._config_keys(line, mentions)
         self._arrows(line, mentions)
         self._prices(line)
         self._escalation(line, mentions)
@@ -273,7 +276,18 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _config_keys(self, line: Line) -> None:
+    def _headings(self, stripped: str) -> None:
+        """Track code fences and the gates the last heading outside them names."""
+        if self.fence is not None:
+            if stripped.startswith(self.fence):
+                self.fence = None
+            return
+        if stripped.startswith(("```", "~~~")):
+            self.fence = stripped[:3]
+        elif re.match(r"#{1,6}\s", stripped):
+            self.section = {m.gate for m in self.vocab.mentions(stripped) if not m.role}
+
+    def _config_keys(self, line: Line, mentions: list[Mention]) -> None:
         keys = self.vocab.config_keys
         for match in self.vocab.key_pattern.finditer(line.text):
             key = match.group(1) or match.group(5)
@@ -290,7 +304,13 @@ class _Scanner:
             if len(tiers) != 1:
                 continue
             tier = self.vocab.tier_of(words[0].text)
-            self.claims.append(Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True))
+            # Said of another gate (`Gate 3 LINT → entryModelReview (cheap)`, or under a LINT
+            # heading): the key's tier is wrong, but so may be the key; no fix is sure.
+            named = {m.gate for m in mentions if not m.role and m.end <= match.start()}
+            other = bool((named or self.section) - {gate})
+            self.claims.append(
+                Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True, shared=other)
+            )
 
     # -- gate arrows and llm_call.sh ------------------------------------------------------------
 

@@ -177,6 +177,8 @@ def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) 
     if claim.call and target is not None and spec.tiers[target].task_model:
         edits = ()  # llm_call.sh reaches text-only tiers; a Task tier needs another mechanism
     want = " / ".join(e.text for e in edits)
+    if not want and claim.kind == c.KEY and claim.shared:
+        want = f"{claim.subject}'s tier {gate.tier}, or name the key of the gate it speaks of"
     return _finding(claim, path, starts, message, edits, want or _plain_route(spec, gate))
 
 

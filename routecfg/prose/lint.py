@@ -10,6 +10,7 @@ in the spec's ``prose.ignore``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,9 +132,7 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-    return starts
+    return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
 
 
 # --- judging one claim ---------------------------------------------------------------------------

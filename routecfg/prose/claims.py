@@ -139,7 +139,7 @@ class _Scanner:
         if tier is None:
             return
         text = line.text
-        fallback = bool(_FALLBACK.search(text, 0, slot.start()))
+        fallback = _said_as_fallback(text, slot.start())
         before = _ROLE_BEFORE_PAREN.search(text, 0, slot.start())
         if before is not None:
             named = [m for m in mentions if m.start == before.start(1) and m.end == before.end(1)]
@@ -196,7 +196,9 @@ class _Scanner:
             tier = self.vocab.tier_of(match.group(0))
             if tier is None or _in_slot(text, match):
                 continue
-            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            if _in_list(text, match):
+                continue  # `Ollama/Haiku/Sonnet`: several models, none given to anyone
+            fallback = _said_as_fallback(text, match.start())
             rest = text[match.end() :]
             gap = len(rest) - len(rest.lstrip(" "))
             following = [m for m in mentions if m.start == match.end() + gap]
@@ -204,11 +206,10 @@ class _Scanner:
             if mention is None and re.match(r"\s+sub-?agents?\b", rest, re.IGNORECASE):
                 gates = {m.gate for m in mentions}
                 mention = mentions[0] if len(gates) == 1 else None
-            if mention is None and _USES.search(text, 0, match.start()):
-                clause = re.split(r"[.;]", text[: match.start()])[-1]
-                earlier = [m for m in mentions if m.end <= match.start()]
-                if earlier and earlier[-1].text in clause:
-                    mention = earlier[-1]
+            uses = _USES.search(text, 0, match.start())
+            if mention is None and uses is not None:  # `write-agents use Sonnet`
+                subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
+                mention = subject[0] if subject else None
             if mention is None:
                 continue
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
@@ -345,7 +346,7 @@ class _Scanner:
             if tier is None or tier != match.group(2):
                 continue
             word = Word(line.start + match.start(2), line.start + match.end(2), match.group(2))
-            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            fallback = _said_as_fallback(text, match.start())
             gate = mentions[0].gate
             self.claims.append(
                 Claim(
@@ -425,6 +426,18 @@ class _Scanner:
             self.claims.append(Claim(ESCALATION_MODEL, line.number, None, subject, (word,), tier))
 
     # -- tables --------------------------------------------------------------------------------
+
+
+def _said_as_fallback(text: str, position: int) -> bool:
+    """`fallback` shortly before ``position``, in the same table cell: `fallback to Task(…)`."""
+    window = text[max(0, position - 40) : position]
+    return bool(_FALLBACK.search(window.rpartition("|")[2]))
+
+
+def _in_list(text: str, match: re.Match[str]) -> bool:
+    """A model word in a list of models: `Ollama/Haiku/Sonnet`."""
+    before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+    return "/" in (before, after)
 
 
 def _alone(text: str, slot: re.Match[str]) -> bool:

@@ -9,6 +9,7 @@ say what happens *instead of* the routing, so Task models on them are not read a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ _CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
 _AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
+# Look-behinds read at most this far back, and a line gives at most MAX_PER_LINE claims of each
+# kind: prose lines are short, and a pathological one must stay linear.
+WINDOW = 120
+MAX_PER_LINE = 16
 _SKIP = re.compile(
     r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
     re.IGNORECASE,
@@ -50,7 +55,11 @@ _FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
 _COUNT = re.compile(
     r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
 )
-_TAGGED = re.compile(r'\b(?:ARCH|SECURITY)\b[^\n→]*?(?:→|->)\s*"?([A-Za-z]+)"?')
+_SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
+_HEADING = re.compile(r"#{1,6}\s")
+_SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
+_TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
+_TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
 _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 
@@ -112,7 +121,7 @@ class _Scanner:
         skip = bool(_SKIP.search(line.text))
         if self.block is not None:
             self.block.lines.append(line)
-        slots = list(_MODEL_SLOT.finditer(line.text))
+        slots = list(itertools.islice(_MODEL_SLOT.finditer(line.text), MAX_PER_LINE))
         for slot in slots:
             self._model_slot(line, slot, mentions, skip)
         self._model_words(line, mentions, skip)
@@ -140,7 +149,8 @@ class _Scanner:
             return
         text = line.text
         fallback = _said_as_fallback(text, slot.start())
-        before = _ROLE_BEFORE_PAREN.search(text, 0, slot.start())
+        low = max(0, slot.start() - WINDOW)
+        before = _ROLE_BEFORE_PAREN.search(text, low, slot.start())
         if before is not None:
             named = [m for m in mentions if m.start == before.start(1) and m.end == before.end(1)]
             if named:
@@ -155,11 +165,11 @@ class _Scanner:
             return
         if skip:
             return
-        in_call = "Task(" in text[: slot.start()]
+        in_call = "Task(" in text[low : slot.start()]
         if self.block is not None and (self.block.opened is line or _alone(text, slot)):
             self.block.slots.append((line, slot))
             return
-        if in_call or re.search(r"→|->", text[: slot.start()]):
+        if in_call or "→" in text[low : slot.start()] or "->" in text[low : slot.start()]:
             gates = {m.gate for m in mentions}
             if len(gates) == 1:
                 self._task(line, slot, mentions[0], tier, fallback)
@@ -192,7 +202,7 @@ class _Scanner:
         if skip:
             return
         text = line.text
-        for match in self.vocab.model_word.finditer(text):
+        for match in itertools.islice(self.vocab.model_word.finditer(text), MAX_PER_LINE):
             tier = self.vocab.tier_of(match.group(0))
             if tier is None or _in_slot(text, match):
                 continue
@@ -203,7 +213,7 @@ class _Scanner:
             gap = len(rest) - len(rest.lstrip(" "))
             following = [m for m in mentions if m.start == match.end() + gap]
             mention: Mention | None = following[0] if following and gap else None
-            if mention is None and re.match(r"\s+sub-?agents?\b", rest, re.IGNORECASE):
+            if mention is None and _SUBAGENT.match(rest):
                 gates = {m.gate for m in mentions}
                 mention = mentions[0] if len(gates) == 1 else None
             uses = _USES.search(text, 0, match.start())
@@ -241,7 +251,7 @@ class _Scanner:
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
-            for slot in _MODEL_SLOT.finditer(line.text, position):
+            for slot in itertools.islice(_MODEL_SLOT.finditer(line.text, position), MAX_PER_LINE):
                 if self.vocab.tier_of(slot.group(2)) is not None and not any(
                     c.words[0].start == line.start + slot.start(2) for c in self.claims
                 ):
@@ -285,7 +295,7 @@ class _Scanner:
             return
         if stripped.startswith(("```", "~~~")):
             self.fence = stripped[:3]
-        elif re.match(r"#{1,6}\s", stripped):
+        elif _HEADING.match(stripped):
             self.section = {m.gate for m in self.vocab.mentions(stripped) if not m.role}
 
     def _config_keys(self, line: Line, mentions: list[Mention]) -> None:
@@ -401,7 +411,7 @@ class _Scanner:
                         )
                     )
             if _RERUN.search(text) and rule.reroute in gates:
-                for match in _MODEL_SLOT.finditer(text):
+                for match in itertools.islice(_MODEL_SLOT.finditer(text), MAX_PER_LINE):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:
                         continue
@@ -417,7 +427,19 @@ class _Scanner:
         """``ARCH tags (→ frontier model)``: tagged tickets go to the escalation model."""
         if self.vocab.spec.escalation.model is None:
             return
-        for match in _TAGGED.finditer(line.text):
+        text = line.text
+        tag = _TAG.search(text)
+        arrows = (
+            [p for p in (text.find("→", tag.end()), text.find("->", tag.end())) if p >= 0]
+            if tag
+            else []
+        )
+        if not arrows:
+            return
+        arrow = min(arrows)
+        for match in [_TAGGED_TIER.match(text, arrow + (1 if text[arrow] == "→" else 2))]:
+            if match is None:
+                continue
             tier = self.vocab.tier_of(match.group(1))
             if tier is None:
                 continue
@@ -448,7 +470,7 @@ def _alone(text: str, slot: re.Match[str]) -> bool:
 
 def _in_slot(text: str, match: re.Match[str]) -> bool:
     """A model word that is the value of a ``model:`` slot (read as a slot, not as prose)."""
-    return bool(re.search(r'model\s*:\s*"?$', text[: match.start()]))
+    return bool(_SLOT_BEFORE.search(text[max(0, match.start() - WINDOW) : match.start()]))
 
 
 def _count_of(match: re.Match[str]) -> int:

@@ -163,7 +163,7 @@ def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -
     keys = "|".join(re.escape(k) for k in sorted(config_keys, key=len, reverse=True)) or "(?!)"
     legacy = "|".join(re.escape(k) for k in sorted(json_keys, key=len, reverse=True)) or "(?!)"
     return re.compile(
-        rf"(?<![\w])(?:[\w.]*\.)?({keys})\b`?"
+        rf"(?<![\w])({keys})\b`?"
         rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
         rf"|\"\s*:\s*\"([A-Za-z]+)\")"
         rf"|\"({legacy})\"\s*:\s*\"([A-Za-z]+)\""

@@ -97,7 +97,7 @@ FOUND = {
         refinement:106:37 RC800
         refinement:454:9 RC800
         refinement:462:11 RC800
-        refinement:610:23 RC800
+        refinement:610:23 RC800 not fixable
         reflect:143:7 RC800
         reflect:148:11 RC800
         sentinel:14:9 RC800

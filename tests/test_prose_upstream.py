@@ -70,7 +70,7 @@ FOUND = {
         benchmark:51:7 RC800
         benchmark:56:11 RC800
         benchmark:110:24 RC800
-        implementer:17:3 RC800
+        implementer:17:3 RC800 not fixable
         implementer:24:45 RC800
         implementer:25:43 RC800
         implementer:52:59 RC801

@@ -309,7 +309,7 @@ def _misspelt_kind(words: str) -> tuple[str, str] | None:
     kind, shown = (split["kind"], first) if separator else (rest.strip(), words)
     if prefix.lower() == "routecfg" and separator == ":":
         return None  # the parser reads it, and names a misspelt kind itself
-    if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.75:
+    if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.85:
         return None
     meant = _closest_kind(kind.lower().removesuffix("--"))
     return (shown.removesuffix("--"), meant) if meant else None

@@ -161,7 +161,8 @@ def real_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
             .replace("  allowed_fails: 3\n  cooldown_time: 60\n", "  disable_cooldowns: true\n")
             + "  dangerously_allow_mock_testing_request_params: true\n"
         )
-        assert config.count(stub.url) == 1 and "disable_cooldowns" in config
+        assert config.count(stub.url) == 1
+        assert "disable_cooldowns" in config
         (root / "served.yaml").write_text(config)
         port = _free_port()
         env = {

@@ -24,7 +24,7 @@ def test_a_group_priced_unlike_its_first_deployment_is_reported() -> None:
         "group's first deployment at input $1.10/MTok, output $5.50/MTok; LiteLLM load-balances "
         "the group, and cost estimates use the tier's price",
         "  hint: give the group's deployments one price, or declare the deployment under the "
-        "tier's `deployments` with its price"
+        "tier's `deployments` with its price",
     ]
 
 

@@ -63,6 +63,7 @@ class Tier:
     price: Price
     task_model: str | None = None
     description: str | None = None
+    names: tuple[str, ...] = ()  # other names prose uses for the model ("Claude Haiku 4.5")
     deployments: tuple[Deployment, ...] = ()
     params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -88,6 +89,8 @@ class Gate:
     config_key: str | None = None
     fallback_template: str | None = None
     description: str | None = None
+    roles: tuple[str, ...] = ()  # agents prose gives this gate's model to ("implementer")
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class EscalationRule:
     after: int = 1
     counter: str | None = None
     log: str | None = None
+    counters: tuple[str, ...] = ()  # further counters, after ``counter``
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
     ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
+    model_info_prices: str = "always"  # or "where-stated"
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -331,6 +336,13 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """The prose lint's settings: findings silenced (a code, a path, or PATH:CODE)."""
+
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ActualsSettings:
     """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
 
@@ -350,6 +362,7 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    prose: Prose = field(default_factory=Prose)
     actuals: ActualsSettings = ActualsSettings()
 
     def for_proxy(self, path: str) -> RoutingSpec:
@@ -383,6 +396,7 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        prose=Prose(ignore=tuple((data.get("prose") or {}).get("ignore", ()))),
         actuals=_actuals(data.get("actuals") or {}),
     )
 
@@ -414,6 +428,7 @@ def _tier(name: str, raw: Mapping[str, Any]) -> Tier:
         price=price,
         task_model=raw.get("task_model"),
         description=raw.get("description"),
+        names=tuple(raw.get("names", ())),
         deployments=tuple(
             Deployment(
                 model=d["model"],
@@ -436,6 +451,8 @@ def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
         config_key=raw.get("config_key"),
         fallback_template=raw.get("fallback_template"),
         description=raw.get("description"),
+        roles=tuple(raw.get("roles", ())),
+        note=raw.get("note"),
     )
 
 
@@ -451,6 +468,7 @@ def _escalation(raw: Mapping[str, Any]) -> Escalation:
                 after=rule.get("after", 1),
                 counter=rule.get("counter"),
                 log=rule.get("log"),
+                counters=tuple(rule.get("counters", ())),
             )
             for rule in raw.get("rules", ())
         ),
@@ -467,7 +485,12 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups, raw.get("ledger"))
+    return Proxy(
+        _frozen(chains),
+        groups,
+        raw.get("ledger"),
+        model_info_prices=raw.get("model_info_prices", "always"),
+    )
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:

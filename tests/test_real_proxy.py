@@ -158,11 +158,12 @@ def real_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
         config = (
             compiled.replace("http://localhost:11434", stub.url)
             .replace("  num_retries: 2\n", "  num_retries: 0\n")
-            .replace("  allowed_fails: 3\n  cooldown_time: 60\n", "  disable_cooldowns: true\n")
+            .replace("router_settings:\n", "router_settings:\n  disable_cooldowns: true\n", 1)
             + "  dangerously_allow_mock_testing_request_params: true\n"
         )
         assert config.count(stub.url) == 1
-        assert "disable_cooldowns" in config
+        assert config.count("disable_cooldowns") == 1
+        assert "  num_retries: 0\n" in config
         (root / "served.yaml").write_text(config)
         port = _free_port()
         env = {

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from routecfg import cost, readfile, resources
 from routecfg.diagnostics import Diagnostic, Severity, did_you_mean, suggestion_hint
 from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
+from routecfg.prose.settings import prose_ignore
 from routecfg.router import proxy_targets
 from routecfg.spec import PathKey, Source
 
@@ -654,4 +655,5 @@ RULES: tuple[Rule, ...] = (
     proxy_targets.proxy_targets,
     proxy_targets.deployment_prices,
     ledger_settings,
+    prose_ignore,
 )

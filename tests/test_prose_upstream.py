@@ -71,7 +71,7 @@ FOUND = {
         benchmark:51:7 RC800
         benchmark:56:11 RC800
         benchmark:110:24 RC800
-        implementer:17:3 RC800
+        implementer:17:3 RC800 not fixable
         implementer:24:45 RC800
         implementer:25:43 RC800
         implementer:52:59 RC801
@@ -98,7 +98,7 @@ FOUND = {
         refinement:106:37 RC800
         refinement:454:9 RC800
         refinement:462:11 RC800
-        refinement:610:23 RC800
+        refinement:610:23 RC800 not fixable
         reflect:143:7 RC800
         reflect:148:11 RC800
         sentinel:14:9 RC800

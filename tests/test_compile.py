@@ -228,19 +228,24 @@ def test_a_malformed_target_writes_nothing_and_points_into_it(
     assert snapshot_files(root) == before
 
 
-def test_a_preset_that_breaks_the_schema_is_refused(tmp_path: Path, upstream: Path) -> None:
+def test_a_preset_that_already_breaks_the_schema_outside_routing_is_a_warning(
+    tmp_path: Path, upstream: Path
+) -> None:
+    # Not the spec's doing, nor routecfg's to fix (b15acb4's ragPolicy.serverUrl, say): the
+    # build goes on, and says so. A violation the spec causes is refused (test_adoption_truth).
     root = make_root(tmp_path, upstream, "pre-seed", seed_routing())
     preset = root / "config" / "presets" / "default.json"
     preset.write_text(preset.read_text().replace('"version": "1.1"', '"version": "9"'))
-    before = snapshot_files(root)
     result = run(["build", "--yes"], cwd=root)
-    assert result.exit_code == 2
+    assert result.exit_code == 0
     assert result.stderr.startswith(
-        SEED_WARNING + "config/presets/default.json:2:14: error[RC305]: version: '9' is not one "
+        SEED_WARNING + "config/presets/default.json:2:14: warning[RC608]: version: '9' is not one "
         "of ['1.0', '1.1'] "
         "(checked against config/backlog.config.schema.json)\n"
+        "  hint: the preset breaks its schema here already, outside llmOps.routing, which is all "
+        "routecfg owns: fix the preset by hand (routecfg leaves it as it is)\n"
     )
-    assert snapshot_files(root) == before
+    assert '"version": "9"' in preset.read_text()
 
 
 def test_build_without_a_terminal_or_yes_writes_nothing(tmp_path: Path, upstream: Path) -> None:
@@ -299,7 +304,10 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
     )
     assert check.stderr.endswith(
         "skills/backlog-implementer/SKILL.md: edited by hand (8 blocks; prose checked)\n"
-        "  block 'gate-model' was edited by hand\n"
+        "skills/backlog-implementer/SKILL.md:68:1: error[RC504]: block 'gate-model' "
+        "(gate=review) was edited by hand\n"
+        "  hint: make the change in routecfg.yaml or the block's template; "
+        "`routecfg build --force` overwrites the block\n"
     )
     assert "-**Model**: Opus for every review.\n" in check.stdout
     build = run(["build", "--yes"], cwd=tmp_path)

@@ -128,7 +128,7 @@ LiteLLM proxy config/litellm/proxy-config.yaml: num_retries 2 (litellm_settings)
     balanced: balanced ×3 → frontier: 3 failed attempts and 3.5–5.75 s of backoff before frontier answers
     frontier: frontier ×3, no fallback
     (a one-deployment model sleeps 0.5 × 2^k s before retry k + 1 and once more after its last, at most 8 s, plus up to 0.75 s of jitter; no Retry-After header assumed, the attempts' own time not counted)
-  a context window error walks context_window_fallbacks, without retries:
+  a context window error walks context_window_fallbacks (fallbacks where neither the model nor the one asked for has one), without retries:
     free: cheap → balanced
     cheap: balanced
     balanced: frontier

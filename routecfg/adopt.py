@@ -118,6 +118,7 @@ def infer_spec(
     if from_preset and schema_text is not None:
         check_schema(values, schema_props, notes)
     gates = _draft_gates(values, tiers, Proxy({kind: dict(c) for kind, c in chains.items()}), notes)
+    notes.guesses.append("cost.profile: tokens per call and calls per ticket")
     draft = SpecDraft(
         {kind: path for kind, path in vars(paths).items() if path is not None},
         tuple(drafts.values()),

@@ -233,10 +233,11 @@ class Targets:
     proxy: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     templates: str | None = None
+    editor_schema: tuple[str, ...] = ()
 
     def all_paths(self) -> tuple[str, ...]:
         """Every target file, of every kind (the templates folder is not a target)."""
-        return (*self.preset, *self.schema, *self.proxy, *self.skills)
+        return (*self.preset, *self.schema, *self.proxy, *self.skills, *self.editor_schema)
 
 
 @dataclass(frozen=True)
@@ -374,6 +375,7 @@ def _targets(raw: Mapping[str, Any]) -> Targets:
         proxy=_paths(raw.get("proxy")),
         skills=_paths(raw.get("skills")),
         templates=raw.get("templates"),
+        editor_schema=_paths(raw.get("editor_schema")),
     )
 
 

@@ -663,7 +663,7 @@ def explain_command(options: Options, against: str | None) -> Exit:
             if options.format == "markdown"
             else proxy_explain.format_text
         )
-        click.echo(render(routing, files), nl=False)
+        click.echo(show.fit_lines(render(routing, files), width), nl=False)
     return Exit.OK
 
 

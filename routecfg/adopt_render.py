@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from routecfg.model import AliasGroup, Escalation, Price, Tier
@@ -71,6 +71,9 @@ class SpecDraft:
     escalation: Escalation
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     groups: tuple[GroupDraft, ...]
+    model_info_where_stated: bool = False  # some served entry prices litellm_params only
+    left_out: Mapping[str, str] = field(default_factory=dict)  # kind -> why it is no target
+    skills: tuple[str, ...] = ()  # skills targets: Markdown the prose lint reads
 
 
 def render(draft: SpecDraft) -> str:
@@ -84,8 +87,8 @@ def render(draft: SpecDraft) -> str:
         "gates:                        # from llmOps.routing, in the order skills run them",
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
-        *_proxy_lines(draft.chains, draft.groups),
-        *_target_lines(draft.sources),
+        *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated),
+        *_target_lines(draft.sources, draft.skills, draft.left_out),
         *_cost_lines(draft.gates),
     ]
     return "\n".join(lines) + "\n"
@@ -155,15 +158,22 @@ def _escalation_lines(escalation: Escalation) -> list[str]:
 
 
 def _proxy_lines(
-    chains: Mapping[str, Mapping[str, tuple[str, ...]]], groups: Sequence[GroupDraft]
+    chains: Mapping[str, Mapping[str, tuple[str, ...]]],
+    groups: Sequence[GroupDraft],
+    model_info_where_stated: bool = False,
 ) -> list[str]:
-    if not chains and not groups:
+    if not chains and not groups and not model_info_where_stated:
         return []
     lines = [
         "",
         "proxy:                        # the proxy's router_settings",
         *_chain_lines(chains),
     ]
+    if model_info_where_stated:
+        lines.append(
+            "  model_info_prices: where-stated  # as the file: some entries price "
+            "litellm_params only"
+        )
     if groups:
         lines.append("  aliases:                    # further model_names served like a tier")
         lines += [line for group in groups for line in _group_lines(group)]
@@ -187,9 +197,23 @@ def _group_lines(draft: GroupDraft) -> list[str]:
     ]
 
 
-def _target_lines(sources: Mapping[str, str]) -> list[str]:
+def _target_lines(
+    sources: Mapping[str, str],
+    skills: Sequence[str] = (),
+    left_out: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The files read as targets (one left out is a comment, with why), then the skills."""
+    lines = ["", "targets:"]
     written = {**sources, "editor_schema": SCHEMA_FILE}  # for the `$schema` line above
-    return ["", "targets:", *(f"  {kind}: {_scalar(path)}" for kind, path in written.items())]
+    for kind, path in written.items():
+        if left_out and kind in left_out:
+            lines += [f"  # {kind}: {_scalar(path)}", f"  #   {left_out[kind]}"]
+        else:
+            lines.append(f"  {kind}: {_scalar(path)}")
+    if skills:
+        lines.append("  skills:                     # prose checked by `routecfg check`")
+        lines.extend(f"    - {_scalar(path)}" for path in skills)
+    return lines
 
 
 def _cost_lines(gates: Sequence[GateDraft]) -> list[str]:

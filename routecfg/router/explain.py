@@ -34,7 +34,7 @@ def read_proxy_files(spec: RoutingSpec) -> list[ProxyFile]:
     files = []
     for name in spec.targets.proxy:
         try:
-            text, _ = read_target(spec.root / name, name)
+            text, _ = read_target(spec.root / name, name, spec.root)
             doc = yamledit.load(text or "", name)
             deployments = {n: len(nodes) for n, nodes in yamledit.model_entries(doc).items()}
         except RoutecfgError:
@@ -125,7 +125,10 @@ def proxy_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
             "its last, at most 8 s, plus up to 0.75 s of jitter; no Retry-After header assumed, "
             "the attempts' own time not counted)"
         )
-    lines.append("  a context window error walks context_window_fallbacks, without retries:")
+    lines.append(
+        "  a context window error walks context_window_fallbacks (fallbacks where neither the "
+        "model nor the one asked for has one), without retries:"
+    )
     lines += [
         f"    {tier}: {_walk_text(spec.proxy.walk('context_window_fallbacks', tier))}"
         for tier in spec.tiers
@@ -158,13 +161,16 @@ def proxy_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
 
 
 def format_text(spec: RoutingSpec, files: Sequence[ProxyFile]) -> str:
-    return "".join("\n" + "".join(f"{line}\n" for line in proxy_lines(spec, f)) for f in files)
+    return "".join(
+        "\n" + "".join(f"{line}\n" for line in proxy_lines(spec.for_proxy(f.path), f))
+        for f in files
+    )
 
 
 def format_markdown(spec: RoutingSpec, files: Sequence[ProxyFile]) -> str:
     blocks = []
     for file in files:
-        heading, *rest = proxy_lines(spec, file)
+        heading, *rest = proxy_lines(spec.for_proxy(file.path), file)
         body = "".join(f"{line}\n" for line in rest)
         blocks.append(f"\n### {heading}\n\n```text\n{body}```\n")
     return "".join(blocks)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,8 @@ AGREEING = {
 def adopt(upstream: Path, snapshot: str, tmp_path: Path) -> Path:
     root = tmp_path / snapshot
     shutil.copytree(upstream / snapshot, root)
+    for path in [root, *root.rglob("*")]:  # a checkout is writable; the shared fixtures are not
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
     result = run(["init", "--from-repo"], cwd=root)
     assert result.exit_code == 0, result.stderr
     spec = root / "routecfg.yaml"

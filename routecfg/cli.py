@@ -25,7 +25,7 @@ from routecfg import (
     tables,
     write,
 )
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
+from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, load_against, validate
 
@@ -739,10 +739,13 @@ def actuals_command(
     from routecfg.actuals import measure
     from routecfg.actuals import report as actuals_report
 
-    validated = validate(_spec_path(options), budget=False, missing_targets=False)
+    path, fallback = _actuals_spec(options, bool(ledgers))
+    validated = validate(path, budget=False, missing_targets=False)
     chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
     measured = measure.measure(validated.spec, validated.source, chosen)
-    warnings = [*validated.warnings, *measured.warnings]
+    # The preset's own warnings are not the user's to fix.
+    spec_warnings = [] if fallback else list(validated.warnings)
+    warnings = [*fallback, *spec_warnings, *measured.warnings]
     if warnings:  # skipped lines are problems: shown with -q too
         report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
     actuals = measured.actuals
@@ -763,6 +766,26 @@ def actuals_command(
         )
         return Exit.CHANGES
     return outcome
+
+
+def _actuals_spec(options: Options, named: bool) -> tuple[Path, list[Diagnostic]]:
+    """The spec; with ledgers named and no routecfg.yaml anywhere, the bundled default preset
+    (the backlog toolkit's routing), said in a warning."""
+    if options.spec is not None or not named or spec.find_spec(Path.cwd()) is not None:
+        return _spec_path(options), []
+    preset = resources.preset_path(DEFAULT_INIT_PRESET)
+    assert preset is not None
+    warning = Diagnostic(
+        spec.SPEC_FILENAME,
+        0,
+        0,
+        Severity.WARNING,
+        "RC909",
+        f"no {spec.SPEC_FILENAME} here or above: the estimate and tiers are the bundled "
+        f"preset '{DEFAULT_INIT_PRESET}'",
+        "name your spec with --spec, or write one with `routecfg init`",
+    )
+    return preset, [warning]
 
 
 def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bool) -> Exit:

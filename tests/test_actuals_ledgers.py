@@ -116,7 +116,7 @@ def test_bad_lines_are_counted_with_their_place_and_reading_goes_on(
         b'{"model": "cheap", "input_tokens": 10, "output_tokens": -1}',
         b'{"model": "cheap", "cost_usd": true}',
         b'{"model": "cheap", "cost_usd": "a lot"}',
-        b'{"model": "cheap", "cost_usd": 1, "status": "cached"}',
+        b'{"model": "cheap", "input_tokens": 1.5, "output_tokens": 2.0}',
         b'{"model": "cheap", "input_tokens": 10}',
         b'{"model": "opus", "input_tokens": 10}',
         b'{"model": ["cheap"], "cost_usd": 1}',
@@ -130,7 +130,7 @@ def test_bad_lines_are_counted_with_their_place_and_reading_goes_on(
         Skipped("l.jsonl", 1, 1, "output_tokens is not a whole number of tokens: -1"),
         Skipped("l.jsonl", 2, 1, "cost_usd is not a number: True"),
         Skipped("l.jsonl", 3, 1, "cost_usd is not a number: 'a lot'"),
-        Skipped("l.jsonl", 4, 1, "unknown status 'cached' (success or failure)"),
+        Skipped("l.jsonl", 4, 1, "input_tokens is not a whole number of tokens: 1.5"),
         Skipped(
             "l.jsonl", 6, 1, "no cost_usd, and model 'opus' is no tier of the spec to price it by"
         ),
@@ -322,3 +322,55 @@ def test_lines_after_a_leading_array_are_read_as_lines(names: Vocabulary) -> Non
     ]
     assert isinstance(records[3], Call)
     assert len(records) == 4
+
+
+def test_without_a_spec_the_bundled_routing_is_the_estimate(tmp_path: Path) -> None:
+    (tmp_path / "usage.jsonl").write_text(
+        '{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 30000, '
+        '"output_tokens": 5000, "status": "timeout", "cost_usd": 0.001}\n'
+        '{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 30000, '
+        '"output_tokens": 5000}\n'
+    )
+    result = run(["actuals", "usage.jsonl", "--format", "json"], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr == textwrap.dedent("""\
+        routecfg.yaml: warning[RC909]: no routecfg.yaml here or above: the estimate and tiers are the bundled preset 'cost-optimized'
+          hint: name your spec with --spec, or write one with `routecfg init`
+        """)
+    data = json.loads(result.stdout)
+    # A status that is not a success is a failed attempt, its cost actual all the same;
+    # the second row is priced at Haiku's $1/$5: 0.03 + 0.025.
+    assert (data["calls"], data["failures"], data["failure_cost"]) == (1, 1, "0.001000")
+    assert data["per_ticket"]["actual"] == "0.056000"
+    assert data["per_ticket"]["estimate"] == "0.211850"  # the design's $0.212, exactly
+
+
+def test_a_raw_standard_logging_object_keeps_its_metadata_nested(names: Vocabulary) -> None:
+    row = {
+        "trace_id": "t",
+        "status": "success",
+        "model": "bedrock/us.anthropic.claude-sonnet-4-6",
+        "model_group": "balanced",
+        "response_cost": 0.5,
+        "prompt_tokens": 1,
+        "completion_tokens": 2,
+        "startTime": 1771495200.5,
+        "metadata": {"spend_logs_metadata": {"ticket_id": "T-7", "gate": "Gate 4 REVIEW"}},
+    }
+    assert read(json.dumps(row).encode(), names) == [
+        Call(
+            "T-7",
+            "review",
+            True,
+            None,
+            "balanced",
+            "bedrock/us.anthropic.claude-sonnet-4-6",
+            1,
+            2,
+            Decimal("0.5"),
+            True,
+            False,
+            False,
+            "1771495200.5",
+        ),
+    ]

@@ -28,7 +28,6 @@ from routecfg.actuals.records import Call, Skipped, Vocabulary
 MAX_LINE = 1024 * 1024
 BOM = "\ufeff".encode()
 ANSWERED = frozenset({"success", "ok", "succeeded", "completed"})
-FAILED = frozenset({"failure", "failed", "fail", "error"})
 
 Record = Call | Skipped
 _decoder = json.JSONDecoder(parse_float=Decimal)
@@ -206,7 +205,10 @@ def _callback_call(row: Mapping[str, Any], names: Vocabulary) -> Call:
     return _call(
         row,
         names,
-        metadata=_mapping(row.get("spend_logs_metadata")),
+        metadata=_mapping(
+            row.get("spend_logs_metadata")
+            or _mapping(row.get("metadata")).get("spend_logs_metadata")
+        ),
         requested=names.tier(_text(row, "original_model_group")),
         served=names.tier(group) or names.tier(model),
         model=model,
@@ -312,9 +314,15 @@ def _count(row: Mapping[str, Any], key: str) -> int | None:
     value = row.get(key)
     if value is None:
         return None
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)  # 1200.0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Bad(f"{key} is not a whole number of tokens: {value!r}")
+        raise _Bad(f"{key} is not a whole number of tokens: {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    return str(value) if isinstance(value, Decimal) else json.dumps(value)
 
 
 def _money(row: Mapping[str, Any], key: str) -> Decimal | None:
@@ -335,11 +343,6 @@ def _money(row: Mapping[str, Any], key: str) -> Decimal | None:
 
 
 def _answered(status: Any) -> bool:
-    if status is None:
-        return True
-    word = str(status).lower()
-    if word in ANSWERED:
-        return True
-    if word in FAILED:
-        return False
-    raise _Bad(f"unknown status {status!r} (success or failure)")
+    """A call is an answered request: no status, or a success; any other status (failure,
+    error, timeout …) is a failed attempt."""
+    return status is None or str(status).lower() in ANSWERED

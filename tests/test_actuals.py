@@ -317,3 +317,20 @@ def test_calibrate_with_nothing_on_a_ticket_is_exit_2(root: Path) -> None:
           hint: the ledgers need ticket ids and gate names (fields, spend_logs_metadata or `ticket:`/`gate:` tags) that map to the spec's gates
         Found 1 error.
         """)
+
+
+def test_calibrate_adds_a_cost_section_to_a_spec_without_one(root: Path) -> None:
+    spec = root / "routecfg.yaml"
+    text = spec.read_text()
+    spec.write_text(text[: text.index("cost:")])
+    result = run(["actuals", "-q", "--calibrate", "--yes"], cwd=root)
+    assert result.exit_code == 0
+    assert spec.read_text() == text[: text.index("cost:")] + textwrap.dedent("""\
+
+        cost:
+          profile:
+            implement: {input: 10500, output: 2000, calls: 1.33}
+            review: {input: 4000, output: 1000, calls: 0.67}
+          scenarios:
+            measured: {escalation_rate: 0.67}
+        """)

@@ -374,3 +374,47 @@ def test_a_raw_standard_logging_object_keeps_its_metadata_nested(names: Vocabula
             "1771495200.5",
         ),
     ]
+
+
+def test_the_upstream_documented_rows_are_calls(upstream: Path, names: Vocabulary) -> None:
+    """The two shapes as the toolkit documents them: its schema doc's record and the
+    implementer skill's ledger line (pre-seed), read from the real files."""
+    schema_doc = (upstream / "head/docs/reference/usage-ledger-schema.md").read_text()
+    record = schema_doc.split("```json\n")[1].split("```")[0]
+    skill = (upstream / "pre-seed/skills/backlog-implementer/SKILL.md").read_text()
+    line = skill.split("usage-ledger.jsonl`:\n```json\n")[1].split("\n")[0]
+    rows = (json.dumps(json.loads(record)) + "\n" + line + "\n").encode()
+    assert read(rows, names) == [
+        # phase `generate` is mapped to review by tests/actuals' actuals.gates
+        Call(
+            "FEAT-001",
+            "review",
+            True,
+            None,
+            "balanced",
+            "claude-sonnet-4-6",
+            1200,
+            430,
+            Decimal("0.0231"),
+            True,
+            False,
+            False,
+            "2026-02-18T00:00:00Z",
+        ),
+        # no cost: priced on balanced, 1,200 × 3 + 800 × 15 per million
+        Call(
+            "FEAT-001",
+            "implement",
+            True,
+            None,
+            "balanced",
+            "balanced",
+            1200,
+            800,
+            Decimal("0.0156"),
+            True,
+            False,
+            True,
+            "2026-02-19",
+        ),
+    ]

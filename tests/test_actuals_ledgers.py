@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from routecfg.actuals import ledgers
 from routecfg.actuals.records import Call, Skipped, Vocabulary, vocabulary
@@ -418,3 +420,45 @@ def test_the_upstream_documented_rows_are_calls(upstream: Path, names: Vocabular
             "2026-02-19",
         ),
     ]
+
+
+GOOD_ROWS = [
+    b'{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 7, "output_tokens": 3}',
+    b'{"trace_id": "t", "model_group": "balanced", "original_model_group": "cheap", "status": "success", "response_cost": 0.25}',
+    b'{"request_id": "r", "model": "sonnet", "spend": "0.5", "request_tags": ["ticket:T-2"]}',
+]
+JUNK_ROWS = [
+    b"",
+    b"{",
+    b"[]",
+    b"null",
+    b'{"model": 1}',
+    "caf\u00e9 \u2603".encode(),
+    b"\xc3",
+    b"  ",
+]
+
+
+@given(
+    rows=st.lists(st.sampled_from(GOOD_ROWS + JUNK_ROWS), max_size=30),
+    size=st.integers(min_value=1, max_value=40),
+    ending=st.sampled_from([b"\n", b"\r\n"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_mix_reads_the_same_in_any_chunks(
+    rows: list[bytes], size: int, ending: bytes, names: Vocabulary
+) -> None:
+    data = ending.join(rows)
+    whole = read(data, names)
+    assert read(data, names, size) == whole
+    calls = [r for r in whole if isinstance(r, Call)]
+    assert len(calls) == sum(row in GOOD_ROWS for row in rows)
+    skipped = [r.line for r in whole if isinstance(r, Skipped)]
+    assert skipped == sorted(skipped)
+
+
+def test_an_array_element_that_is_not_utf8_is_skipped(names: Vocabulary) -> None:
+    data = b'[{"request_id": "r", "model": "caf\xc3", "spend": 1},\n{"request_id": "s", "model": "cheap", "spend": 1}]'
+    records = read(data, names, 4)
+    assert records[0] == Skipped("l.jsonl", 1, 1, "not UTF-8")
+    assert isinstance(records[1], Call)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -31,6 +32,7 @@ ANSWERED = frozenset({"success", "ok", "succeeded", "completed"})
 
 Record = Call | Skipped
 _decoder = json.JSONDecoder(parse_float=Decimal)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, escaped
 
 
 class _Bad(Exception):
@@ -99,7 +101,7 @@ class _Text:
     """Decoded text of a stream, a window at a time, with the line number of any position."""
 
     def __init__(self, head: bytes, stream: Iterator[bytes]) -> None:
-        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
         self.stream = stream
         self.buffer = self.decoder.decode(head)
         self.line = 1  # of buffer[counted]
@@ -142,7 +144,8 @@ def _array(
         if text.buffer[position] == "]":
             # Whatever follows the array is read as lines: a JSONL file may start with `[…]`.
             line = text.line_at(position)
-            rest = text.buffer[position + 1 :].encode() + text.decoder.getstate()[0]
+            rest = text.buffer[position + 1 :].encode("utf-8", "surrogateescape")
+            rest += text.decoder.getstate()[0]
             yield from _lines(rest, stream, display, names, line)
             return
         try:
@@ -157,7 +160,11 @@ def _array(
             reason = f"not JSON: {error.msg}; the rest of the array is not read"
             yield Skipped(display, line, 1, reason)
             return
-        yield _record(row, display, text.line_at(position), names)
+        line = text.line_at(position)
+        if _UNDECODABLE.search(text.buffer, position, end):
+            yield Skipped(display, line, 1, "not UTF-8")
+        else:
+            yield _record(row, display, line, names)
         position = end
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from routecfg.actuals import files, ledgers
 from routecfg.actuals.records import vocabulary
-from routecfg.actuals.report import skipped_diagnostics
-from routecfg.actuals.tally import Actuals, Tally, figures
+from routecfg.actuals.tally import KEPT_SKIPS, Actuals, Tally, figures
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
 from routecfg.model import RoutingSpec
 from routecfg.spec import Source, display_path
 
+SKIPPED = "RC900"
 NO_RECORD = "RC902"
 NO_LEDGER = "RC903"
 UNMAPPED_GATE = "RC904"
@@ -131,3 +131,19 @@ def _unmapped(source: Source, tally: Tally, gates: list[str]) -> list[Diagnostic
             )
         )
     return found
+
+
+def skipped_diagnostics(tally: Tally) -> list[Diagnostic]:
+    """Each skipped line kept, as a warning with its place; per file, the rest counted."""
+    hint = "a ledger line is one JSON object for one call (README: `routecfg actuals`)"
+    diagnostics = [
+        Diagnostic(
+            s.path, s.line, s.column, Severity.WARNING, SKIPPED, f"line not read: {s.reason}", hint
+        )
+        for s in tally.skips
+    ]
+    for path, count in tally.skips_per_file.items():
+        if count > KEPT_SKIPS:
+            message = f"{count - KEPT_SKIPS:,} more lines not read (the first {KEPT_SKIPS} shown)"
+            diagnostics.append(Diagnostic(path, 0, 0, Severity.WARNING, SKIPPED, message, hint))
+    return diagnostics

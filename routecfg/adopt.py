@@ -125,6 +125,7 @@ def infer_spec(
         _escalation(values),
         chains,
         tuple(groups),
+        proxy.ledger if proxy is not None else None,
     )
     return Inferred(
         render(draft),

@@ -58,6 +58,7 @@ class SpecDraft:
     escalation: Escalation
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     groups: tuple[GroupDraft, ...]
+    ledger: str | None = None  # proxy.ledger: the proxy registers routecfg's ledger callback
 
 
 def render(draft: SpecDraft) -> str:
@@ -71,7 +72,7 @@ def render(draft: SpecDraft) -> str:
         "gates:                        # from llmOps.routing, in the order skills run them",
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
-        *_proxy_lines(draft.chains, draft.groups),
+        *_proxy_lines(draft.chains, draft.groups, draft.ledger),
         *_target_lines(draft.sources),
     ]
     return "\n".join(lines) + "\n"
@@ -141,9 +142,11 @@ def _escalation_lines(escalation: Escalation) -> list[str]:
 
 
 def _proxy_lines(
-    chains: Mapping[str, Mapping[str, tuple[str, ...]]], groups: Sequence[GroupDraft]
+    chains: Mapping[str, Mapping[str, tuple[str, ...]]],
+    groups: Sequence[GroupDraft],
+    ledger: str | None = None,
 ) -> list[str]:
-    if not chains and not groups:
+    if not chains and not groups and ledger is None:
         return []
     lines = [
         "",
@@ -153,6 +156,14 @@ def _proxy_lines(
     if groups:
         lines.append("  aliases:                    # further model_names served like a tier")
         lines += [line for group in groups for line in _group_lines(group)]
+    if ledger is not None:
+        lines.append(
+            _comment(
+                f"  ledger: {_scalar(ledger)}",
+                "routecfg's ledger callback writes",
+                SECTION_COMMENT_COLUMN,
+            )
+        )
     return lines
 
 

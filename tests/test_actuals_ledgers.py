@@ -344,6 +344,13 @@ def test_without_a_spec_the_bundled_routing_is_the_estimate(tmp_path: Path) -> N
     # the second row is priced at Haiku's $1/$5: 0.03 + 0.025.
     assert (data["calls"], data["failures"], data["failure_cost"]) == (1, 1, "0.001000")
     assert data["per_ticket"]["actual"] == "0.056000"
+    # The seed's per-model table lists the models nobody called too ("Ollama 0 calls").
+    assert [(m["tier"], m["calls"], m["spend"], m["share"]) for m in data["models"]] == [
+        ("cheap", 1, "0.056000", 1.0),
+        ("free", 0, "0.000000", 0.0),
+        ("balanced", 0, "0.000000", 0.0),
+        ("frontier", 0, "0.000000", 0.0),
+    ]
     assert data["per_ticket"]["estimate"] == "0.211850"  # the design's $0.212, exactly
 
 

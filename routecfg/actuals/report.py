@@ -144,7 +144,7 @@ def _models(actuals: Actuals, fmt: str) -> str:
             f"{m.calls:,}",
             f"{m.failures:,}",
             _usd(m.spend),
-            percent(m.share),
+            f"{(m.share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%",
         ]
         for m in actuals.models
     ]

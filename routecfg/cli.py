@@ -4,6 +4,8 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,10 +20,12 @@ from routecfg import (
     cache,
     compiler,
     cost,
+    findings,
     report,
     resources,
     show,
     spec,
+    summary,
     tables,
     write,
 )
@@ -41,12 +45,15 @@ class Options:
     format: str
     quiet: bool
     debug: bool
+    color: str = "auto"
+    summary_to: Path | None = None  # the job summary's file (GITHUB_STEP_SUMMARY, --summary)
+    run: summary.Run | None = None  # what the command found, for that summary
 
 
 def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
     """--spec, --format, -q and --debug, the same on every command that reads a spec."""
     help_text = (
-        "How diagnostics are printed: text (stderr), json or github (stdout)."
+        "How diagnostics are printed: text (stderr), json, github or sarif (stdout)."
         if formats == report.FORMATS
         else "How the table is printed; diagnostics go to stderr."
     )
@@ -66,13 +73,40 @@ def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
             show_default=True,
             help=help_text,
         ),
-        click.option("-q", "--quiet", is_flag=True, help="Print problems only."),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="Print problems only: diagnostics and one line per file not in sync.",
+        ),
         click.option("--debug", is_flag=True, help="Show the traceback of an internal error."),
+        *output_options(),
     ]
 
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def output_options() -> list[Callable[[F], F]]:
+    """--color and --summary: how output meets terminals and CI."""
+    return [
+        click.option(
+            "--color",
+            type=click.Choice(report.COLOR_MODES),
+            default="auto",
+            show_default=True,
+            help="Colour: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never.",
+        ),
+        click.option(
+            "--summary",
+            "summary_path",
+            metavar="PATH",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append a Markdown job summary to PATH. Default: $GITHUB_STEP_SUMMARY when set.",
+        ),
+    ]
 
 
 def table_options(command: F) -> F:
@@ -85,12 +119,19 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
 
     @functools.wraps(body)
     def wrapper(spec_arg: str | None, fmt: str, quiet: bool, debug: bool, **kwargs: Any) -> int:
-        options = Options(spec_arg, fmt, quiet, debug)
+        color = kwargs.pop("color", "auto")
+        summary_to = _summary_target(kwargs.pop("summary_path", None))
+        command = body.__name__.removeprefix("_").removesuffix("_command")
+        run = summary.Run(command) if summary_to is not None else None
+        options = Options(spec_arg, fmt, quiet, debug, color, summary_to, run)
+        report.set_color(color)
         try:
-            return int(functools.partial(body, **kwargs)(options))
+            code = int(functools.partial(body, **kwargs)(options))
         except RoutecfgError as error:
             _print_diagnostics(error.diagnostics, options)
-            return int(Exit.INVALID)
+            code = int(Exit.INVALID)
+            if run is not None:
+                run.diagnostics.extend(error.diagnostics)
         except click.ClickException:
             raise  # a usage error: click prints it, exit 2
         except Exception as error:  # a bug: one line, the traceback only on request
@@ -104,8 +145,43 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
                 err=True,
             )
             return int(Exit.INTERNAL)
+        if run is not None and summary_to is not None:
+            _write_summary(run, code, summary_to)
+        return code
 
     return wrapper
+
+
+def _summary_target(given: Path | None) -> Path | None:
+    if given is not None:
+        return given
+    from_env = os.environ.get("GITHUB_STEP_SUMMARY")
+    return Path(from_env) if from_env else None
+
+
+_OUTCOMES = {
+    Exit.OK: "✅ exit 0: ok",
+    Exit.CHANGES: "❌ exit 1: changes (stale, not written, or over budget)",
+    Exit.INVALID: "❌ exit 2: invalid input",
+    Exit.HAND_EDITED: "✋ exit 3: a generated block was edited by hand",
+}
+
+
+def _write_summary(run: summary.Run, code: int, path: Path) -> None:
+    run.outcome = _OUTCOMES.get(Exit(code), f"exit {code}")
+    try:
+        write.append_text(path, summary.render(run))
+    except OSError as error:
+        problem = Diagnostic(
+            str(path),
+            0,
+            0,
+            Severity.WARNING,
+            "RC010",
+            f"cannot append the job summary: {error.strerror or error}",
+            "check --summary PATH or GITHUB_STEP_SUMMARY; the command's result is unchanged",
+        )
+        report.emit([problem], "text", out=sys.stdout, err=sys.stderr)
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], options: Options) -> None:
@@ -149,7 +225,13 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
-    warnings = result.warnings
+    prose = compiler.prose_findings(result)
+    if prose:  # contradictions in skills' prose fail validation, like any other error
+        raise RoutecfgError([*result.warnings, *prose])
+    warnings = (*result.warnings, *_estimates_only(result))
+    if options.run is not None:
+        options.run.spec = result.source.display
+        options.run.diagnostics.extend(warnings)
     report.emit(warnings, options.format, out=sys.stdout, err=sys.stderr)
     if strict and warnings:
         if options.format == "text":
@@ -163,46 +245,145 @@ def validate_command(options: Options, strict: bool) -> Exit:
     return Exit.OK
 
 
-def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
+def _estimates_only(validated: Validated) -> tuple[Diagnostic, ...]:
+    """A spec with no targets is fine for estimates (validate, cost, explain), with a word;
+    a bundled preset is a starting point and has none by design."""
+    if validated.spec.targets.all_paths() or resources.is_bundled_preset(validated.source.path):
+        return ()
+    return (_no_targets(validated, Severity.WARNING),)
+
+
+def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(_spec_path(options), missing_targets=False)
-    if validated.warnings and options.format != "json":  # json: inside the plan object
+    if validated.warnings and options.format not in ("json", "sarif"):  # one document
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    changes = compiler.make_plan(validated)
-    if options.format == "text" and not options.quiet:
-        line = _cost_delta(validated, changes)
-        if line:
-            click.echo(line, err=True)
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend(validated.warnings)
+    _refuse_no_targets(validated, options)
+    changes = compiler.make_plan(validated, fix=fix)
+    if options.run is not None:
+        options.run.changes = changes
+    wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
+    if wants_cost or options.run is not None:
+        delta = _cost_delta(validated, changes)
+        if delta is not None and options.run is not None:
+            options.run.cost_line, options.run.before, options.run.after = delta
+            options.run.routing_graph = _graph_if_changed(validated, delta[1], changes)
+        if delta is not None and options.format == "text" and not options.quiet:
+            click.echo(delta[0], err=True)
+        if delta is not None and options.format == "github":
+            click.echo(report.format_notice("routecfg cost", delta[0]), nl=False)
     return validated, changes
 
 
-def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``. Before is the spec as committed at HEAD,
-    else the routing the targets hold now."""
+def _refuse_no_targets(validated: Validated, options: Options) -> None:
+    """Nothing to check is not "in sync": a spec with no targets fails check, diff and build."""
+    if validated.spec.targets.all_paths():
+        return
+    raise RoutecfgError([_no_targets(validated, Severity.ERROR)])
+
+
+def _no_targets(validated: Validated, severity: Severity) -> Diagnostic:
+    path: tuple[str, ...] = ("targets",) if "targets" in validated.source.data else ()
+    return validated.source.diagnostic(
+        path,
+        NO_TARGETS,
+        "the spec has no targets: there is nothing to compile or check",
+        "name the files routecfg keeps in sync under `targets:` (preset, schema, proxy, "
+        "skills); `routecfg init --from-repo` finds them",
+        key=True,
+        severity=severity,
+    )
+
+
+NO_TARGETS = "RC507"
+
+
+def _cost_delta(
+    validated: Validated, changes: tuple[Change, ...]
+) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
+    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
+    tier no target states are left out of both figures, and named."""
     if not validated.spec.cost.profile:
         return None
     after = cost.estimate(validated.spec, "now")
     committed_spec = committed(validated.source.path, validated)
     if committed_spec is not None:
-        return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
+        before = cost.estimate(committed_spec.spec, "HEAD")
+        return cost.delta_line(before, after), before, after
     encoded = compiler.encoded_spec(validated.spec, changes)
     if encoded is None:
-        return cost.delta_line(None, after)
-    return cost.delta_line(cost.estimate(encoded, "targets"), after, "what the targets hold")
+        return cost.delta_line(None, after), None, after
+    unknown = compiler.unstated_gates(validated.spec, changes)
+    counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
+    if unknown and len(unknown) < len(counted):
+        before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
+        after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
+        source = (
+            f"what the targets hold; left out of both: {', '.join(unknown)} "
+            "(no target states their old tier)"
+        )
+        return cost.delta_line(before, after, source), before, after
+    before = cost.estimate(encoded, "targets")
+    return cost.delta_line(before, after, "what the targets hold"), before, after
+
+
+def _graph_if_changed(
+    validated: Validated, before: cost.Estimate | None, changes: tuple[Change, ...]
+) -> str | None:
+    """The routing as a Mermaid graph, for the job summary, when a build would change it."""
+    if not any(c.changed for c in changes):
+        return None
+    from routecfg import mermaid
+
+    return mermaid.routing_graph(validated.spec)
 
 
 def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
+    prose = [f.diagnostic for c in changes for f in c.remaining]
     if options.format == "json":
-        click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
+        click.echo(report.format_plan_json(changes, [*validated.warnings, *prose]), nl=False)
         return
-    if options.format == "github":
-        click.echo(report.format_plan_github(changes), nl=False)
+    if options.format in ("github", "sarif"):
+        found = [*findings.plan_diagnostics(validated, changes), *prose]
+        if options.format == "sarif":
+            found = [*validated.warnings, *found]
+        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if not options.quiet:
-        click.echo(report.format_states(changes), nl=False, err=True)
+    if options.quiet:  # one line per file that is not in sync, and the prose problems
+        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        _emit_prose(changes, prose, options)
+        return
+    click.echo(report.format_states(changes), nl=False, err=True)
     if diffs:
-        click.echo(report.format_diffs(changes), nl=False)
+        _echo_diffs(changes)
+    _emit_prose(changes, prose, options)
+
+
+def _emit_prose(changes: tuple[Change, ...], prose: list[Diagnostic], options: Options) -> None:
+    report.emit(prose, options.format, out=sys.stdout, err=sys.stderr)
+    line = report.prose_summary(changes)
+    if line is not None:
+        click.echo(line, err=True)
+
+
+def _prose_exit(changes: tuple[Change, ...], exit_code: Exit) -> Exit:
+    """Prose contradictions left in the files make the run fail (2), as any invalid input does;
+    a hand-edited block (3) says more."""
+    if any(c.remaining for c in changes) and exit_code in (Exit.OK, Exit.CHANGES):
+        return Exit.INVALID
+    return exit_code
+
+
+def _echo_diffs(changes: tuple[Change, ...]) -> None:
+    """The unified diffs to stdout, coloured when report.use_color says so (click would strip
+    the colour off a pipe itself, so it is told)."""
+    color = report.use_color(sys.stdout)
+    click.echo(report.format_diffs(changes, color=color), nl=False, color=color)
 
 
 def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
@@ -246,9 +427,9 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     if not no_cache:
         cache.INPUTS[:] = _inputs(validated, changes)
     state = exit_state(changes)
-    if options.format == "text" and state in _STATE_HINTS:
+    if options.format == "text" and not options.quiet and state in _STATE_HINTS:
         click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
-    return _STATE_EXIT[state]
+    return _prose_exit(changes, _STATE_EXIT[state])
 
 
 _STATE_HINTS = {
@@ -261,7 +442,7 @@ _STATE_HINTS = {
 def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:
     """Whether a target is missing; then nothing may be written or called clean."""
     missing = [c.path for c in changes if c.state is State.MISSING]
-    if missing and options.format == "text":
+    if missing and options.format == "text" and not options.quiet:
         click.echo(f"hint: {_STATE_HINTS[State.MISSING]}", err=True)
     return bool(missing)
 
@@ -278,8 +459,10 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
       routecfg diff --exit-code
     """
     validated, changes = _plan(options)
-    if options.format == "text":
-        click.echo(report.format_diffs(changes), nl=False)
+    if options.format == "text" and options.quiet:
+        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+    elif options.format == "text":
+        _echo_diffs(changes)
         if any(c.state is State.MISSING for c in changes):
             click.echo(report.format_states(changes), nl=False, err=True)
     else:
@@ -294,23 +477,34 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
 @click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Also rewrite the skills' prose claims that contradict the spec, where the right text "
+    "is unambiguous (a Task model, the tier after a config key, a price).",
+)
 @_run
-def build_command(options: Options, yes: bool, force: bool) -> Exit:
+def build_command(options: Options, yes: bool, force: bool, fix: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
     without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force.
+    unless --force. Prose contradictions in skills are reported (exit 2 once written); --fix
+    rewrites the fixable ones, shown in the diff like every other change.
 
     \b
     Example:
-      routecfg build --yes
+      routecfg build --yes --fix
     """
-    validated, changes = _plan(options)
+    return _prose_exit(*_build(options, yes, force, fix))
+
+
+def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[Change, ...], Exit]:
+    validated, changes = _plan(options, fix=fix)
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
-        return Exit.INVALID
-    return _confirm_and_write(validated, changes, options, yes=yes, force=force)
+        return changes, Exit.INVALID
+    return changes, _confirm_and_write(validated, changes, options, yes=yes, force=force)
 
 
 def _confirm_and_write(
@@ -332,12 +526,37 @@ def _confirm_and_write(
         if not sys.stdin.isatty():
             click.echo("not written: no terminal to confirm on; run with --yes", err=True)
             return Exit.CHANGES
-        if not click.confirm(f"Write {len(pending)} files?", err=True):
+        if not click.confirm(f"Write {_count(len(pending), 'file')}?", err=True):
+            click.echo("not written (answered no)", err=True)
             return Exit.CHANGES
     written = write.apply(changes, validated.source.path)
     if options.format == "text" and not options.quiet:
-        click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
+        click.echo("".join(f"wrote {c.path}\n" for c in written), nl=False, err=True)
     return Exit.OK
+
+
+def _uncounted(validated: Validated) -> list[Diagnostic]:
+    """A spec with no cost profile at all: its $0 is no estimate, and `cost` says so."""
+    spec_ = validated.spec
+    if spec_.cost.profile or not spec_.gates:  # the tables' assumptions name the gates left out
+        return []
+    where: tuple[str, ...] = ("cost",) if "cost" in validated.source.data else ()
+    message = "the spec has no cost.profile: no gate is counted, and every estimate is $0"
+    return [
+        validated.source.diagnostic(
+            where,
+            UNCOUNTED,
+            message,
+            "add `cost.profile.GATE: {input: TOKENS, output: TOKENS}` for each gate, with the "
+            "tokens per call (and `calls:` per ticket); `routecfg init --from-repo` writes a "
+            "starter profile",
+            key=True,
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+UNCOUNTED = "RC508"
 
 
 def _label(validated: Validated) -> str:
@@ -346,9 +565,13 @@ def _label(validated: Validated) -> str:
     return name if name == spec.SPEC_FILENAME else name.removesuffix(".yaml")
 
 
-def _print_warnings(validated: Validated, options: Options) -> None:
-    if validated.warnings and not options.quiet:
-        report.emit(validated.warnings, "text", out=sys.stdout, err=sys.stderr)
+def _print_warnings(
+    validated: Validated, options: Options, extra: Sequence[Diagnostic] = ()
+) -> None:
+    """Warnings of table commands, to stderr; -q keeps them (they are diagnostics)."""
+    warnings = [*validated.warnings, *_estimates_only(validated), *extra]
+    if warnings:
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
 
 
 @cli.command(name="cost")
@@ -373,7 +596,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
     """
     path = _spec_path(options)
     validated = validate(path, budget=False)
-    _print_warnings(validated, options)
+    _print_warnings(validated, options, _uncounted(validated))
     routing = validated.spec
     name = _label(validated)
     if scenario is not None and scenario not in routing.cost.scenarios:
@@ -426,7 +649,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
 
 
 @cli.command(name="explain")
-@table_options
+@functools.partial(common_options, formats=(*show.TABLE_FORMATS, "mermaid"))
 @click.option(
     "--against",
     metavar="PRESET|PATH|REF",
@@ -447,6 +670,11 @@ def explain_command(options: Options, against: str | None) -> Exit:
     validated = validate(path, budget=False)
     _print_warnings(validated, options)
     routing = validated.spec
+    if options.format == "mermaid":
+        from routecfg import mermaid
+
+        click.echo(mermaid.routing_graph(routing), nl=False)
+        return Exit.OK
     rows = tables.routing_rows(routing)
     walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     old_rows = None
@@ -455,7 +683,9 @@ def explain_command(options: Options, against: str | None) -> Exit:
         other, label = load_against(against, path, Path.cwd())
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
-    click.echo(show.routing_table(rows, walks, options.format, old_rows, names), nl=False)
+    width = _terminal_width() if options.format == "text" else None
+    table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
+    click.echo(table, nl=False)
     if options.format != "json" and routing.targets.proxy:
         from routecfg.router import explain as proxy_explain
 
@@ -467,6 +697,16 @@ def explain_command(options: Options, against: str | None) -> Exit:
         )
         click.echo(render(routing, files), nl=False)
     return Exit.OK
+
+
+def _terminal_width() -> int | None:
+    """COLUMNS when set, else the terminal's width; None when output goes to a file or pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 DEFAULT_INIT_PRESET = "cost-optimized"
@@ -499,6 +739,14 @@ DEFAULT_INIT_PRESET = "cost-optimized"
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The LiteLLM proxy config. Default: config/litellm/proxy-config.docker.yaml, "
     "else config/litellm/proxy-config.yaml.",
+)
+@click.option(
+    "--skills",
+    "skills_globs",
+    metavar="GLOB",
+    multiple=True,
+    help="Further Markdown to list as skills targets, a path or glob under the output's folder "
+    "(repeatable). skills/*/SKILL.md is always looked for.",
 )
 @click.option(
     "--output",
@@ -559,6 +807,7 @@ def _init(
     proxy_file: Path | None,
     output: Path,
     force: bool,
+    skills_globs: tuple[str, ...] = (),
 ) -> Exit:
     from routecfg import adopt  # imported here: only init needs it
 
@@ -581,7 +830,8 @@ def _init(
             err=True,
         )
         return Exit.INVALID
-    paths = adopt.TargetPaths(*found)
+    skills = _skills_targets(output, skills_globs)
+    paths = adopt.TargetPaths(found[0], found[1], found[2], skills)
     inferred = adopt.infer_spec(texts[0], texts[1], texts[2], paths)
     report.emit(inferred.contradictions, options.format, out=sys.stdout, err=sys.stderr)
     write.write_atomic(output, inferred.text.encode("utf-8"))
@@ -602,6 +852,12 @@ def _init(
         )
         sources = ", ".join(p for p in (paths.preset, paths.schema, paths.proxy) if p)
         click.echo(f"wrote {output} ({counts}) from {sources}", err=True)
+        if paths.skills:
+            click.echo(
+                f"  {_count(len(paths.skills), 'skills target')} ({', '.join(paths.skills)}): "
+                "`routecfg check` reads their prose",
+                err=True,
+            )
         if inferred.contradictions:
             click.echo(
                 f"  {_count(len(inferred.contradictions), 'contradiction')}: the spec takes the "
@@ -614,6 +870,24 @@ def _init(
     return Exit.OK
 
 
+def _skills_targets(output: Path, globs: Sequence[str]) -> tuple[str, ...]:
+    """skills/*/SKILL.md and the Markdown ``globs`` name, under the output's folder, as
+    relative paths in a stable order (a glob reaching outside the folder finds nothing)."""
+    from routecfg import adopt
+
+    root = output.parent.resolve()
+    found: dict[str, None] = {}
+    for pattern in (adopt.SKILLS_GLOB, *globs):
+        try:
+            matches = sorted(root.glob(pattern)) if pattern else []
+        except (ValueError, NotImplementedError):  # an absolute pattern: outside by definition
+            matches = []
+        for path in matches:
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found[path.resolve().relative_to(root).as_posix()] = None
+    return tuple(found)
+
+
 def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
@@ -622,7 +896,6 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
     """Where the preset, schema and proxy config are (relative to the output's folder), and
     their texts."""
     from routecfg import adopt
-    from routecfg.diagnostics import Severity
     from routecfg.plan import read_target
 
     root = output.parent.resolve()
@@ -666,7 +939,7 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     with every deployment mocked to fail (no network): the order LiteLLM tries model groups in
     must be routecfg's computed walk. The file is read as it is on disk (run it after a build).
     Also compares each tier's prices and tool_use with LiteLLM's model map (warnings).
-    Needs litellm: pip install 'routecfg[litellm]'.
+    Needs litellm 1.110.2 (pip install litellm==1.110.2; in a clone: pip install '.[litellm]').
 
     Exit 0 when every walk matches, 1 when one differs, 2 invalid input or no litellm.
 
@@ -678,14 +951,20 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     from routecfg import verify
 
     validated = validate(_spec_path(options), budget=False)
+    if options.format == "text" and not options.quiet and sys.stderr.isatty():
+        # litellm alone takes seconds to import: say what the wait is for
+        click.echo("verify: loading LiteLLM's Router (a few seconds)…", err=True)
     result, warnings = verify.verify_targets(validated, proxies, Path.cwd())
     diagnostics = [*validated.warnings, *warnings]
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend([*verify.walk_diagnostics(result), *diagnostics])
     if options.format == "json":
         walks = verify.walk_diagnostics(result)
         click.echo(verify.format_json(result, [*walks, *diagnostics]), nl=False)
-    elif options.format == "github":
+    elif options.format in ("github", "sarif"):
         annotations = [*verify.walk_diagnostics(result), *diagnostics]
-        report.emit(annotations, "github", out=sys.stdout, err=sys.stderr)
+        report.emit(annotations, options.format, out=sys.stdout, err=sys.stderr)
     else:
         click.echo(verify.format_text(result, quiet=options.quiet), nl=False)
         report.emit(diagnostics, "text", out=sys.stdout, err=sys.stderr)

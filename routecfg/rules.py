@@ -6,6 +6,7 @@ table, by the path the offending value was read from. Every rule runs; nothing s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -13,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from routecfg import cost, resources
 from routecfg.diagnostics import Diagnostic, Severity, did_you_mean, suggestion_hint
 from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
+from routecfg.router import proxy_targets
 from routecfg.spec import PathKey, Source
 
 ESCALATION_KEYS = ("escalationModel", "maxEscalationsPerTicket")
@@ -446,7 +448,10 @@ def target_paths(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
     ):
         listed = _listed(source, kind)
         for i, path in enumerate(paths):
-            entries.append((("targets", kind, i) if listed else ("targets", kind), path, False))
+            where: PathKey = ("targets", kind, i) if listed else ("targets", kind)
+            if kind == "proxy" and path in spec.targets.proxy_targets:
+                where = (*where, "path")
+            entries.append((where, path, False))
     if spec.targets.templates is not None:
         entries.append((("targets", "templates"), spec.targets.templates, True))
     for where, path, is_folder in entries:
@@ -494,8 +499,35 @@ def _target_path(
             where,
             MISSING_FOLDER if is_folder else MISSING_TARGET,
             f"target {what} '{path}' does not exist",
-            "create it, or fix the path (relative to the folder of routecfg.yaml)",
+            _missing_hint(root, path, is_folder),
         )
+
+
+MAX_LOOKED_AT = 5000  # files a did-you-mean for a missing target looks at, at most
+
+
+def _missing_hint(root: Path, path: str, is_folder: bool) -> str:
+    """How to fix a target path that names nothing: a near path that exists, else the rule."""
+    wanted = PurePosixPath(path)
+    candidates: list[str] = []
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        names = folders if is_folder else files
+        base = Path(directory).relative_to(root)
+        candidates += [(base / name).as_posix() for name in names]
+        if len(candidates) > MAX_LOOKED_AT:
+            break
+    same_name = [c for c in candidates if PurePosixPath(c).name == wanted.name]
+    match = same_name[0] if len(same_name) == 1 else did_you_mean(path, candidates)
+    where = "relative to the folder of routecfg.yaml"
+    if match is not None:
+        return f"did you mean '{match}'? Fix the path under `targets:` ({where})"
+    if is_folder:
+        return f"fix the path under `targets:` ({where}), or create the folder"
+    return (
+        f"fix the path under `targets:` ({where}), or create the file; routecfg edits "
+        "files, it does not write them from nothing"
+    )
 
 
 def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
@@ -558,5 +590,7 @@ RULES: tuple[Rule, ...] = (
     aliases,
     cost_profile,
     target_paths,
+    proxy_targets.proxy_targets,
+    proxy_targets.deployment_prices,
     ledger_settings,
 )

@@ -52,7 +52,10 @@ WALK_DIFFERS = "RC701"
 NOT_INSTALLED = "RC702"
 NO_PROXY = "RC705"
 SERIES_DIFFERS = "RC706"
-INSTALL_HINT = "pip install 'routecfg[litellm]'"
+INSTALL_HINT = (
+    "pip install litellm==1.110.2 into routecfg's environment (in a clone of routecfg: "
+    "pip install '.[litellm]')"
+)
 _LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 _PROVIDER = "routecfgverify"  # a custom LiteLLM provider whose deployments fail on purpose
 _PROMPT = [{"role": "user", "content": "routecfg verify"}]
@@ -184,7 +187,9 @@ def _read(absolute: Path, display: str) -> str:
 
 def verify(proxy_text: str, path: str, spec: RoutingSpec) -> FileReport:
     """Each tier and alias of ``spec`` made to fail in turn, for each kind in :data:`KINDS`:
-    the walk LiteLLM takes through the proxy config ``proxy_text`` beside routecfg's."""
+    the walk LiteLLM takes through the proxy config ``proxy_text`` beside routecfg's. The spec
+    is taken as that file serves it (:meth:`RoutingSpec.for_proxy`)."""
+    spec = spec.for_proxy(path)
     doc = yamledit.load(proxy_text, path)
     entries = yamledit.model_entries(doc)
     settings: dict[str, dict[str, list[str]]] = {

@@ -79,6 +79,9 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+WROTE = "SKILL.md: stale\n"  # -q: one line per file not in sync, the one `--yes` then writes
+
+
 def add(root: Path, *args: str) -> tuple[int, str]:
     result = run(["blocks", "add", *args, "--file", "SKILL.md", "--yes", "-q"], cwd=root)
     return result.exit_code, result.stderr
@@ -89,7 +92,7 @@ def skill(root: Path) -> str:
 
 
 def test_lines_outside_fences_get_html_markers_and_the_rendered_body(root: Path) -> None:
-    assert add(root, "routing-table", "--lines", "5:7") == (0, "")
+    assert add(root, "routing-table", "--lines", "5:7") == (0, WROTE)
     assert skill(root) == SKILL.replace(
         "| Gate | Model |\n|------|-------|\n| PLAN | Haiku |\n",
         block(
@@ -106,7 +109,7 @@ def test_lines_outside_fences_get_html_markers_and_the_rendered_body(root: Path)
 
 
 def test_lines_inside_a_fence_get_the_fence_form(root: Path) -> None:
-    assert add(root, "model-rules", "--lines", "13:13") == (0, "")
+    assert add(root, "model-rules", "--lines", "13:13") == (0, WROTE)
     assert skill(root) == SKILL.replace(
         'model: "sonnet"  → everything\n',
         block(
@@ -130,7 +133,7 @@ def test_lines_inside_a_fence_get_the_fence_form(root: Path) -> None:
 
 
 def test_a_heading_section_becomes_the_block(root: Path) -> None:
-    assert add(root, "gate-model", "--heading", "gate 2", "--param", "gate=implement") == (0, "")
+    assert add(root, "gate-model", "--heading", "gate 2", "--param", "gate=implement") == (0, WROTE)
     assert skill(root) == SKILL.replace(
         "Old model line.\n",
         block(
@@ -143,7 +146,7 @@ def test_a_heading_section_becomes_the_block(root: Path) -> None:
 
 
 def test_an_empty_section_gets_an_empty_block_that_is_then_filled(root: Path) -> None:
-    assert add(root, "gate-model", "--heading", "## Empty", "--param", "gate=plan") == (0, "")
+    assert add(root, "gate-model", "--heading", "## Empty", "--param", "gate=plan") == (0, WROTE)
     assert skill(root) == SKILL.replace(
         "## Empty\n",
         "## Empty\n\n"

@@ -7,6 +7,7 @@ Tests that need litellm skip without it, and fail without it under CI=true (CI i
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -427,7 +428,10 @@ def test_without_litellm_it_says_how_to_install_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
     result = run(["verify"], cwd=EXAMPLE)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[1] == "  hint: pip install 'routecfg[litellm]'"
+    assert result.stderr.splitlines()[1] == (
+        "  hint: pip install litellm==1.110.2 into routecfg's environment (in a clone of "
+        "routecfg: pip install '.[litellm]')"
+    )
     assert result.stderr.startswith(
         f"{PROXY}: error[RC702]: `routecfg verify` runs LiteLLM's Router, and litellm cannot "
         "be imported"
@@ -517,3 +521,46 @@ def test_the_installed_map_is_read_as_data_without_importing_litellm() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout == "1.110.2 True None False\n"
+
+
+@pytest.mark.usefixtures("litellm")
+def test_upstream_docker_and_template_walk_as_routecfg_computes(
+    upstream: Path, tmp_path: Path
+) -> None:
+    """Both of upstream head's proxy files, each as it serves the one spec: every walk, content
+    policy included, and every series with the files' own retries and cooldowns agree."""
+    from tests.test_upstream import lay_out_two_proxies
+
+    lay_out_two_proxies(upstream, tmp_path)
+    result = run(["verify", "-q", "--format", "json"], cwd=tmp_path)
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert [(f["path"], len(f["walks"]), len(f["series"])) for f in report["files"]] == [
+        ("config/litellm/proxy-config.docker.yaml", 44, 11),
+        ("config/litellm/proxy-config.template.yaml", 12, 3),
+    ]
+    template = report["files"][1]
+    assert {
+        w["model"]: w["litellm"]
+        for w in template["walks"]
+        if w["kind"] == "content_policy_fallbacks"
+    } == {
+        "cheap": ["balanced"],
+        "balanced": [],
+        "frontier": [],
+    }
+    assert template["series"][0] == {
+        "model": "cheap",
+        "routecfg": [
+            ["cheap"] * 3 + ["balanced"] * 3 + ["frontier"] * 3,
+            ["cheap", "balanced"] + ["frontier"] * 3,
+            ["frontier"] * 3,
+        ],
+        "litellm": [
+            ["cheap"] * 3 + ["balanced"] * 3 + ["frontier"] * 3,
+            ["cheap", "balanced"] + ["frontier"] * 3,
+            ["frontier"] * 3,
+        ],
+        "backoff_ok": True,
+        "ok": True,
+    }

@@ -3,6 +3,7 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -29,9 +30,23 @@ from routecfg import (
     tables,
     write,
 )
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
+from routecfg.diagnostics import (
+    Diagnostic,
+    Exit,
+    RoutecfgError,
+    Severity,
+    has_errors,
+    suggestion_hint,
+)
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, load_against, validate
+from routecfg.validate import (
+    Validated,
+    committed,
+    lint_proxies,
+    lint_targets,
+    load_against,
+    validate,
+)
 
 if TYPE_CHECKING:
     from routecfg.actuals.tally import Actuals
@@ -201,7 +216,7 @@ def cli() -> None:
 
     \b
     Exit codes: 0 ok, 1 changes (stale or not written), 2 invalid input,
-                3 a generated block was edited by hand, 4 internal error.
+                3 edited by hand (a block or an owned value), 4 internal error.
 
     \b
     Examples:
@@ -225,9 +240,11 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
+    linted = lint_targets(result, fail=False)
     prose = compiler.prose_findings(result)
-    if prose:  # contradictions in skills' prose fail validation, like any other error
-        raise RoutecfgError([*result.warnings, *prose])
+    if prose or has_errors(linted.warnings):  # like any other error, these fail validation
+        raise RoutecfgError([*linted.warnings, *prose])
+    result = linted
     warnings = (*result.warnings, *_estimates_only(result))
     if options.run is not None:
         options.run.spec = result.source.display
@@ -262,8 +279,25 @@ def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Chan
         options.run.diagnostics.extend(validated.warnings)
     _refuse_no_targets(validated, options)
     changes = compiler.make_plan(validated, fix=fix)
+    # Warnings about the target files themselves (not routecfg's to fix) join the spec's.
+    inherited = tuple(w for change in changes for w in change.warnings)
+    if inherited:
+        if options.format not in ("json", "sarif"):
+            report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
+        if options.run is not None:
+            options.run.diagnostics.extend(inherited)
+        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
+    # The LiteLLM config lint on each proxy target as the plan writes it: shown, and the exit
+    # code still says whether the files are in sync.
+    proxies = [(c.path, c.new) for c in changes if c.kind == "proxy" and c.old is not None]
+    linted = lint_proxies(validated, proxies, fail=False)
+    found = linted.warnings[len(validated.warnings) :]
+    if found and options.format not in ("json", "sarif"):  # one document: in the plan's
+        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
+    validated = linted
     if options.run is not None:
         options.run.changes = changes
+        options.run.diagnostics.extend(found)
     wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
     if wants_cost or options.run is not None:
         delta = _cost_delta(validated, changes)
@@ -346,7 +380,8 @@ def _show_plan(
 ) -> None:
     prose = [f.diagnostic for c in changes for f in c.remaining]
     if options.format == "json":
-        click.echo(report.format_plan_json(changes, [*validated.warnings, *prose]), nl=False)
+        planned = [*validated.warnings, *report.hand_edits(changes), *prose]
+        click.echo(report.format_plan_json(changes, planned), nl=False)
         return
     if options.format in ("github", "sarif"):
         found = [*findings.plan_diagnostics(validated, changes), *prose]
@@ -354,11 +389,14 @@ def _show_plan(
             found = [*validated.warnings, *found]
         report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if options.quiet:  # one line per file that is not in sync, and the prose problems
+    edits = report.hand_edits(changes)  # problems: shown with their place even with -q
+    if options.quiet:  # one line per file that is not in sync, and the problems
         click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
         _emit_prose(changes, prose, options)
         return
     click.echo(report.format_states(changes), nl=False, err=True)
+    report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
     if diffs:
         _echo_diffs(changes)
     _emit_prose(changes, prose, options)
@@ -416,7 +454,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     """Say whether every target is in sync with the spec; never writes.
 
     For pre-commit and CI: exit 0 in sync, 1 stale (the spec changed; run `routecfg build`),
-    2 invalid, 3 a generated block was edited by hand. Diffs go to stdout.
+    2 invalid, 3 a block or an owned value was edited by hand. Diffs go to stdout.
 
     \b
     Example:
@@ -476,7 +514,11 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @cli.command(name="build")
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
-@click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite what was edited by hand (blocks, owned values) and read-only targets.",
+)
 @click.option(
     "--fix",
     is_flag=True,
@@ -488,15 +530,19 @@ def build_command(options: Options, yes: bool, force: bool, fix: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
-    without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force. Prose contradictions in skills are reported (exit 2 once written); --fix
-    rewrites the fixable ones, shown in the diff like every other change.
+    without --yes it writes nothing and exits 1. Blocks and owned values edited by hand are
+    kept (exit 3) unless --force; so are read-only targets (exit 2). Prose contradictions in
+    skills are reported (exit 2 once written); --fix rewrites the fixable ones, shown in the diff
+    like every other change.
 
     \b
     Example:
       routecfg build --yes --fix
     """
-    return _prose_exit(*_build(options, yes, force, fix))
+    # One build per root at a time, from planning to writing: a build that waited plans on what
+    # the other one wrote.
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        return _prose_exit(*_build(options, yes, force, fix))
 
 
 def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[Change, ...], Exit]:
@@ -510,9 +556,12 @@ def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[C
 def _confirm_and_write(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, yes: bool, force: bool
 ) -> Exit:
-    """The last step of `build` (and `blocks add`): ask, then write every changed file."""
+    """The last step of `build` (and `blocks add`): ask, then write every changed file. The
+    caller holds the root's lock (:func:`write.locked`)."""
     pending = [c for c in changes if c.changed]
+    root = validated.spec.root
     if not pending:
+        _report_leftovers(write.tidy(changes, root, lock=False), options)
         if options.format == "text" and not options.quiet:
             click.echo(
                 f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
@@ -520,7 +569,8 @@ def _confirm_and_write(
             )
         return Exit.OK
     if any(c.state is State.HAND_EDITED for c in changes) and not force:
-        click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
+        what = "blocks" if all(c.hand_edited for c in changes if c.edits) else "files"
+        click.echo(f"not written: {what} were edited by hand (--force overwrites them)", err=True)
         return Exit.HAND_EDITED
     if not yes:
         if not sys.stdin.isatty():
@@ -529,10 +579,22 @@ def _confirm_and_write(
         if not click.confirm(f"Write {_count(len(pending), 'file')}?", err=True):
             click.echo("not written (answered no)", err=True)
             return Exit.CHANGES
-    written = write.apply(changes, validated.source.path)
+    outcome = write.apply(changes, root, force=force, lock=False)
+    _report_leftovers(outcome, options)
+    written = outcome.written
     if options.format == "text" and not options.quiet:
         click.echo("".join(f"wrote {c.path}\n" for c in written), nl=False, err=True)
     return Exit.OK
+
+
+def _waiting(options: Options) -> Callable[[str], None]:
+    """What a build says while another build in its root holds the lock."""
+    return lambda message: click.echo(f"routecfg: {message}", err=True)
+
+
+def _report_leftovers(outcome: write.Outcome, options: Options) -> None:
+    if outcome.removed:
+        report.emit(outcome.removed, options.format, out=sys.stdout, err=sys.stderr)
 
 
 def _uncounted(validated: Validated) -> list[Diagnostic]:
@@ -918,7 +980,7 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
             raise RoutecfgError([diagnostic])
         relative = absolute.relative_to(root).as_posix()
         found.append(relative)
-        texts.append(read_target(absolute, relative)[0])
+        texts.append(read_target(absolute, relative, root)[0])
     return found, texts
 
 
@@ -971,6 +1033,60 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
         if not options.quiet or not result.ok:
             click.echo(verify.summary(result), err=True)
     return Exit.OK if result.ok else Exit.CHANGES
+
+
+@cli.command(name="lint-proxy")
+@click.argument("paths", metavar="[PATH]...", nargs=-1)
+@common_options
+@click.option(
+    "--env",
+    "check_env",
+    is_flag=True,
+    help="Also check that every os.environ/VAR reference is set in this environment.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too.")
+@_run
+def lint_proxy_command(
+    options: Options, paths: tuple[str, ...], check_env: bool, strict: bool
+) -> Exit:
+    """Lint LiteLLM proxy configs, offline: keys LiteLLM never reads, broken fallbacks, cooldowns.
+
+    Lints each PATH, or without one the spec's proxy targets (as they are on disk). Any
+    LiteLLM config works; no spec is needed with PATHs. The known keys come from LiteLLM
+    1.110.2's source, bundled as data: litellm is not imported.
+
+    Exit 0 when no file has an error (warnings are debt: --strict fails on them too),
+    2 when one has.
+
+    \b
+    Examples:
+      routecfg lint-proxy config/litellm/proxy-config.yaml --env
+      routecfg lint-proxy --strict --format github       # the spec's proxy targets, in CI
+    """
+    import os
+
+    from routecfg.validate import lint_proxy_files
+
+    spec_path: str | None = None
+    if paths:
+        files = [(path, Path(path)) for path in paths]
+    else:
+        validated = validate(_spec_path(options), budget=False, missing_targets=False)
+        root = validated.spec.root
+        spec_path = validated.source.display
+        files = [(relative, root / relative) for relative in validated.spec.targets.proxy]
+    environ = dict(os.environ) if check_env else None
+    outcome = lint_proxy_files(files, environ, spec_path=spec_path)
+    found = outcome.diagnostics
+    report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
+    failed = any(d.is_error for d in found) or (strict and bool(found))
+    if options.format == "text" and not options.quiet:
+        for line in outcome.summaries:
+            click.echo(line, err=True)
+        if found:
+            strictly = " (--strict)" if strict and not any(d.is_error for d in found) else ""
+            click.echo(f"Found {report.summary(found)}{strictly}.", err=True)
+    return Exit.INVALID if failed else Exit.OK
 
 
 @cli.command(name="actuals")
@@ -1088,7 +1204,7 @@ def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bo
             return Exit.CHANGES
         if not click.confirm(f"Write the measured profile into {display}?", err=True):
             return Exit.CHANGES
-    write.apply([change], path)
+    write.apply([change], path.parent)
     if not options.quiet:
         click.echo(f"wrote {display}", err=True)
     return Exit.OK
@@ -1179,11 +1295,26 @@ def blocks_add_command(
 
     if (lines is None) == (heading is None):
         raise click.UsageError("give one of --lines FIRST:LAST or --heading TEXT")
-    validated = validate(_spec_path(options), missing_targets=False)
-    _print_warnings(validated, options)
-    change = blocks.plan_add(validated, file, name, params, lines, heading)
-    _show_plan(validated, (change,), options)
-    return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        validated = validate(_spec_path(options), missing_targets=False)
+        _print_warnings(validated, options)
+        change = blocks.plan_add(validated, file, name, params, lines, heading)
+        _show_plan(validated, (change,), options)
+        return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
+
+
+@cli.command(name="templates")
+def templates_command() -> int:
+    """Print what a block template can read: every variable, filter and field, in spec words.
+
+    \b
+    Example:
+      routecfg templates
+    """
+    from routecfg.targets import template_context
+
+    click.echo(template_context.describe(), nl=False)
+    return int(Exit.OK)
 
 
 @cli.command(name="schema")

@@ -29,6 +29,7 @@ class Ledger:
     path: Path
     display: str
     required: bool  # named on the command line: it must exist
+    root: Path | None = None  # a spec's ledger stays inside the spec's folder
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def ledgers_to_read(
             ]
         )
     root = spec.root
-    return [Ledger(root / p, display_path(root / p), False) for p in paths]
+    return [Ledger(root / p, display_path(root / p), False, root) for p in paths]
 
 
 def measure(spec: RoutingSpec, source: Source, chosen: Sequence[Ledger]) -> Measured:
@@ -70,7 +71,7 @@ def measure(spec: RoutingSpec, source: Source, chosen: Sequence[Ledger]) -> Meas
     read: list[str] = []
     for ledger in chosen:
         try:
-            stream = files.chunks(ledger.path, ledger.display)
+            stream = files.chunks(ledger.path, ledger.display, ledger.root)
         except RoutecfgError as error:
             if ledger.required:
                 errors += error.diagnostics

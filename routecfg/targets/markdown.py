@@ -36,7 +36,7 @@ from routecfg.diagnostics import (
     suggestion_hint,
 )
 from routecfg.model import RoutingSpec
-from routecfg.targets import markers
+from routecfg.targets import bounded, markers
 from routecfg.targets.markers import Block
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -45,6 +45,7 @@ NO_PRICE = "—"
 NO_TEMPLATE = "RC410"
 TEMPLATE_ERROR = "RC411"
 BAD_PARAMETER = "RC412"
+_TEMPLATE_HINT = "templates are small UTF-8 text files that render a block of Markdown"
 
 # What a template may fail with while rendering: Jinja's own errors (undefined names, the
 # sandbox refusing an attribute, a missing include) and the Python errors an expression can
@@ -142,6 +143,8 @@ class _Templates:
             )
             hint = f"{known} or add {file} to the spec's templates folder"
             raise _BlockProblem(NO_TEMPLATE, message, hint) from None
+        except bounded.Refused as refused:
+            raise _BlockProblem(refused.code, refused.message or "", _TEMPLATE_HINT) from None
         except jinja2.TemplateSyntaxError as error:
             raise _template_error(block_name, error) from error
 
@@ -178,9 +181,13 @@ def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _T
 
 
 def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
-    folders = [str(folder) for folder in (extra_templates, resources.templates_dir()) if folder]
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+    """The bounded sandbox (:mod:`routecfg.targets.bounded`): the spec's templates (each file
+    must resolve inside that folder), then ours."""
+    folders: list[tuple[str, str | None]] = [(str(resources.templates_dir()), None)]
+    if extra_templates is not None:
+        folders.insert(0, (str(extra_templates), str(extra_templates)))
+    env = bounded.BoundedSandbox(
+        loader=bounded.GuardedLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -274,9 +281,14 @@ class _Renderer:
         accepted = self.templates.names_read(template) - self.context.keys()
         params = self._params(block, accepted)
         try:
-            return template.render({**self.context, "in_fence": block.fence is not None, **params})
+            context = {**self.context, "in_fence": block.fence is not None, **params}
+            return bounded.render(template, context)
+        except bounded.Refused as refused:
+            message = f"template '{_template_name(block.name)}': {refused.message}"
+            raise _BlockProblem(refused.code, message, _TEMPLATE_HINT) from None
         except _RENDER_ERRORS as error:
-            raise _template_error(block.name, error) from error
+            names = [*self.context["tiers"], *self.context["gates"]]
+            raise _template_error(block.name, error, names) from error
 
     def _params(self, block: Block, accepted: frozenset[str]) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -318,12 +330,19 @@ def _template_name(block_name: str) -> str:
     return block_name + TEMPLATE_SUFFIX
 
 
-def _template_error(block_name: str, error: Exception) -> _BlockProblem:
-    """RC411 naming the template file and line where it failed (an included one, maybe)."""
+def _template_error(block_name: str, error: Exception, names: Sequence[str] = ()) -> _BlockProblem:
+    """RC411 naming the template file and line where it failed (an included one, maybe), and
+    what went wrong in the spec's words, never a Python class."""
+    from routecfg.targets import template_context
+
     file, line = _failing_place(block_name, error)
     what = error.message if isinstance(error, jinja2.TemplateError) and error.message else error
-    message = f"template '{Path(file).name}', line {line}: {what}"
-    return _BlockProblem(TEMPLATE_ERROR, message, f"template file: {file}")
+    said = template_context.in_spec_words(str(what), names)
+    message = f"template '{Path(file).name}', line {line}: {said or what}"
+    hint = f"template file: {file}"
+    if said is not None:
+        hint += "; `routecfg templates` lists every variable and field a template can read"
+    return _BlockProblem(TEMPLATE_ERROR, message, hint)
 
 
 def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:

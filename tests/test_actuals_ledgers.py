@@ -311,7 +311,9 @@ def test_past_twenty_skipped_lines_a_file_gets_a_count(root: Path) -> None:
     assert warnings[20] == "noisy.jsonl: warning[RC900]: 5 more lines not read (the first 20 shown)"
     result = run(["actuals", "folder.jsonl"], cwd=root)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file: a folder"
+    assert (
+        result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file: a folder"
+    )
 
 
 def test_lines_after_a_leading_array_are_read_as_lines(names: Vocabulary) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,8 +13,7 @@ import click
 
 from routecfg import (
     __version__,
-    cache,
-    compiler,
+    commands,
     cost,
     report,
     resources,
@@ -25,18 +23,13 @@ from routecfg import (
     write,
 )
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
-from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, load_against, validate
+from routecfg.plan import Change, State
+from routecfg.validate import Validated, load_against, validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class Options:
-    spec: str | None
-    format: str
-    quiet: bool
-    debug: bool
+Options = commands.Options
 
 
 def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
@@ -82,30 +75,13 @@ def _run(body: Callable[..., Exit]) -> Callable[..., int]:
     @functools.wraps(body)
     def wrapper(spec_arg: str | None, fmt: str, quiet: bool, debug: bool, **kwargs: Any) -> int:
         options = Options(spec_arg, fmt, quiet, debug)
-        try:
-            return int(functools.partial(body, **kwargs)(options))
-        except RoutecfgError as error:
-            _print_diagnostics(error.diagnostics, options)
-            return int(Exit.INVALID)
-        except Exception as error:  # a bug: one line, the traceback only on request
-            if debug:
-                import traceback
-
-                traceback.print_exc()
-            click.echo(
-                f"routecfg: internal error: {type(error).__name__}: {error} "
-                "(please report it; --debug shows the traceback)",
-                err=True,
-            )
-            return int(Exit.INTERNAL)
+        return commands.guarded(functools.partial(body, **kwargs), options, click.echo)
 
     return wrapper
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], options: Options) -> None:
-    report.emit(diagnostics, options.format, out=sys.stdout, err=sys.stderr)
-    if options.format == "text" and diagnostics:
-        click.echo(f"Found {report.summary(diagnostics)}.", err=True)
+    commands.print_diagnostics(diagnostics, options, click.echo)
 
 
 def _spec_path(options: Options) -> Path:
@@ -158,63 +134,16 @@ def validate_command(options: Options, strict: bool) -> Exit:
 
 
 def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
-    validated = validate(_spec_path(options), missing_targets=False)
-    if validated.warnings and options.format != "json":  # json: inside the plan object
-        report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    changes = compiler.make_plan(validated)
-    if options.format == "text" and not options.quiet:
-        line = _cost_delta(validated, changes)
-        if line:
-            click.echo(line, err=True)
-    return validated, changes
-
-
-def _cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``. Before is the spec as committed at HEAD,
-    else the routing the targets hold now."""
-    if not validated.spec.cost.profile:
-        return None
-    after = cost.estimate(validated.spec, "now")
-    committed_spec = committed(validated.source.path, validated)
-    if committed_spec is not None:
-        return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
-    encoded = compiler.encoded_spec(validated.spec, changes)
-    if encoded is None:
-        return cost.delta_line(None, after)
-    return cost.delta_line(cost.estimate(encoded, "targets"), after, "what the targets hold")
+    return commands.plan(options, click.echo)
 
 
 def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
-    if options.format == "json":
-        click.echo(report.format_plan_json(changes, validated.warnings), nl=False)
-        return
-    if options.format == "github":
-        click.echo(report.format_plan_github(changes), nl=False)
-        return
-    if not options.quiet:
-        click.echo(report.format_states(changes), nl=False, err=True)
-    if diffs:
-        click.echo(report.format_diffs(changes), nl=False)
+    commands.show_plan(validated, changes, options, click.echo, diffs=diffs)
 
 
-def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
-    """Every file a check read besides the spec, for the cache to compare next time."""
-    inputs = [c.absolute for c in changes]
-    folder = validated.spec.targets.templates
-    if folder:
-        templates = validated.spec.root / folder
-        inputs += [templates, *sorted(p for p in templates.rglob("*") if p.is_file())]
-    return inputs
-
-
-_STATE_EXIT = {
-    State.IN_SYNC: Exit.OK,
-    State.STALE: Exit.CHANGES,
-    State.HAND_EDITED: Exit.HAND_EDITED,
-    State.MISSING: Exit.INVALID,
-}
+_STATE_HINTS = commands.STATE_HINTS
 
 
 @cli.command(name="check")
@@ -235,21 +164,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     Example:
       routecfg check --format github
     """
-    validated, changes = _plan(options)
-    _show_plan(validated, changes, options)
-    if not no_cache:
-        cache.INPUTS[:] = _inputs(validated, changes)
-    state = exit_state(changes)
-    if options.format == "text" and state in _STATE_HINTS:
-        click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
-    return _STATE_EXIT[state]
-
-
-_STATE_HINTS = {
-    State.STALE: "run `routecfg build` to update the stale files",
-    State.MISSING: "create the missing files (routecfg edits files, it does not write them "
-    "from nothing), or fix their paths in routecfg.yaml",
-}
+    return commands.check(options, click.echo, no_cache=no_cache)
 
 
 def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:

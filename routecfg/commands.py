@@ -22,7 +22,7 @@ from routecfg.validate import Validated, committed, validate
 
 
 class Echo(Protocol):
-    def __call__(self, message: Any = None, nl: bool = True, err: bool = False) -> None: ...
+    def __call__(self, message: Any = None, *, nl: bool = True, err: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Options:
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
-def echo(message: Any = None, nl: bool = True, err: bool = False) -> None:
+def echo(message: Any = None, *, nl: bool = True, err: bool = False) -> None:
     """``click.echo`` for text: a line to stdout (or stderr), flushed; escape codes stripped
     when the stream is not a terminal."""
     stream = sys.stderr if err else sys.stdout

@@ -273,11 +273,18 @@ def _article(word: str) -> str:
 
 
 def set_members(
-    text: str, path: str, object_path: JsonPath, wanted: Mapping[str, JsonInput]
+    text: str,
+    path: str,
+    object_path: JsonPath,
+    wanted: Mapping[str, JsonInput],
+    doc: JsonDoc | None = None,
 ) -> str:
-    """The text with each wanted member of the object at ``object_path`` set; others untouched."""
+    """The text with each wanted member of the object at ``object_path`` set; others untouched.
+
+    ``doc``, when given, is the parse of ``text``: it is reused until an edit changes the text.
+    """
     for key, value in wanted.items():
-        doc = jsontext.parse(text, path)
+        doc = jsontext.reparse(doc, text, path)
         node = doc.node((*object_path, key))
         if node is None:
             present = [m.key for m in doc.node(object_path).members]  # type: ignore[union-attr]

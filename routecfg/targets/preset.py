@@ -20,8 +20,8 @@ def render(
     doc = jsontext.parse(text, path)
     if wanted:
         text = _ensure_routing_object(doc, text, path)
-        text = set_members(text, path, ROUTING_PATH, wanted)
-        doc = jsontext.parse(text, path)
+        text = set_members(text, path, ROUTING_PATH, wanted, doc)
+        doc = jsontext.reparse(doc, text, path)
     problems = list(schema_errors(doc, backlog_schema, schema_name))
     if problems:
         raise RoutecfgError(problems)

@@ -79,9 +79,12 @@ def test_every_preset_and_schema_is_decided_as_jsonschema_decides_it(upstream: P
         except ValueError:  # not UTF-8, not JSON: cases of bad input
             continue
         documents.append((path, document))
-        if isinstance(document, dict) and "properties" in document:
-            if _jsonschema_valid(document, META):
-                schemas.append(document)
+        if (
+            isinstance(document, dict)
+            and "properties" in document
+            and _jsonschema_valid(document, META)
+        ):
+            schemas.append(document)
     valid = 0
     for path, document in documents:
         fast, slow = jsonvalid.is_valid(document, META), _jsonschema_valid(document, META)

@@ -17,7 +17,7 @@ from routecfg import resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, State, read_target
-from routecfg.targets import jsontext, markers, preset, proxy, schema, yamledit
+from routecfg.targets import jsontext, markers, preset, schema
 from routecfg.validate import Validated
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -79,6 +79,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
     if kind == "schema":
         return schema.render
     if kind == "proxy":
+        from routecfg.targets import proxy  # ruamel.yaml only where there is a proxy to edit
+
         return proxy.render
     if kind == "skills":
         return _skills_renderer
@@ -112,6 +114,8 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
                     gates[name] = dataclasses.replace(gate, tier=value)
     with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
         if proxy_text is not None:
+            from routecfg.targets import yamledit
+
             entries = yamledit.model_entries(yamledit.load(proxy_text, "proxy"))
             for name, tier in tiers.items():
                 if name in entries:
@@ -120,6 +124,8 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
 
 
 def _price(entry: Mapping[str, Any], tier: Tier) -> Price:
+    from routecfg.targets import proxy, yamledit
+
     params = entry.get("litellm_params") or {}
     found = {
         field: yamledit.as_decimal(params.get(key)) for field, key in proxy.PRICE_FIELDS.items()

@@ -15,23 +15,22 @@ Text in, text out: the only reading is the Jinja loader reading templates; nothi
 from __future__ import annotations
 
 import functools
-import traceback
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-import jinja2
-from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from routecfg import resources, tables
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, suggestion_hint
 from routecfg.model import RoutingSpec
-from routecfg.targets import markers
+from routecfg.targets import markers, precompiled
 from routecfg.targets.markers import Block
+
+if TYPE_CHECKING:  # Jinja2 is imported where there are blocks to render, not before
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_SUFFIX = ".md.j2"
 NO_PRICE = "—"
@@ -40,17 +39,21 @@ NO_TEMPLATE = "RC410"
 TEMPLATE_ERROR = "RC411"
 BAD_PARAMETER = "RC412"
 
-# What a template may fail with while rendering: Jinja's own errors (undefined names, the
-# sandbox refusing an attribute, a missing include) and the Python errors an expression can
-# raise. Anything else is a bug in routecfg and must not be dressed up as bad input.
-_RENDER_ERRORS = (
-    jinja2.TemplateError,
-    ArithmeticError,
-    LookupError,
-    TypeError,
-    ValueError,
-    RecursionError,
-)
+
+def _render_errors() -> tuple[type[Exception], ...]:
+    """What a template may fail with while rendering: Jinja's own errors (undefined names, the
+    sandbox refusing an attribute, a missing include) and the Python errors an expression can
+    raise. Anything else is a bug in routecfg and must not be dressed up as bad input."""
+    import jinja2
+
+    return (
+        jinja2.TemplateError,
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        ValueError,
+        RecursionError,
+    )
 
 
 def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None = None) -> str:
@@ -103,6 +106,8 @@ class _Templates:
         )
 
     def get(self, block_name: str) -> jinja2.Template:
+        import jinja2
+
         try:
             return self.env.get_template(_template_name(block_name))
         except jinja2.TemplateNotFound:
@@ -123,8 +128,12 @@ class _Templates:
         if template not in self.reads:
             assert self.env.loader is not None
             assert template.name is not None
-            source, _, _ = self.env.loader.get_source(self.env, template.name)
-            read = meta.find_undeclared_variables(self.env.parse(source))
+            read: frozenset[str] | set[str] | None = precompiled.names_read(template)
+            if read is None:
+                from jinja2 import meta
+
+                source, _, _ = self.env.loader.get_source(self.env, template.name)
+                read = meta.find_undeclared_variables(self.env.parse(source))
             self.reads[template] = frozenset(read - self.env.globals.keys())
         return self.reads[template]
 
@@ -147,9 +156,12 @@ def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _T
 
 
 def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
     folders = [str(folder) for folder in (extra_templates, resources.templates_dir()) if folder]
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=precompiled.loader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -243,7 +255,7 @@ class _Renderer:
         params = self._params(block, accepted)
         try:
             return template.render({**self.context, **params})
-        except _RENDER_ERRORS as error:
+        except _render_errors() as error:
             raise _template_error(block.name, error) from error
 
     def _params(self, block: Block, accepted: frozenset[str]) -> dict[str, Any]:
@@ -288,6 +300,8 @@ def _template_name(block_name: str) -> str:
 
 def _template_error(block_name: str, error: Exception) -> _BlockProblem:
     """RC411 naming the template file and line where it failed (an included one, maybe)."""
+    import jinja2
+
     file, line = _failing_place(block_name, error)
     what = error.message if isinstance(error, jinja2.TemplateError) and error.message else error
     message = f"template '{Path(file).name}', line {line}: {what}"
@@ -295,8 +309,12 @@ def _template_error(block_name: str, error: Exception) -> _BlockProblem:
 
 
 def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
+    import jinja2
+
     if isinstance(error, jinja2.TemplateSyntaxError):
         return error.filename or error.name or _template_name(block_name), error.lineno
+    import traceback
+
     # Jinja rewrites tracebacks so that template frames carry the template's file and line.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
     if frames:

@@ -244,6 +244,19 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Positions]:
     return builder.document.value, builder.positions
 
 
+def plain_data(text: str, display: str) -> Any:
+    """The document as plain data when libyaml reads it without any problem and it holds only
+    what a round-trip loader would give the same values: no anchors, aliases or merge keys, only
+    string keys, no timestamps. None otherwise (and where libyaml is not installed): then the
+    caller reads the text the slow way, which says what is wrong."""
+    if _libyaml_parser() is None:
+        return None
+    builder = _Builder(display, resolve_plain)
+    if not _built_by_libyaml(builder, text) or builder.diagnostics or builder.unusual:
+        return None
+    return None if builder.document is None else builder.document.value
+
+
 def _libyaml_parser() -> Any:
     """PyYAML's C parser, or None where libyaml is not installed."""
     try:
@@ -416,6 +429,9 @@ class _Builder:
         self.open_anchors: set[str] = set()
         self.total = 0
         self.documents = 0
+        # Anchors, aliases, merge keys, keys that are not strings, timestamps: things a plain
+        # reading of a file routecfg edits must leave to the round-trip loader (plain_data).
+        self.unusual = False
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -519,6 +535,8 @@ class _Builder:
 
     def key(self, top: _Collection, event: Any, mark: tuple[int, int]) -> None:
         tag = self.resolve(event)
+        if tag != _TAG + "str" or event.anchor:
+            self.unusual = True
         if tag == _TAG + "merge":
             top.pending_key = ("<<", mark)
         else:
@@ -538,6 +556,7 @@ class _Builder:
         self.count(1, mark)
 
     def alias(self, event: Any, mark: tuple[int, int]) -> None:
+        self.unusual = True
         name = event.anchor
         if name in self.open_anchors:
             raise self.fatal(
@@ -578,6 +597,7 @@ class _Builder:
     ) -> None:
         self.positions.values.setdefault(path, (mark[0] + 1, mark[1] + 1))
         if anchor:
+            self.unusual = True
             self.anchors[anchor] = value
         if not self.stack:
             self.document = value
@@ -613,6 +633,7 @@ class _Builder:
                     done.items.setdefault(name, item)
 
     def check_tag(self, tag: str | None, mark: tuple[int, int], kind: str) -> None:
+        self.unusual = self.unusual or tag is not None
         if tag is not None and tag not in (_TAG + kind, "!"):
             raise self.unsupported_tag(tag, mark)
 
@@ -626,6 +647,7 @@ class _Builder:
         )
 
     def resolve(self, event: Any) -> str:
+        self.unusual = self.unusual or event.tag is not None
         if event.tag is not None and event.tag != "!":
             return str(event.tag)
         if event.implicit[0]:  # plain, unquoted
@@ -637,6 +659,7 @@ class _Builder:
         text = _scalar_text(event)
         kind = tag.removeprefix(_TAG)
         if kind in ("str", "timestamp"):  # timestamps stay text
+            self.unusual = self.unusual or kind == "timestamp"
             return text
         if kind == "null":
             return None

@@ -1,14 +1,23 @@
 """The LiteLLM proxy YAML target: tier and alias entries of ``model_list`` and the fallback chains
-keyed by them, edited in place in ruamel's round-trip tree; every other byte kept."""
+keyed by them, edited in place in ruamel's round-trip tree; every other byte kept.
+
+Most checks find the file as the spec wants it. That is decided first on the plain data libyaml
+reads (:mod:`routecfg.targets.proxyplain`), in a millisecond; only a file that needs a change, or
+that the plain reading cannot vouch for, is loaded into ruamel's tree, which reports every
+problem as before.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, PROXY_CHAIN_KINDS, RoutingSpec, Tier
-from routecfg.targets import yamledit
+
+if TYPE_CHECKING:
+    from routecfg.targets import yamledit
 
 PRICE_FIELDS = {
     "input": "input_cost_per_token",
@@ -23,9 +32,9 @@ def served_names(spec: RoutingSpec) -> dict[str, str]:
     return {name: name for name in spec.tiers} | spec.proxy.alias_tiers()
 
 
-def prices_per_token(tier: Tier) -> dict[str, yamledit.Scalar]:
+def prices_per_token(tier: Tier) -> dict[str, Decimal]:
     """The tier's prices as LiteLLM states them: USD per token."""
-    prices: dict[str, yamledit.Scalar] = {}
+    prices: dict[str, Decimal] = {}
     for field, key in PRICE_FIELDS.items():
         per_million: Decimal | None = getattr(tier.price, field)
         if per_million is not None:
@@ -34,6 +43,12 @@ def prices_per_token(tier: Tier) -> dict[str, yamledit.Scalar]:
 
 
 def render(spec: RoutingSpec, text: str, path: str) -> str:
+    from routecfg.targets import proxyplain
+
+    if proxyplain.in_sync(spec, text, path):
+        return text
+    from routecfg.targets import yamledit
+
     doc = yamledit.load(text, path)
     changed = _set_models(doc, spec)
     changed = _set_chains(doc, spec) or changed
@@ -46,6 +61,8 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
 
 def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
     """Whether any entry changed."""
+    from routecfg.targets import yamledit
+
     changed = False
     entries = yamledit.model_entries(doc)
     for name, tier_name in served_names(spec).items():
@@ -63,7 +80,7 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
             changed = True
             continue
         for entry in entries[name]:
-            params = {"model": tier.model, **prices}
+            params: dict[str, yamledit.Scalar] = {"model": tier.model, **prices}
             changed = yamledit.set_section(doc, entry, "litellm_params", params) or changed
             changed = yamledit.set_section(doc, entry, "model_info", prices) or changed
     return changed
@@ -71,6 +88,8 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
 
 def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
     """Whether any chain changed."""
+    from routecfg.targets import yamledit
+
     changed = False
     owned = served_names(spec)
     for kind in PROXY_CHAIN_KINDS:
@@ -87,6 +106,8 @@ def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
 def _undefined_names(doc: yamledit.ProxyDoc, spec: RoutingSpec, path: str) -> Iterator[Diagnostic]:
     """Chains routecfg does not own that name a model no model_list entry serves: LiteLLM would
     skip it without a word, so a request would fall back less far than the file says."""
+    from routecfg.targets import yamledit
+
     served = set(yamledit.model_entries(doc))
     owned = served_names(spec)
     for kind in PROXY_CHAIN_KINDS:

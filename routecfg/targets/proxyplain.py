@@ -1,0 +1,137 @@
+"""Whether a LiteLLM proxy config already holds what the spec compiles into it, on plain data.
+
+:func:`in_sync` answers True only when :func:`routecfg.targets.proxy.render` would leave the text
+as it is: every owned entry and chain equal as the round-trip edit compares them (numbers as
+exact decimals, strings as strings), the structure one the edit accepts, and every chain routecfg
+does not own naming served models. Anything else, and anything the plain reading cannot vouch
+for (see :func:`routecfg.spec.plain_data`), answers False, and the round-trip path decides and
+reports, as it always has.
+
+What the plain reading does not do is the round trip itself: ruamel.yaml reproducing the file
+byte for byte, which only an edit needs. A file that is already right is not loaded into the
+round-trip tree, so "cannot edit this file without reformatting it" (RC313) comes when an edit is
+needed, not before.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from routecfg import spec as spec_loader
+from routecfg.model import PROXY_CHAIN_KINDS, RoutingSpec
+from routecfg.targets.proxy import prices_per_token, served_names
+
+SECTIONS = ("litellm_params", "model_info")
+PRICE_KEYS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
+
+
+class _Undecided(Exception):
+    """Not in sync, or not for the plain reading to say."""
+
+
+def in_sync(spec: RoutingSpec, text: str, path: str) -> bool:
+    data = spec_loader.plain_data(text, path)
+    if not isinstance(data, dict):
+        return False
+    try:
+        entries = _model_entries(data)
+        _check_models(spec, entries)
+        _check_chains(spec, data, entries)
+    except _Undecided:
+        return False
+    return True
+
+
+def _model_entries(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    models = data.get("model_list")
+    if models is None:
+        return {}
+    if not isinstance(models, list):
+        raise _Undecided
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for entry in models:
+        if not isinstance(entry, dict) or not isinstance(entry.get("model_name"), str):
+            raise _Undecided
+        for section in SECTIONS:
+            values = entry.get(section)
+            if section in entry and not isinstance(values, dict):
+                raise _Undecided
+            for key in ("model", *PRICE_KEYS):
+                if values and isinstance(values.get(key), dict | list):
+                    raise _Undecided
+        entries.setdefault(entry["model_name"], []).append(entry)
+    return entries
+
+
+def _check_models(spec: RoutingSpec, entries: dict[str, list[dict[str, Any]]]) -> None:
+    for name, tier_name in served_names(spec).items():
+        if name not in entries:
+            raise _Undecided  # an entry to append
+        prices = prices_per_token(spec.tiers[tier_name])
+        params: dict[str, str | Decimal] = {"model": spec.tiers[tier_name].model, **prices}
+        for entry in entries[name]:
+            _check_section(entry.get("litellm_params"), params)
+            _check_section(entry.get("model_info"), prices)
+
+
+def _check_section(current: Any, wanted: dict[str, Any]) -> None:
+    if not isinstance(current, dict) or not current:  # a section to write
+        raise _Undecided
+    for key, value in wanted.items():
+        if key not in current or not _same(current[key], value):
+            raise _Undecided
+
+
+def _same(current: Any, wanted: str | Decimal) -> bool:
+    """As the edit compares: a string to a string, a number to a number as exact decimals."""
+    if isinstance(wanted, str):
+        return isinstance(current, str) and current == wanted
+    if isinstance(current, bool) or not isinstance(current, int | Decimal):
+        return False
+    return Decimal(current) == wanted
+
+
+def _check_chains(
+    spec: RoutingSpec, data: dict[str, Any], entries: dict[str, list[dict[str, Any]]]
+) -> None:
+    settings = data.get("router_settings")
+    if settings is not None and not isinstance(settings, dict):
+        raise _Undecided
+    owned = served_names(spec)
+    for kind in PROXY_CHAIN_KINDS:
+        found = _chains(settings, kind)
+        wanted = spec.proxy.compiled_chains(kind)
+        for name, targets in found.items():
+            if name in wanted and list(wanted[name]) != targets:
+                raise _Undecided  # a chain to edit
+            if name in owned and name not in wanted:
+                raise _Undecided  # a chain to remove
+            if name not in owned and any(n not in entries for n in [name, *targets]):
+                raise _Undecided  # a chain naming what nothing serves: RC315
+        if any(name not in found for name in wanted):
+            raise _Undecided  # a chain to add
+
+
+def _chains(settings: dict[str, Any] | None, kind: str) -> dict[str, list[str]]:
+    sequence = settings.get(kind) if settings is not None else None
+    if sequence is None:
+        return {}
+    if not isinstance(sequence, list):
+        raise _Undecided
+    found: dict[str, list[str]] = {}
+    for entry in sequence:
+        if not isinstance(entry, dict) or not entry:
+            raise _Undecided
+        for key, targets in entry.items():
+            if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+                raise _Undecided
+            if key in found:  # given twice: RC314
+                raise _Undecided
+            found[key] = targets
+    return found

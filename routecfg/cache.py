@@ -39,6 +39,13 @@ def enabled(argv: Sequence[str]) -> bool:
         "--no-cache" not in argv
         and not os.environ.get("ROUTECFG_NO_CACHE")
         and os.path.isabs(folder())  # never a cache folder relative to the user's checkout
+        and not _writes_a_summary(argv)  # a replay would not append the job summary
+    )
+
+
+def _writes_a_summary(argv: Sequence[str]) -> bool:
+    return bool(os.environ.get("GITHUB_STEP_SUMMARY")) or any(
+        word == "--summary" or word.startswith("--summary=") for word in argv
     )
 
 

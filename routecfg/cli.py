@@ -4,10 +4,13 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,9 +25,12 @@ from routecfg import (
     tables,
     write,
 )
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, suggestion_hint
+from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
 from routecfg.plan import Change, State
 from routecfg.validate import Validated, load_against, validate
+
+if TYPE_CHECKING:
+    from routecfg.actuals.tally import Actuals
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +41,7 @@ Options = commands.Options
 def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
     """--spec, --format, -q and --debug, the same on every command that reads a spec."""
     help_text = (
-        "How diagnostics are printed: text (stderr), json or github (stdout)."
+        "How diagnostics are printed: text (stderr), json, github or sarif (stdout)."
         if formats == report.FORMATS
         else "How the table is printed; diagnostics go to stderr."
     )
@@ -55,13 +61,40 @@ def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
             show_default=True,
             help=help_text,
         ),
-        click.option("-q", "--quiet", is_flag=True, help="Print problems only."),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="Print problems only: diagnostics and one line per file not in sync.",
+        ),
         click.option("--debug", is_flag=True, help="Show the traceback of an internal error."),
+        *output_options(),
     ]
 
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def output_options() -> list[Callable[[F], F]]:
+    """--color and --summary: how output meets terminals and CI."""
+    return [
+        click.option(
+            "--color",
+            type=click.Choice(report.COLOR_MODES),
+            default="auto",
+            show_default=True,
+            help="Colour: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never.",
+        ),
+        click.option(
+            "--summary",
+            "summary_path",
+            metavar="PATH",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append a Markdown job summary to PATH. Default: $GITHUB_STEP_SUMMARY when set.",
+        ),
+    ]
 
 
 def table_options(command: F) -> F:
@@ -70,12 +103,27 @@ def table_options(command: F) -> F:
 
 
 def _run(body: Callable[..., Exit]) -> Callable[..., int]:
-    """Run a command's body; map diagnostics and crashes to exit codes in one place."""
+    """Run a command's body; map diagnostics and crashes to exit codes in one place
+    (:func:`routecfg.commands.guarded`)."""
 
     @functools.wraps(body)
     def wrapper(spec_arg: str | None, fmt: str, quiet: bool, debug: bool, **kwargs: Any) -> int:
-        options = Options(spec_arg, fmt, quiet, debug)
-        return commands.guarded(functools.partial(body, **kwargs), options, click.echo)
+        command = body.__name__.removeprefix("_").removesuffix("_command")
+        options = commands.make_options(
+            spec_arg,
+            fmt,
+            quiet,
+            debug,
+            color=kwargs.pop("color", "auto"),
+            summary_path=kwargs.pop("summary_path", None),
+            command=command,
+        )
+        return commands.guarded(
+            functools.partial(body, **kwargs),
+            options,
+            click.echo,
+            passthrough=(click.ClickException,),  # a usage error: click prints it, exit 2
+        )
 
     return wrapper
 
@@ -119,7 +167,10 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
-    warnings = result.warnings
+    warnings = (*result.warnings, *_estimates_only(result))
+    if options.run is not None:
+        options.run.spec = result.source.display
+        options.run.diagnostics.extend(warnings)
     report.emit(warnings, options.format, out=sys.stdout, err=sys.stderr)
     if strict and warnings:
         if options.format == "text":
@@ -133,8 +184,20 @@ def validate_command(options: Options, strict: bool) -> Exit:
     return Exit.OK
 
 
+def _estimates_only(validated: Validated) -> tuple[Diagnostic, ...]:
+    """A spec with no targets is fine for estimates (validate, cost, explain), with a word;
+    a bundled preset is a starting point and has none by design."""
+    if validated.spec.targets.all_paths() or resources.is_bundled_preset(validated.source.path):
+        return ()
+    return (_no_targets(validated, Severity.WARNING),)
+
+
 def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
     return commands.plan(options, click.echo)
+
+
+_no_targets = commands.no_targets
+NO_TARGETS = commands.NO_TARGETS
 
 
 def _show_plan(
@@ -143,7 +206,8 @@ def _show_plan(
     commands.show_plan(validated, changes, options, click.echo, diffs=diffs)
 
 
-_STATE_HINTS = commands.STATE_HINTS
+def _echo_diffs(changes: tuple[Change, ...]) -> None:
+    commands.echo_diffs(changes, click.echo)
 
 
 @cli.command(name="check")
@@ -167,10 +231,13 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     return commands.check(options, click.echo, no_cache=no_cache)
 
 
+_STATE_HINTS = commands.STATE_HINTS
+
+
 def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:
     """Whether a target is missing; then nothing may be written or called clean."""
     missing = [c.path for c in changes if c.state is State.MISSING]
-    if missing and options.format == "text":
+    if missing and options.format == "text" and not options.quiet:
         click.echo(f"hint: {_STATE_HINTS[State.MISSING]}", err=True)
     return bool(missing)
 
@@ -187,8 +254,10 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
       routecfg diff --exit-code
     """
     validated, changes = _plan(options)
-    if options.format == "text":
-        click.echo(report.format_diffs(changes), nl=False)
+    if options.format == "text" and options.quiet:
+        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+    elif options.format == "text":
+        _echo_diffs(changes)
         if any(c.state is State.MISSING for c in changes):
             click.echo(report.format_states(changes), nl=False, err=True)
     else:
@@ -219,6 +288,13 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
         return Exit.INVALID
+    return _confirm_and_write(validated, changes, options, yes=yes, force=force)
+
+
+def _confirm_and_write(
+    validated: Validated, changes: tuple[Change, ...], options: Options, *, yes: bool, force: bool
+) -> Exit:
+    """The last step of `build` (and `blocks add`): ask, then write every changed file."""
     pending = [c for c in changes if c.changed]
     if not pending:
         if options.format == "text" and not options.quiet:
@@ -234,12 +310,37 @@ def build_command(options: Options, yes: bool, force: bool) -> Exit:
         if not sys.stdin.isatty():
             click.echo("not written: no terminal to confirm on; run with --yes", err=True)
             return Exit.CHANGES
-        if not click.confirm(f"Write {len(pending)} files?", err=True):
+        if not click.confirm(f"Write {_count(len(pending), 'file')}?", err=True):
+            click.echo("not written (answered no)", err=True)
             return Exit.CHANGES
     written = write.apply(changes, validated.source.path)
     if options.format == "text" and not options.quiet:
-        click.echo(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}", err=True)
+        click.echo("".join(f"wrote {c.path}\n" for c in written), nl=False, err=True)
     return Exit.OK
+
+
+def _uncounted(validated: Validated) -> list[Diagnostic]:
+    """A spec with no cost profile at all: its $0 is no estimate, and `cost` says so."""
+    spec_ = validated.spec
+    if spec_.cost.profile or not spec_.gates:  # the tables' assumptions name the gates left out
+        return []
+    where: tuple[str, ...] = ("cost",) if "cost" in validated.source.data else ()
+    message = "the spec has no cost.profile: no gate is counted, and every estimate is $0"
+    return [
+        validated.source.diagnostic(
+            where,
+            UNCOUNTED,
+            message,
+            "add `cost.profile.GATE: {input: TOKENS, output: TOKENS}` for each gate, with the "
+            "tokens per call (and `calls:` per ticket); `routecfg init --from-repo` writes a "
+            "starter profile",
+            key=True,
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+UNCOUNTED = "RC508"
 
 
 def _label(validated: Validated) -> str:
@@ -248,9 +349,13 @@ def _label(validated: Validated) -> str:
     return name if name == spec.SPEC_FILENAME else name.removesuffix(".yaml")
 
 
-def _print_warnings(validated: Validated, options: Options) -> None:
-    if validated.warnings and not options.quiet:
-        report.emit(validated.warnings, "text", out=sys.stdout, err=sys.stderr)
+def _print_warnings(
+    validated: Validated, options: Options, extra: Sequence[Diagnostic] = ()
+) -> None:
+    """Warnings of table commands, to stderr; -q keeps them (they are diagnostics)."""
+    warnings = [*validated.warnings, *_estimates_only(validated), *extra]
+    if warnings:
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
 
 
 @cli.command(name="cost")
@@ -275,7 +380,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
     """
     path = _spec_path(options)
     validated = validate(path, budget=False)
-    _print_warnings(validated, options)
+    _print_warnings(validated, options, _uncounted(validated))
     routing = validated.spec
     name = _label(validated)
     if scenario is not None and scenario not in routing.cost.scenarios:
@@ -328,7 +433,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
 
 
 @cli.command(name="explain")
-@table_options
+@functools.partial(common_options, formats=(*show.TABLE_FORMATS, "mermaid"))
 @click.option(
     "--against",
     metavar="PRESET|PATH|REF",
@@ -349,6 +454,11 @@ def explain_command(options: Options, against: str | None) -> Exit:
     validated = validate(path, budget=False)
     _print_warnings(validated, options)
     routing = validated.spec
+    if options.format == "mermaid":
+        from routecfg import mermaid
+
+        click.echo(mermaid.routing_graph(routing), nl=False)
+        return Exit.OK
     rows = tables.routing_rows(routing)
     walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     old_rows = None
@@ -357,8 +467,30 @@ def explain_command(options: Options, against: str | None) -> Exit:
         other, label = load_against(against, path, Path.cwd())
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
-    click.echo(show.routing_table(rows, walks, options.format, old_rows, names), nl=False)
+    width = _terminal_width() if options.format == "text" else None
+    table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
+    click.echo(table, nl=False)
+    if options.format != "json" and routing.targets.proxy:
+        from routecfg.router import explain as proxy_explain
+
+        files = proxy_explain.read_proxy_files(routing)
+        render = (
+            proxy_explain.format_markdown
+            if options.format == "markdown"
+            else proxy_explain.format_text
+        )
+        click.echo(render(routing, files), nl=False)
     return Exit.OK
+
+
+def _terminal_width() -> int | None:
+    """COLUMNS when set, else the terminal's width; None when output goes to a file or pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 DEFAULT_INIT_PRESET = "cost-optimized"
@@ -514,7 +646,6 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
     """Where the preset, schema and proxy config are (relative to the output's folder), and
     their texts."""
     from routecfg import adopt
-    from routecfg.diagnostics import Severity
     from routecfg.plan import read_target
 
     root = output.parent.resolve()
@@ -558,7 +689,7 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     with every deployment mocked to fail (no network): the order LiteLLM tries model groups in
     must be routecfg's computed walk. The file is read as it is on disk (run it after a build).
     Also compares each tier's prices and tool_use with LiteLLM's model map (warnings).
-    Needs litellm: pip install 'routecfg[litellm]'.
+    Needs litellm 1.110.2 (pip install litellm==1.110.2; in a clone: pip install '.[litellm]').
 
     Exit 0 when every walk matches, 1 when one differs, 2 invalid input or no litellm.
 
@@ -570,20 +701,216 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     from routecfg import verify
 
     validated = validate(_spec_path(options), budget=False)
+    if options.format == "text" and not options.quiet and sys.stderr.isatty():
+        # litellm alone takes seconds to import: say what the wait is for
+        click.echo("verify: loading LiteLLM's Router (a few seconds)…", err=True)
     result, warnings = verify.verify_targets(validated, proxies, Path.cwd())
     diagnostics = [*validated.warnings, *warnings]
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend([*verify.walk_diagnostics(result), *diagnostics])
     if options.format == "json":
         walks = verify.walk_diagnostics(result)
         click.echo(verify.format_json(result, [*walks, *diagnostics]), nl=False)
-    elif options.format == "github":
+    elif options.format in ("github", "sarif"):
         annotations = [*verify.walk_diagnostics(result), *diagnostics]
-        report.emit(annotations, "github", out=sys.stdout, err=sys.stderr)
+        report.emit(annotations, options.format, out=sys.stdout, err=sys.stderr)
     else:
         click.echo(verify.format_text(result, quiet=options.quiet), nl=False)
         report.emit(diagnostics, "text", out=sys.stdout, err=sys.stderr)
         if not options.quiet or not result.ok:
             click.echo(verify.summary(result), err=True)
     return Exit.OK if result.ok else Exit.CHANGES
+
+
+@cli.command(name="actuals")
+@table_options
+@click.argument("ledgers", nargs=-1, metavar="[LEDGER]...")
+@click.option(
+    "--chart",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG chart of estimate against actual per gate.",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Write the measured profile into the spec's cost.profile and a `measured` scenario.",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --calibrate: write without asking.")
+@_run
+def actuals_command(
+    options: Options,
+    ledgers: tuple[str, ...],
+    chart: Path | None,
+    calibrate: bool,
+    yes: bool,
+) -> Exit:
+    """What routing really cost, per gate and per ticket, beside the estimate.
+
+    Reads the backlog toolkit's usage ledger (both shapes), the JSONL of routecfg's LiteLLM
+    callback (proxy.ledger) and LiteLLM /spend/logs exports; default: the spec's
+    actuals.ledgers and proxy.ledger. Lines that are not calls are counted and shown, and
+    reading goes on. --calibrate writes the measured token profile, calls per ticket, fallback
+    rates and a `measured` escalation scenario into routecfg.yaml, shown as a diff and confirmed
+    like `build`.
+
+    Exit 0, 1 when the actual cost per ticket is over cost.budget.max_per_ticket (or
+    --calibrate changes were not written), 2 invalid input or a ledger with no call in it.
+
+    \b
+    Examples:
+      routecfg actuals .backlog-ops/usage-ledger.jsonl
+      routecfg actuals --format markdown --chart actuals.svg >> "$GITHUB_STEP_SUMMARY"
+      routecfg actuals --calibrate
+    """
+    from routecfg.actuals import chart as charts
+    from routecfg.actuals import measure
+    from routecfg.actuals import report as actuals_report
+
+    validated = validate(_spec_path(options), budget=False, missing_targets=False)
+    chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
+    measured = measure.measure(validated.spec, validated.source, chosen)
+    warnings = [*validated.warnings, *measured.warnings]
+    if warnings:  # skipped lines are problems: shown with -q too
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
+    actuals = measured.actuals
+    click.echo(actuals_report.render(actuals, options.format), nl=False)
+    if chart is not None:
+        write.write_atomic(chart, charts.svg(actuals).encode("utf-8"))
+        if not options.quiet:
+            click.echo(f"wrote {chart}", err=True)
+    outcome = Exit.OK
+    if calibrate:
+        outcome = _calibrate(validated, actuals, options, yes)
+    if actuals.over_budget:
+        click.echo(
+            f"over budget: {cost.dollars(actuals.mean, actuals_report.TABLE_MONEY)} per ticket > "
+            f"{cost.dollars(actuals.budget or Decimal(0), cost.CENTS)} "
+            "(cost.budget.max_per_ticket)",
+            err=True,
+        )
+        return Exit.CHANGES
+    return outcome
+
+
+def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bool) -> Exit:
+    from routecfg.actuals import calibrate
+    from routecfg.plan import read_target, unified_diff
+
+    path = validated.source.path
+    display = validated.source.display
+    text, encoding = read_target(path, display)
+    assert text is not None  # validated a moment ago
+    new = calibrate.calibrate(text, display, actuals, validated.spec)
+    change = Change("spec", display, path, text, new, encoding, State.STALE)
+    if not change.changed:
+        if not options.quiet:
+            click.echo(f"{display}: already calibrated; nothing to write", err=True)
+        return Exit.OK
+    click.echo(unified_diff(change), nl=False, err=options.format == "json")
+    if not yes:
+        if not sys.stdin.isatty():
+            click.echo("not written: no terminal to confirm on; run with --yes", err=True)
+            return Exit.CHANGES
+        if not click.confirm(f"Write the measured profile into {display}?", err=True):
+            return Exit.CHANGES
+    write.apply([change], path)
+    if not options.quiet:
+        click.echo(f"wrote {display}", err=True)
+    return Exit.OK
+
+
+@cli.group(name="blocks")
+def blocks_group() -> None:
+    """Generated blocks in skills Markdown, placed for you (no hand-written markers).
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+    """
+
+
+def _line_range(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    first, colon, last = value.partition(":")
+    if not (colon and first.isdigit() and last.isdigit()) or not 0 < int(first) <= int(last):
+        raise click.BadParameter(f"'{value}' is not FIRST:LAST, e.g. 14:26 (1-based, inclusive)")
+    return int(first), int(last)
+
+
+def _parameters(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> Any:
+    params = []
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"'{value}' is not KEY=VALUE, e.g. gate=implement")
+        params.append((key, text))
+    return tuple(params)
+
+
+@blocks_group.command(name="add")
+@common_options
+@click.argument("name")
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Markdown file: one of the spec's skills targets.",
+)
+@click.option(
+    "--lines",
+    metavar="FIRST:LAST",
+    callback=_line_range,
+    help="Put the block around these lines (1-based, inclusive); they become its body.",
+)
+@click.option(
+    "--heading",
+    metavar="TEXT",
+    help="Put the block around the section under this heading (an empty section gets an "
+    "empty block).",
+)
+@click.option(
+    "--param",
+    "params",
+    metavar="KEY=VALUE",
+    multiple=True,
+    callback=_parameters,
+    help="A block parameter, e.g. gate=implement (repeatable).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Write without asking.")
+@_run
+def blocks_add_command(
+    options: Options,
+    name: str,
+    file: Path,
+    lines: tuple[int, int] | None,
+    heading: str | None,
+    params: tuple[tuple[str, str], ...],
+    yes: bool,
+) -> Exit:
+    """Place block NAME in a skills file: markers around lines or a heading's section.
+
+    The markers are written for you, in the form the place needs (HTML comments, or
+    `# routecfg:begin NAME` inside a code fence), and the body is rendered from the template
+    NAME. Shows the diff and asks like `routecfg build`; exit codes as build.
+
+    \b
+    Examples:
+      routecfg blocks add model-rules --file skills/implementer/SKILL.md --lines 14:26
+      routecfg blocks add gate-model --file SKILL.md --heading "Gate 2" --param gate=implement
+    """
+    from routecfg import blocks
+
+    if (lines is None) == (heading is None):
+        raise click.UsageError("give one of --lines FIRST:LAST or --heading TEXT")
+    validated = validate(_spec_path(options), missing_targets=False)
+    _print_warnings(validated, options)
+    change = blocks.plan_add(validated, file, name, params, lines, heading)
+    _show_plan(validated, (change,), options)
+    return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
 
 
 @cli.command(name="schema")

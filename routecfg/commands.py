@@ -1,4 +1,4 @@
-"""The bodies `check`, `diff` and `build` share, and the outcome of a command as an exit code.
+"""The bodies `check`, `diff` and `build` share, and a command's outcome as an exit code.
 
 No click here: :mod:`routecfg.cli` calls these with ``click.echo``, and :mod:`routecfg.entry` calls
 :func:`check` directly with :func:`echo` for a plain `routecfg check` (most pre-commit and CI
@@ -8,21 +8,27 @@ runs), so that path never pays for importing click. Both print the same bytes.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from routecfg import compiler, report, spec
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError
+from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, validate
 
+if TYPE_CHECKING:
+    from routecfg import cost, summary
+
 
 class Echo(Protocol):
-    def __call__(self, message: Any = None, *, nl: bool = True, err: bool = False) -> None: ...
+    def __call__(
+        self, message: Any = None, *, nl: bool = True, err: bool = False, color: bool | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -31,21 +37,53 @@ class Options:
     format: str
     quiet: bool
     debug: bool
+    color: str = "auto"
+    summary_to: Path | None = None  # the job summary's file (GITHUB_STEP_SUMMARY, --summary)
+    run: summary.Run | None = None  # what the command found, for that summary
+
+
+def make_options(
+    spec_arg: str | None,
+    fmt: str,
+    quiet: bool,
+    debug: bool,
+    *,
+    color: str = "auto",
+    summary_path: Path | None = None,
+    command: str,
+) -> Options:
+    summary_to = summary_target(summary_path)
+    run = None
+    if summary_to is not None:
+        from routecfg import summary
+
+        run = summary.Run(command)
+    return Options(spec_arg, fmt, quiet, debug, color, summary_to, run)
+
+
+def summary_target(given: Path | None) -> Path | None:
+    if given is not None:
+        return given
+    from_env = os.environ.get("GITHUB_STEP_SUMMARY")
+    return Path(from_env) if from_env else None
 
 
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
-def echo(message: Any = None, *, nl: bool = True, err: bool = False) -> None:
+def echo(
+    message: Any = None, *, nl: bool = True, err: bool = False, color: bool | None = None
+) -> None:
     """``click.echo`` for text: a line to stdout (or stderr), flushed; escape codes stripped
-    when the stream is not a terminal."""
+    off a stream that is not a terminal, unless ``color`` says otherwise."""
     stream = sys.stderr if err else sys.stdout
     text = "" if message is None else str(message)
     if nl:
         text += "\n"
     if not text:
         return
-    if "\033" in text and not _isatty(stream):
+    strip = not _isatty(stream) if color is None else not color
+    if strip and "\033" in text:
         text = _ANSI.sub("", text)
     stream.write(text)
     stream.flush()
@@ -58,13 +96,25 @@ def _isatty(stream: Any) -> bool:
         return False
 
 
-def guarded(body: Callable[[Options], Exit], options: Options, echo: Echo) -> int:
-    """Run a command's body; map diagnostics and crashes to exit codes in one place."""
+def guarded(
+    body: Callable[[Options], Exit],
+    options: Options,
+    echo: Echo,
+    passthrough: tuple[type[Exception], ...] = (),
+) -> int:
+    """Run a command's body; map diagnostics and crashes to exit codes in one place, and write
+    the job summary. ``passthrough`` exceptions are the caller's (click's usage errors)."""
+    report.set_color(options.color)
+    run = options.run
     try:
-        return int(body(options))
+        code = int(body(options))
     except RoutecfgError as error:
         print_diagnostics(error.diagnostics, options, echo)
-        return int(Exit.INVALID)
+        code = int(Exit.INVALID)
+        if run is not None:
+            run.diagnostics.extend(error.diagnostics)
+    except passthrough:
+        raise
     except Exception as error:  # a bug: one line, the traceback only on request
         if options.debug:
             import traceback
@@ -76,6 +126,36 @@ def guarded(body: Callable[[Options], Exit], options: Options, echo: Echo) -> in
             err=True,
         )
         return int(Exit.INTERNAL)
+    if run is not None and options.summary_to is not None:
+        _write_summary(run, code, options.summary_to)
+    return code
+
+
+_OUTCOMES = {
+    Exit.OK: "✅ exit 0: ok",
+    Exit.CHANGES: "❌ exit 1: changes (stale, not written, or over budget)",
+    Exit.INVALID: "❌ exit 2: invalid input",
+    Exit.HAND_EDITED: "✋ exit 3: a generated block was edited by hand",
+}
+
+
+def _write_summary(run: summary.Run, code: int, path: Path) -> None:
+    from routecfg import summary, write
+
+    run.outcome = _OUTCOMES.get(Exit(code), f"exit {code}")
+    try:
+        write.append_text(path, summary.render(run))
+    except OSError as error:
+        problem = Diagnostic(
+            str(path),
+            0,
+            0,
+            Severity.WARNING,
+            "RC010",
+            f"cannot append the job summary: {error.strerror or error}",
+            "check --summary PATH or GITHUB_STEP_SUMMARY; the command's result is unchanged",
+        )
+        report.emit([problem], "text", out=sys.stdout, err=sys.stderr)
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], options: Options, echo: Echo) -> None:
@@ -90,19 +170,57 @@ def spec_path(options: Options) -> Path:
 
 def plan(options: Options, echo: Echo) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(spec_path(options), missing_targets=False)
-    if validated.warnings and options.format != "json":  # json: inside the plan object
+    if validated.warnings and options.format not in ("json", "sarif"):  # one document
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend(validated.warnings)
+    refuse_no_targets(validated)
     changes = compiler.make_plan(validated)
-    if options.format == "text" and not options.quiet:
-        line = cost_delta(validated, changes)
-        if line:
-            echo(line, err=True)
+    if options.run is not None:
+        options.run.changes = changes
+    wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
+    if wants_cost or options.run is not None:
+        delta = cost_delta(validated, changes)
+        if delta is not None and options.run is not None:
+            options.run.cost_line, options.run.before, options.run.after = delta
+            options.run.routing_graph = _graph_if_changed(validated, changes)
+        if delta is not None and options.format == "text" and not options.quiet:
+            echo(delta[0], err=True)
+        if delta is not None and options.format == "github":
+            echo(report.format_notice("routecfg cost", delta[0]), nl=False)
     return validated, changes
 
 
-def cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``. Before is the spec as committed at HEAD,
-    else the routing the targets hold now."""
+def refuse_no_targets(validated: Validated) -> None:
+    """Nothing to check is not "in sync": a spec with no targets fails check, diff and build."""
+    if validated.spec.targets.all_paths():
+        return
+    raise RoutecfgError([no_targets(validated, Severity.ERROR)])
+
+
+def no_targets(validated: Validated, severity: Severity) -> Diagnostic:
+    path: tuple[str, ...] = ("targets",) if "targets" in validated.source.data else ()
+    return validated.source.diagnostic(
+        path,
+        NO_TARGETS,
+        "the spec has no targets: there is nothing to compile or check",
+        "name the files routecfg keeps in sync under `targets:` (preset, schema, proxy, "
+        "skills); `routecfg init --from-repo` finds them",
+        key=True,
+        severity=severity,
+    )
+
+
+NO_TARGETS = "RC507"
+
+
+def cost_delta(
+    validated: Validated, changes: tuple[Change, ...]
+) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
+    """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
+    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
+    tier no target states are left out of both figures, and named."""
     if not validated.spec.cost.profile:
         return None
     from routecfg import cost  # only where there is a profile to estimate
@@ -110,11 +228,32 @@ def cost_delta(validated: Validated, changes: tuple[Change, ...]) -> str | None:
     after = cost.estimate(validated.spec, "now")
     committed_spec = committed(validated.source.path, validated)
     if committed_spec is not None:
-        return cost.delta_line(cost.estimate(committed_spec.spec, "HEAD"), after)
+        before = cost.estimate(committed_spec.spec, "HEAD")
+        return cost.delta_line(before, after), before, after
     encoded = compiler.encoded_spec(validated.spec, changes)
     if encoded is None:
-        return cost.delta_line(None, after)
-    return cost.delta_line(cost.estimate(encoded, "targets"), after, "what the targets hold")
+        return cost.delta_line(None, after), None, after
+    unknown = compiler.unstated_gates(validated.spec, changes)
+    counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
+    if unknown and len(unknown) < len(counted):
+        before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
+        after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
+        source = (
+            f"what the targets hold; left out of both: {', '.join(unknown)} "
+            "(no target states their old tier)"
+        )
+        return cost.delta_line(before, after, source), before, after
+    before = cost.estimate(encoded, "targets")
+    return cost.delta_line(before, after, "what the targets hold"), before, after
+
+
+def _graph_if_changed(validated: Validated, changes: tuple[Change, ...]) -> str | None:
+    """The routing as a Mermaid graph, for the job summary, when a build would change it."""
+    if not any(c.changed for c in changes):
+        return None
+    from routecfg import mermaid
+
+    return mermaid.routing_graph(validated.spec)
 
 
 def show_plan(
@@ -128,13 +267,27 @@ def show_plan(
     if options.format == "json":
         echo(report.format_plan_json(changes, validated.warnings), nl=False)
         return
-    if options.format == "github":
-        echo(report.format_plan_github(changes), nl=False)
+    if options.format in ("github", "sarif"):
+        from routecfg import findings
+
+        found = findings.plan_diagnostics(validated, changes)
+        if options.format == "sarif":
+            found = [*validated.warnings, *found]
+        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if not options.quiet:
-        echo(report.format_states(changes), nl=False, err=True)
+    if options.quiet:  # one line per file that is not in sync
+        echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        return
+    echo(report.format_states(changes), nl=False, err=True)
     if diffs:
-        echo(report.format_diffs(changes), nl=False)
+        echo_diffs(changes, echo)
+
+
+def echo_diffs(changes: tuple[Change, ...], echo: Echo) -> None:
+    """The unified diffs to stdout, coloured when report.use_color says so (click would strip
+    the colour off a pipe itself, so it is told)."""
+    color = report.use_color(sys.stdout)
+    echo(report.format_diffs(changes, color=color), nl=False, color=color)
 
 
 def inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
@@ -170,7 +323,7 @@ def check(options: Options, echo: Echo, *, no_cache: bool) -> Exit:
     if not no_cache:
         cache.INPUTS[:] = inputs(validated, changes)
     state = exit_state(changes)
-    if options.format == "text" and state in STATE_HINTS:
+    if options.format == "text" and not options.quiet and state in STATE_HINTS:
         echo(f"hint: {STATE_HINTS[state]}", err=True)
     return STATE_EXIT[state]
 
@@ -178,16 +331,16 @@ def check(options: Options, echo: Echo, *, no_cache: bool) -> Exit:
 # -- the plain `routecfg check` command line, read without click -------------------------------
 
 _FLAGS = {"-q": "quiet", "--quiet": "quiet", "--no-cache": "no_cache", "--debug": "debug"}
-_VALUED = {"--spec": "spec", "--format": "format"}
+_VALUED = {"--spec": "spec", "--format": "format", "--color": "color"}
 
 
 def plain_check(argv: Sequence[str]) -> tuple[Options, bool] | None:
-    """The options of ``check ARGS`` when ARGS are only --spec, --format, -q, --debug and
-    --no-cache, spelt plainly; None for anything else (help, errors, other options), which
+    """The options of ``check ARGS`` when ARGS are only --spec, --format, --color, -q, --debug
+    and --no-cache, spelt plainly; None for anything else (help, errors, other options), which
     click then reads as always."""
     if not argv or argv[0] != "check":
         return None
-    values: dict[str, Any] = {"spec": None, "format": "text"}
+    values: dict[str, Any] = {"spec": None, "format": "text", "color": "auto"}
     flags: set[str] = set()
     words = list(argv[1:])
     while words:
@@ -203,9 +356,20 @@ def plain_check(argv: Sequence[str]) -> tuple[Options, bool] | None:
                 return None
             value = words.pop(0)
         values[_VALUED[name]] = value
-    if values["format"] not in report.FORMATS or values["spec"] == "":
+    if (
+        values["format"] not in report.FORMATS
+        or values["color"] not in report.COLOR_MODES
+        or values["spec"] == ""
+    ):
         return None
-    options = Options(values["spec"], values["format"], "quiet" in flags, "debug" in flags)
+    options = make_options(
+        values["spec"],
+        values["format"],
+        "quiet" in flags,
+        "debug" in flags,
+        color=values["color"],
+        command="check",
+    )
     return options, "no_cache" in flags
 
 

@@ -132,3 +132,20 @@ def _price(entry: Mapping[str, Any], tier: Tier) -> Price:
     }
     per_million = {f: v * MILLION for f, v in found.items() if v is not None}
     return dataclasses.replace(tier.price, **per_million)
+
+
+def unstated_gates(spec: RoutingSpec, changes: tuple[Change, ...]) -> tuple[str, ...]:
+    """Gates of the cost profile whose tier no target states (no config key in a preset): what
+    the targets hold says nothing of their old tier."""
+    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
+    stated: set[str] = set()
+    if preset_text is not None:
+        with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+            document: Any = jsontext.parse(preset_text, "preset").value
+            routing = document["llmOps"]["routing"]
+            stated = {
+                name
+                for name, gate in spec.gates.items()
+                if gate.config_key and isinstance(routing.get(gate.config_key), str)
+            }
+    return tuple(g for g in spec.cost.profile if g in spec.gates and g not in stated)

@@ -10,8 +10,11 @@ assumptions behind it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 
 from routecfg.model import MILLION, Gate, GateProfile, RoutingSpec, Tier
 from routecfg.tables import display_name
@@ -117,6 +120,9 @@ def estimate(spec: RoutingSpec, name: str, scenario: str | None = None) -> Estim
         for g in gates
         if g.fallback_tier
     ]
+    left_out = uncounted_gates(spec)
+    if left_out:
+        assumptions.append(f"not counted (no cost.profile entry): {', '.join(left_out)}")
     extra = Decimal(0)
     if scenario is not None:
         extra, words = _escalation_cost(spec, scenario)
@@ -171,3 +177,16 @@ def delta_line(before: Estimate | None, after: Estimate, before_is: str | None =
         change = f"{sign}{percent(abs(fraction))}"
     detail = f" ({change}{source})" if change or source else ""
     return f"est. cost/ticket {dollars(before.per_ticket)} → {dollars(after.per_ticket)}{detail}"
+
+
+def only_gates(spec: RoutingSpec, left_out: Collection[str]) -> RoutingSpec:
+    """``spec`` with the gates in ``left_out`` dropped from its cost profile."""
+    profile = {g: p for g, p in spec.cost.profile.items() if g not in left_out}
+    return dataclasses.replace(
+        spec, cost=dataclasses.replace(spec.cost, profile=MappingProxyType(profile))
+    )
+
+
+def uncounted_gates(spec: RoutingSpec) -> tuple[str, ...]:
+    """Gates with no cost.profile entry: an estimate leaves them out."""
+    return tuple(g for g in spec.gates if g not in spec.cost.profile)

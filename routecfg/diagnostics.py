@@ -29,7 +29,8 @@ class Severity(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A problem at a place in a file. ``line`` and ``column`` are 1-based; 0 means unknown."""
+    """A problem at a place in a file. ``line`` and ``column`` are 1-based; 0 means unknown.
+    ``end_line`` is the last line of the region when it spans several (0: just ``line``)."""
 
     path: str
     line: int
@@ -38,6 +39,7 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+    end_line: int = 0
 
     @property
     def is_error(self) -> bool:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 PROXY_CHAIN_KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
+CONTENT_POLICY = "content_policy_fallbacks"
 DEFAULT_TICKETS = 50
 MAX_FALLBACKS = 5  # LiteLLM's router default (max_fallbacks)
 MILLION = Decimal(1_000_000)
@@ -118,6 +119,7 @@ class AliasGroup:
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
+    ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -125,11 +127,21 @@ class Proxy:
     def walk(self, kind: str, start: str, max_fallbacks: int = MAX_FALLBACKS) -> tuple[str, ...]:
         """The model names LiteLLM really tries after ``start`` fails, in order (the effective
         walk), over the chains as compiled into the proxy file: ``start`` may be a tier or an
-        alias. A context window or content policy error falls back along the generic
-        ``fallbacks`` where its own kind has no chain (see :func:`effective_walk`)."""
-        generic = None if kind == "fallbacks" else self.compiled_chains("fallbacks")
+        alias. A context window error falls back along the generic ``fallbacks`` where its own
+        kind has no chain; a content policy error only along ``content_policy_fallbacks``, or
+        along ``fallbacks`` when that list is empty (see :func:`effective_walk`)."""
+        chains = self.compiled_chains(kind)
+        if kind == "fallbacks":
+            return effective_walk(chains, start, max_fallbacks=max_fallbacks)
+        generic = self.compiled_chains("fallbacks")
+        if kind == CONTENT_POLICY and not chains:
+            return effective_walk(generic, start, max_fallbacks=max_fallbacks)
         return effective_walk(
-            self.compiled_chains(kind), start, generic=generic, max_fallbacks=max_fallbacks
+            chains,
+            start,
+            generic=generic,
+            own_kind_only=kind == CONTENT_POLICY,
+            max_fallbacks=max_fallbacks,
         )
 
     def alias_tiers(self) -> dict[str, str]:
@@ -155,6 +167,7 @@ def effective_walk(
     *,
     generic: Mapping[str, Sequence[str]] | None = None,
     served: Container[str] | None = None,
+    own_kind_only: bool = False,
     max_fallbacks: int = MAX_FALLBACKS,
 ) -> tuple[str, ...]:
     """The model groups LiteLLM's Router tries after ``start`` fails, in order.
@@ -165,8 +178,12 @@ def effective_walk(
       empty one counts as its own) along the chain of ``start``, the group the request named;
     - ``chains`` are of one kind. For a context window error, a group with neither its own nor
       ``start``'s chain of that kind falls back along ``generic`` (router_settings.fallbacks),
-      resolved the same way. A content policy error is taken to do the same (LiteLLM has no
-      mock for it, so it is not measured);
+      resolved the same way. A content policy error (``own_kind_only``) never does: a group
+      with no content policy chain, its own or ``start``'s, does not fall back, so a request
+      to it answers 400 "No fallback was attempted". (When ``content_policy_fallbacks`` is
+      empty or absent, LiteLLM walks ``fallbacks`` instead: :meth:`Proxy.walk` passes those as
+      ``chains``.) A provider's content filter that arrives as a plain 400 bad request is not a
+      content policy error: it walks ``fallbacks``;
     - a group is tried once per request: targets already tried, and ``start``, are skipped;
     - depth: each target a group tries is one deeper than the one it tried before (the first
       one deeper than the group), and a group that failed at depth ``max_fallbacks`` or deeper
@@ -181,7 +198,13 @@ def effective_walk(
 
     def chain_of(group: str) -> Sequence[str]:
         own_kind = served is None or group in served
-        for kind_chains in (chains, generic_chains) if own_kind else (generic_chains,):
+        if not own_kind:
+            candidates: tuple[Mapping[str, Sequence[str]], ...] = (generic_chains,)
+        elif own_kind_only:
+            candidates = (chains,)
+        else:
+            candidates = (chains, generic_chains)
+        for kind_chains in candidates:
             for name in (group, start):
                 if name in kind_chains:
                     return kind_chains[name]
@@ -211,6 +234,10 @@ class Targets:
     skills: tuple[str, ...] = ()
     templates: str | None = None
 
+    def all_paths(self) -> tuple[str, ...]:
+        """Every target file, of every kind (the templates folder is not a target)."""
+        return (*self.preset, *self.schema, *self.proxy, *self.skills)
+
 
 @dataclass(frozen=True)
 class GateProfile:
@@ -236,6 +263,14 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class ActualsSettings:
+    """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
+
+    ledgers: tuple[str, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 
@@ -247,6 +282,7 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    actuals: ActualsSettings = ActualsSettings()
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
@@ -260,6 +296,7 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        actuals=_actuals(data.get("actuals") or {}),
     )
 
 
@@ -321,7 +358,7 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups)
+    return Proxy(_frozen(chains), groups, raw.get("ledger"))
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:
@@ -364,4 +401,10 @@ def _cost(raw: Mapping[str, Any]) -> Cost:
         profile=_frozen(profile),
         scenarios=_frozen(scenarios),
         max_per_ticket=_money(budget["max_per_ticket"]) if "max_per_ticket" in budget else None,
+    )
+
+
+def _actuals(raw: Mapping[str, Any]) -> ActualsSettings:
+    return ActualsSettings(
+        ledgers=_paths(raw.get("ledgers")), gates=_frozen(dict(raw.get("gates") or {}))
     )

@@ -8,18 +8,34 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from routecfg.diagnostics import Diagnostic, Severity
-from routecfg.plan import Change, State, first_changed_line, semantic_summary, unified_diff
+from routecfg.plan import Change, State, semantic_summary, unified_diff
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif")
 
 _COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
+COLOR_MODES = ("auto", "always", "never")
+_color_mode = "auto"
+_DIFF_COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m"}
+
+
+def set_color(mode: str) -> None:
+    """``--color``: auto (the default), always or never, for the rest of the run."""
+    global _color_mode
+    _color_mode = mode
+
+
 def use_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    """``--color always|never`` decide; else colour on a terminal, never with NO_COLOR
+    (https://no-color.org), always with FORCE_COLOR (neither set to an empty value)."""
+    if _color_mode != "auto":
+        return _color_mode == "always"
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -75,7 +91,11 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         properties = [f"file={_escape_property(d.path)}"]
         if d.line > 0:
-            properties += [f"line={d.line}", f"col={d.column}"]
+            properties.append(f"line={d.line}")
+            if d.end_line > d.line:
+                properties.append(f"endLine={d.end_line}")
+            if d.column > 0:
+                properties.append(f"col={d.column}")
         properties.append(f"title={_escape_property(d.code)}")
         message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
         lines.append(f"::{d.severity.value} {','.join(properties)}::{_escape_data(message)}\n")
@@ -101,13 +121,23 @@ def emit(diagnostics: Sequence[Diagnostic], fmt: str, *, out: TextIO, err: TextI
     elif fmt == "github":
         out.write(format_github(diagnostics))
         out.flush()
+    elif fmt == "sarif":
+        from routecfg import sarif
+
+        out.write(sarif.format_sarif(diagnostics))
+        out.flush()
     else:
         err.write(format_text(diagnostics, color=use_color(err)))
         err.flush()
 
 
-def format_states(changes: Sequence[Change]) -> str:
-    """One line per target with its state, then its structural changes, for people."""
+def format_states(changes: Sequence[Change], *, only_out_of_sync: bool = False) -> str:
+    """One line per target with its state, then its structural changes, for people; with
+    ``only_out_of_sync`` (``-q``), one line per file that is not in sync and nothing else."""
+    if only_out_of_sync:
+        return "".join(
+            f"{c.path}: {c.state.value}\n" for c in changes if c.state is not State.IN_SYNC
+        )
     lines = []
     for change in changes:
         lines.append(f"{change.path}: {change.state.value}")
@@ -116,8 +146,23 @@ def format_states(changes: Sequence[Change]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def format_diffs(changes: Sequence[Change]) -> str:
-    return "".join(unified_diff(c) for c in changes if c.changed)
+def format_diffs(changes: Sequence[Change], *, color: bool = False) -> str:
+    text = "".join(unified_diff(c) for c in changes if c.changed)
+    return color_diff(text) if color else text
+
+
+def color_diff(text: str) -> str:
+    """A unified diff as git colours it: headers bold, hunks cyan, removals red, additions green."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        if line.startswith(("--- ", "+++ ")):
+            lines.append(f"{_BOLD}{body}{_RESET}{end}")
+        elif line[:1] in _DIFF_COLORS:
+            lines.append(f"{_DIFF_COLORS[line[0]]}{body}{_RESET}{end}")
+        else:
+            lines.append(line)
+    return "".join(lines)
 
 
 def format_plan_json(changes: Sequence[Change], diagnostics: Sequence[Diagnostic]) -> str:
@@ -135,23 +180,6 @@ def format_plan_json(changes: Sequence[Change], diagnostics: Sequence[Diagnostic
     return json.dumps({"files": files, "diagnostics": records}, indent=2, ensure_ascii=False) + "\n"
 
 
-_PLAN_HINTS = {
-    # `build` keeps a hand-edited block (exit 3), so "run `routecfg build`" would not help.
-    State.HAND_EDITED: "make the change in routecfg.yaml or the block's template; "
-    "`routecfg build --force` overwrites the block",
-}
-
-
-def format_plan_github(changes: Sequence[Change]) -> str:
-    """An annotation on the first changed line of each target that is not in sync."""
-    lines = []
-    for c in changes:
-        if c.state is State.IN_SYNC:
-            continue
-        details = [*semantic_summary(c), *(f"block '{name}'" for name in c.hand_edited)]
-        summary = "; ".join(details) or "its generated content differs from the spec"
-        hint = _PLAN_HINTS.get(c.state, "run `routecfg build`")
-        message = f"{c.path} is {c.state.value}: {summary}\nhint: {hint}"
-        properties = f"file={_escape_property(c.path)},line={first_changed_line(c)}"
-        lines.append(f"::error {properties},title=routecfg::{_escape_data(message)}\n")
-    return "".join(lines)
+def format_notice(title: str, message: str) -> str:
+    """A GitHub Actions ``::notice``: information (the cost delta), not a problem."""
+    return f"::notice title={_escape_property(title)}::{_escape_data(message)}\n"

@@ -47,3 +47,8 @@ def preset_path(name: str) -> Path | None:
     """The bundled preset called ``name`` (with or without ``.yaml``), if there is one."""
     stem = name.removesuffix(PRESET_SUFFIX)
     return data_root() / "presets" / (stem + PRESET_SUFFIX) if stem in preset_names() else None
+
+
+def is_bundled_preset(path: Path) -> bool:
+    """Whether ``path`` is one of the bundled presets (a starting point, with no targets)."""
+    return path.resolve().parent == (data_root() / "presets").resolve()

@@ -6,6 +6,7 @@ table, by the path the offending value was read from. Every rule runs; nothing s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -340,15 +341,18 @@ def _unit_price(tier: Tier) -> Decimal:
 
 
 def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
-    """Each gate's config_key is a routing property of the backlog schema, used once."""
+    """Each gate's config_key is a routing property of the backlog schema. Several gates may
+    read one key (upstream's Wave Planning and Gate 1 PLAN both read entryModelPlan) as long as
+    they route to the same tier: one property holds one tier."""
     routing = resources.load_schema(resources.BACKLOG_SCHEMA)["properties"]["llmOps"]
     known = [k for k in routing["properties"]["routing"]["properties"] if k not in ESCALATION_KEYS]
-    owner: dict[str, str] = {}
+    owner: dict[str, Gate] = {}
     for name, gate in spec.gates.items():
         key = gate.config_key
         if key is None:
             continue
         path = ("gates", name, "config_key")
+        first = owner.get(key)
         if key in ESCALATION_KEYS:
             field = "model" if key == "escalationModel" else "max_per_ticket"
             yield source.diagnostic(
@@ -357,13 +361,16 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 f"config_key '{key}' belongs to the escalation settings, not to gate '{name}'",
                 f"set escalation.{field} instead",
             )
-        elif key in owner:
-            yield source.diagnostic(
-                path,
-                "RC251",
-                f"config_key '{key}' is already the key of gate '{owner[key]}'",
-                "one llmOps.routing property holds one gate's tier; give each gate its own key",
-            )
+        elif first is not None:
+            if first.tier != gate.tier:
+                yield source.diagnostic(
+                    path,
+                    "RC251",
+                    f"config_key '{key}' is read by gate '{first.name}' on tier '{first.tier}' "
+                    f"and by gate '{name}' on tier '{gate.tier}'",
+                    "one llmOps.routing property holds one tier: route both gates to the same "
+                    "tier, or give each gate its own key",
+                )
         elif key not in known and not spec.targets.schema:
             match = did_you_mean(key, known)
             yield source.diagnostic(
@@ -375,7 +382,7 @@ def config_keys(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
                 else f"known keys: {', '.join(known)}; or add `targets.schema` so routecfg "
                 "adds the property to your schema",
             )
-        owner.setdefault(key, name)
+        owner.setdefault(key, gate)
 
 
 def aliases(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
@@ -488,8 +495,35 @@ def _target_path(
             where,
             MISSING_FOLDER if is_folder else MISSING_TARGET,
             f"target {what} '{path}' does not exist",
-            "create it, or fix the path (relative to the folder of routecfg.yaml)",
+            _missing_hint(root, path, is_folder),
         )
+
+
+MAX_LOOKED_AT = 5000  # files a did-you-mean for a missing target looks at, at most
+
+
+def _missing_hint(root: Path, path: str, is_folder: bool) -> str:
+    """How to fix a target path that names nothing: a near path that exists, else the rule."""
+    wanted = PurePosixPath(path)
+    candidates: list[str] = []
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        names = folders if is_folder else files
+        base = Path(directory).relative_to(root)
+        candidates += [(base / name).as_posix() for name in names]
+        if len(candidates) > MAX_LOOKED_AT:
+            break
+    same_name = [c for c in candidates if PurePosixPath(c).name == wanted.name]
+    match = same_name[0] if len(same_name) == 1 else did_you_mean(path, candidates)
+    where = "relative to the folder of routecfg.yaml"
+    if match is not None:
+        return f"did you mean '{match}'? Fix the path under `targets:` ({where})"
+    if is_folder:
+        return f"fix the path under `targets:` ({where}), or create the folder"
+    return (
+        f"fix the path under `targets:` ({where}), or create the file; routecfg edits "
+        "files, it does not write them from nothing"
+    )
 
 
 def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
@@ -512,6 +546,35 @@ def check_budget(spec: RoutingSpec, source: Source) -> list[Diagnostic]:
     ]
 
 
+def ledger_settings(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
+    """`actuals.gates` maps to spec gates; ledger paths stay inside the spec's folder (they
+    need not exist yet: the proxy writes its ledger once it runs)."""
+    for name, gate in spec.actuals.gates.items():
+        if gate not in spec.gates:
+            yield source.diagnostic(
+                ("actuals", "gates", name),
+                "RC905",
+                f"actuals.gates maps '{name}' to '{gate}', which is no gate of the spec",
+                suggestion_hint(gate, list(spec.gates), "gates"),
+            )
+    paths: list[tuple[PathKey, str]] = [(("proxy", "ledger"), spec.proxy.ledger or "")]
+    listed = isinstance((source.data.get("actuals") or {}).get("ledgers"), list)
+    paths += [
+        (("actuals", "ledgers", i) if listed else ("actuals", "ledgers"), path)
+        for i, path in enumerate(spec.actuals.ledgers)
+    ]
+    for where, path in paths:
+        posix, windows = PurePosixPath(path), PureWindowsPath(path)
+        outside = posix.is_absolute() or windows.is_absolute() or path.startswith("~")
+        if path and (outside or ".." in posix.parts or ".." in windows.parts):
+            yield source.diagnostic(
+                where,
+                "RC906",
+                f"ledger path '{path}' is outside the spec's folder",
+                "write it relative to the folder of routecfg.yaml, without '..'",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     references,
     capabilities,
@@ -523,4 +586,5 @@ RULES: tuple[Rule, ...] = (
     aliases,
     cost_profile,
     target_paths,
+    ledger_settings,
 )

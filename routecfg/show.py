@@ -6,6 +6,7 @@ Pure functions from estimates and routing rows to strings; the CLI prints them.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,12 @@ def _number(value: Decimal) -> str:
     return f"{value:,}" if value == value.to_integral_value() else f"{value.normalize():,}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], fmt: str, right: set[int]) -> str:
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    fmt: str,
+    right: set[int],
+) -> str:
     if fmt == "markdown":
         lines = [
             "| " + " | ".join(header) + " |",
@@ -70,6 +76,14 @@ def cost_breakdown(estimate: Estimate, fmt: str) -> str:
     return f"{heading}\n\n{table}\n{summary}\n\nAssumptions:\n{notes}"
 
 
+def cost_line(estimate: Estimate) -> str:
+    """The one figure `cost -q` prints: ``$0.212 per ticket; $10.60 for 50 tickets.``"""
+    return (
+        f"{dollars(estimate.per_ticket)} per ticket; "
+        f"{dollars(estimate.total, CENTS)} for {estimate.tickets} tickets."
+    )
+
+
 def cost_comparison(estimates: Sequence[Estimate], fmt: str, *, with_savings: bool = True) -> str:
     """The design's "Cost Estimates Per Ticket" table: the first estimate is the baseline."""
     baseline = estimates[0]
@@ -77,7 +91,7 @@ def cost_comparison(estimates: Sequence[Estimate], fmt: str, *, with_savings: bo
         records = [
             {
                 **_estimate_json(e),
-                "savings": None if e is baseline else _fraction(savings(baseline, e)),
+                "savings": None if e is baseline else _rate(savings(baseline, e)),
             }
             for e in estimates
         ]
@@ -93,8 +107,14 @@ def cost_comparison(estimates: Sequence[Estimate], fmt: str, *, with_savings: bo
     return _table(header if with_savings else header[:3], rows, fmt, right={1, 2, 3})
 
 
-def _fraction(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(Decimal("0.0001")))
+def _rate(value: Decimal | None) -> float | None:
+    """A share (savings, a fallback rate) as a JSON number; money stays an exact string."""
+    return None if value is None else float(value.quantize(Decimal("0.0001")))
+
+
+def _count(value: Decimal) -> int | float:
+    """Tokens and calls as JSON numbers: whole numbers as integers."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _estimate_json(estimate: Estimate) -> dict[str, Any]:
@@ -107,10 +127,10 @@ def _estimate_json(estimate: Estimate) -> dict[str, Any]:
                 "title": g.title,
                 "tier": g.tier,
                 "model": g.model,
-                "input_tokens": str(g.input),
-                "output_tokens": str(g.output),
-                "calls": str(g.calls),
-                "fallback_rate": str(g.fallback_rate),
+                "input_tokens": _count(g.input),
+                "output_tokens": _count(g.output),
+                "calls": _count(g.calls),
+                "fallback_rate": _rate(g.fallback_rate),
                 "fallback_tier": g.fallback_tier,
                 "cost": str(g.cost),
             }
@@ -148,9 +168,12 @@ def routing_table(
     fmt: str,
     against: Sequence[RoutingRow] | None = None,
     names: tuple[str, str] = ("Current", "Proposed"),
+    *,
+    width: int | None = None,
 ) -> str:
     """Gate | Tier (model) | Mechanism | Fallbacks | Config key; with ``against``, the old
-    column first, as the design's "Current / Proposed" table."""
+    column first, as the design's "Current / Proposed" table, and a first column marking the
+    rows that changed (``*``) or are new (``+``). ``width`` wraps text cells to fit it."""
     old = {r.gate: r for r in against or ()}
     if fmt == "json":
         return (
@@ -161,7 +184,9 @@ def routing_table(
         )
     markdown = fmt == "markdown"
     header = ["Gate"]
+    marked = against is not None and fmt == "text"
     if against is not None:
+        header = ["", "Gate"] if marked else ["Gate"]
         header += [f"{names[0]} Model", f"{names[1]} Model"]
     else:
         header += ["Tier: model"]
@@ -171,6 +196,8 @@ def routing_table(
         cells = [row.title]
         if against is not None:
             before = old.get(row.gate)
+            if marked:
+                cells.insert(0, _change_mark(row, before))
             cells.append(_tier_cell(before) if before else "N/A")
         cells.append(_tier_cell(row))
         cells.append(row.mechanism_markdown if markdown else row.mechanism)
@@ -178,7 +205,51 @@ def routing_table(
         key = row.config_key or "—"
         cells.append(f"`{key}`" if markdown and row.config_key else key)
         table_rows.append(cells)
-    return _table(header, table_rows, fmt, right=set())
+    natural = _table(header, table_rows, fmt, right=set())
+    if width is not None and max(len(line) for line in natural.splitlines()) > width:
+        table = _records(header, table_rows, width, marked=marked)
+    else:
+        table = natural
+    marks = {cells[0] for cells in table_rows} if marked else set()
+    legend = {"*": f"* routing differs from {names[0]}", "+": f"+ a gate {names[0]} does not have"}
+    if marks & set(legend):
+        table += "\n" + "; ".join(legend[m] for m in ("*", "+") if m in marks) + "\n"
+    return table
+
+
+def _records(
+    header: Sequence[str], rows: Sequence[Sequence[str]], width: int, *, marked: bool
+) -> str:
+    """A table too wide for the terminal, as one record per row: the first cell as a heading
+    (after its change mark), then ``column: value`` lines wrapped to ``width``."""
+    first = 2 if marked else 1
+    out: list[str] = []
+    for cells in rows:
+        heading = " ".join(c for c in cells[:first] if c)
+        out.append(heading if not marked or cells[0] else f"  {heading}")
+        for name, value in zip(header[first:], cells[first:], strict=True):
+            out.extend(
+                textwrap.wrap(
+                    f"{name}: {value}",
+                    width,
+                    initial_indent="    ",
+                    subsequent_indent="      ",
+                    break_on_hyphens=False,
+                )
+            )
+    return "\n".join(out) + "\n"
+
+
+def _change_mark(row: RoutingRow, before: RoutingRow | None) -> str:
+    if before is None:
+        return "+"
+    same = (before.tier, before.route, before.fallbacks, before.fallback_template) == (
+        row.tier,
+        row.route,
+        row.fallbacks,
+        row.fallback_template,
+    )
+    return "" if same else "*"
 
 
 def _row_json(row: RoutingRow, walk: Sequence[str], before: RoutingRow | None) -> dict[str, Any]:

@@ -118,8 +118,9 @@ def locate(spec: str | None, cwd: Path) -> Path:
                         Severity.ERROR,
                         "RC009",
                         f"no {SPEC_FILENAME} in {cwd} or any folder above it",
-                        "create one (`routecfg schema` documents the format), or name a file "
-                        "or a bundled preset with --spec",
+                        "start one with `routecfg init` (a bundled preset) or `routecfg init "
+                        "--from-repo` (the routing your files hold), or name a file or a bundled "
+                        "preset with --spec",
                     )
                 ]
             )

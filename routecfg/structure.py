@@ -214,3 +214,73 @@ def _pattern_hint(pattern: str) -> str:
     if pattern.startswith("^[A-Za-z][A-Za-z0-9_]*"):
         return "use letters, digits and '_', starting with a letter (e.g. entryModelPlan)"
     return "model names are letters, digits and . _ : / @ + -, starting with a letter or digit"
+
+
+# -- every error at once -------------------------------------------------------------------------
+
+MAX_PRUNE_ROUNDS = 64  # each round removes at least one node; nesting is capped at 64 levels
+
+
+def well_formed_part(data: Any) -> tuple[Any, frozenset[tuple[str, str]]] | None:
+    """The spec without the parts its JSON Schema rejects, so the semantic rules can still run
+    on the rest (an unknown field never hides an unknown tier elsewhere).
+
+    A bad value is cut out; an unknown field is dropped; an object missing a required field is
+    cut out whole; a bad list item takes its list with it (later items keep their positions).
+    Returns the remaining data and the ``(section, name)`` of every tier and gate cut out, or
+    None when what is left is not a spec (the top level itself is wrong)."""
+    from jsonschema import Draft7Validator  # only for a spec that has errors
+
+    validator = Draft7Validator(resources.load_schema(resources.SPEC_SCHEMA))
+    data = _copy(data)
+    removed: set[tuple[str, str]] = set()
+    for _ in range(MAX_PRUNE_ROUNDS):
+        errors = list(validator.iter_errors(data))
+        if not errors:
+            return data, frozenset(removed)
+        for error in errors:
+            path = _cut_point(error)
+            if not path:
+                return None
+            if len(path) >= 2 and path[0] in ("tiers", "gates"):
+                removed.add((str(path[0]), str(path[1])))
+            _remove(data, path)
+    return None
+
+
+def _cut_point(error: ValidationError) -> PathKey:
+    path: PathKey = tuple(error.absolute_path)
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = schema.get("properties", {})
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        unknown = [
+            n for n in error.instance if n not in allowed and not any(p.search(n) for p in patterns)
+        ]
+        return (*path, unknown[0]) if unknown else path
+    if error.validator == "propertyNames" or _is_property_name(error):
+        return (*path, error.instance) if isinstance(error.instance, str) else path
+    # A list item is cut with its list, so later items keep the indices positions are kept by.
+    for index, part in enumerate(path):
+        if isinstance(part, int):
+            return path[:index]
+    return path
+
+
+def _remove(data: Any, path: PathKey) -> None:
+    parent = data
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (LookupError, TypeError):
+            return  # already cut with an enclosing node
+    if isinstance(parent, dict):
+        parent.pop(path[-1], None)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

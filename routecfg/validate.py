@@ -33,15 +33,43 @@ def validate_source(
     source: spec.Source, *, budget: bool = True, missing_targets: bool = True
 ) -> Validated:
     _stop_on(structure.check_version(source))
-    _stop_on(structure.check_structure(source))
-    routing = model.build(source.data, source.path.parent)
     skip = frozenset() if missing_targets else frozenset({rules.MISSING_TARGET})
+    structural = structure.check_structure(source)
+    if structural:
+        raise RoutecfgError([*structural, *_rules_on_the_rest(source, skip)])
+    routing = model.build(source.data, source.path.parent)
     found = rules.check_rules(routing, source, skip=skip)
     if not has_errors(found) and budget:
         found += rules.check_budget(routing, source)
     if has_errors(found):
         raise RoutecfgError(found)
     return Validated(source, routing, tuple(found))
+
+
+# Rules whose findings stand on the node they are about, whatever was cut out elsewhere: names
+# that exist or not, chains that repeat, paths. Rules that weigh tiers against each other
+# (capabilities, cycles through the proxy, local tiers, prices) wait for a spec that is whole.
+LOCAL_RULES = frozenset(
+    {"RC201", "RC202", "RC220", "RC221", "RC250", "RC260", "RC261", "RC262", "RC270", "RC271"}
+)
+
+
+def _rules_on_the_rest(source: spec.Source, skip: frozenset[str]) -> list[Diagnostic]:
+    """The semantic errors of the parts of a spec its schema accepts (product.md §5: every
+    problem at once). A reference to a tier or gate that was cut out is not reported again."""
+    rest = structure.well_formed_part(source.data)
+    if rest is None:
+        return []
+    data, removed = rest
+    again = tuple(f"unknown {section.removesuffix('s')} '{name}'" for section, name in removed)
+    try:
+        routing = model.build(data, source.path.parent)
+        found = rules.check_rules(routing, source, skip=skip)
+    except Exception:  # what is left is too broken to model: the structural errors say enough
+        return []
+    return [
+        d for d in found if d.is_error and d.code in LOCAL_RULES and not d.message.startswith(again)
+    ]
 
 
 def _stop_on(found: list[Diagnostic]) -> None:

@@ -17,7 +17,8 @@ import logging
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +29,35 @@ from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MAX_FALLBACKS, RoutingSpec
 from routecfg.plan import read_target
 from routecfg.report import format_json as diagnostics_json
+from routecfg.router import resilience
 from routecfg.targets import proxy, yamledit
 from routecfg.validate import Validated
 
-# The kinds whose walk can be driven offline, and the mock error that makes a deployment fail
-# with it. LiteLLM has no mock for a content policy error.
+# The kinds of failure driven through the Router: the chain kind routecfg walks for it, and what
+# each deployment raises. A provider's content filter that answers a plain 400 (Bedrock's "Output
+# blocked by content filtering policy") is a BadRequestError, not a content policy violation.
 KINDS: Mapping[str, str] = {
-    "fallbacks": "litellm.InternalServerError",
-    "context_window_fallbacks": "litellm.ContextWindowExceededError",
+    "fallbacks": "fallbacks",
+    "context_window_fallbacks": "context_window_fallbacks",
+    "content_policy_fallbacks": "content_policy_fallbacks",
+    "content_filter": "fallbacks",
+}
+KIND_TITLES: Mapping[str, str] = {
+    "fallbacks": "fallbacks (a server error)",
+    "context_window_fallbacks": "context_window_fallbacks (a context window error)",
+    "content_policy_fallbacks": "content_policy_fallbacks (a ContentPolicyViolationError)",
+    "content_filter": "a provider's content filter as a plain 400 BadRequestError",
 }
 WALK_DIFFERS = "RC701"
 NOT_INSTALLED = "RC702"
 NO_PROXY = "RC705"
-INSTALL_HINT = "pip install 'routecfg[litellm]'"
+SERIES_DIFFERS = "RC706"
+INSTALL_HINT = (
+    "pip install litellm==1.110.2 into routecfg's environment (in a clone of routecfg: "
+    "pip install '.[litellm]')"
+)
 _LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
-_MOCK_MODEL = "routecfg-verify-{}"
+_PROVIDER = "routecfgverify"  # a custom LiteLLM provider whose deployments fail on purpose
 _PROMPT = [{"role": "user", "content": "routecfg verify"}]
 
 
@@ -65,13 +80,42 @@ class Walk:
 
 
 @dataclass(frozen=True)
-class FileReport:
-    path: str
-    walks: tuple[Walk, ...]
+class Series:
+    """A series of requests to ``start`` with the file's own retry and cooldown settings, every
+    deployment failing with a server error: the groups of each request's attempts as routecfg
+    computes them (None: not predictable, a group has several deployments) and as LiteLLM made
+    them; the backoff of the first request, computed (least, most per sleep) and slept."""
+
+    start: str
+    routecfg: tuple[tuple[str, ...], ...] | None
+    litellm: tuple[tuple[str, ...], ...]
+    sleeps: tuple[tuple[Decimal, Decimal], ...] | None  # None: the first request was cut short
+    slept: tuple[float, ...]
+
+    @property
+    def backoff_ok(self) -> bool:
+        if self.sleeps is None:
+            return True
+        return len(self.sleeps) == len(self.slept) and all(
+            low <= Decimal(repr(seconds)) <= high
+            for (low, high), seconds in zip(self.sleeps, self.slept, strict=True)
+        )
 
     @property
     def ok(self) -> bool:
-        return all(walk.ok for walk in self.walks)
+        return (self.routecfg is None or self.routecfg == self.litellm) and self.backoff_ok
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    walks: tuple[Walk, ...]
+    settings: resilience.Settings = field(default_factory=resilience.Settings)
+    series: tuple[Series, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(walk.ok for walk in self.walks) and all(s.ok for s in self.series)
 
 
 @dataclass(frozen=True)
@@ -153,17 +197,51 @@ def verify(proxy_text: str, path: str, spec: RoutingSpec) -> FileReport:
     max_fallbacks = _max_fallbacks(doc)
     _import_litellm(path)
     walks = []
+    served = [name for name in proxy.served_names(spec) if name in entries]
     for kind in KINDS:
+        found = litellm_walks(list(entries), settings, served, kind, max_fallbacks=max_fallbacks)
+        observed_walks = dict(zip(served, found, strict=True))
         for start in proxy.served_names(spec):
-            observed = (
-                litellm_walk(list(entries), settings, start, kind, max_fallbacks=max_fallbacks)
-                if start in entries
-                else None
-            )
-            line, column = _chain_position(doc, kind, start)
-            expected = spec.proxy.walk(kind, start, max_fallbacks)
+            observed = observed_walks.get(start)
+            line, column = _chain_position(doc, KINDS[kind], start)
+            expected = spec.proxy.walk(KINDS[kind], start, max_fallbacks)
             walks.append(Walk(kind, start, expected, observed, line, column))
-    return FileReport(path, tuple(walks))
+    retry_settings = resilience.read_settings(doc)
+    series = tuple(
+        _series(spec, entries, settings, retry_settings, start, max_fallbacks)
+        for start in proxy.served_names(spec)
+        if start in entries
+    )
+    return FileReport(path, tuple(walks), retry_settings, series)
+
+
+def _series(
+    spec: RoutingSpec,
+    entries: Mapping[str, Sequence[object]],
+    chains: Mapping[str, Mapping[str, Sequence[str]]],
+    settings: resilience.Settings,
+    start: str,
+    max_fallbacks: int,
+) -> Series:
+    deployments = {name: len(nodes) for name, nodes in entries.items()}
+    names = [name for name, nodes in entries.items() for _ in nodes]
+    order = (start, *spec.proxy.walk("fallbacks", start, max_fallbacks))
+    count = resilience.series_length(settings)
+    runs = litellm_requests(
+        names, chains, [start] * count, "fallbacks", settings, max_fallbacks=max_fallbacks
+    )
+    has_fallbacks = {name: bool(chain) for name, chain in chains.get("fallbacks", {}).items()}
+    expected = (
+        resilience.series(order, settings, has_fallbacks, deployments, count)
+        if resilience.predictable(order, deployments)
+        else None
+    )
+    retries = settings.retries("fallbacks")
+    full = tuple(name for name in order for _ in range(retries + 1))
+    sleeps = (
+        resilience.sleep_bounds(order, settings, deployments) if runs[0].attempts == full else None
+    )
+    return Series(start, expected, tuple(run.attempts for run in runs), sleeps, runs[0].sleeps)
 
 
 def _max_fallbacks(doc: yamledit.ProxyDoc) -> int:
@@ -229,53 +307,139 @@ def litellm_walk(
 ) -> tuple[str, ...]:
     """The model groups a real Router tries after ``start`` fails, in order: one deployment per
     entry of ``model_names`` (a model_list), ``chains`` by kind (router_settings), and every
-    deployment failing with the error of ``kind``. A fresh Router, no retries and no cooldowns
-    keep each walk independent of the others."""
+    deployment failing with the error of ``kind`` (a key of :data:`KINDS`). A fresh Router, no
+    retries and no cooldowns keep each walk independent of the others."""
+    return litellm_walks(model_names, chains, [start], kind, max_fallbacks=max_fallbacks)[0]
+
+
+def litellm_walks(
+    model_names: Sequence[str],
+    chains: Mapping[str, Mapping[str, Sequence[str]]],
+    starts: Sequence[str],
+    kind: str,
+    *,
+    max_fallbacks: int = MAX_FALLBACKS,
+) -> tuple[tuple[str, ...], ...]:
+    """:func:`litellm_walk` for each of ``starts``, through one Router: without retries and
+    cooldowns, one request leaves nothing behind that changes the next."""
+    settings = resilience.Settings(num_retries=0, disable_cooldowns=True)
+    runs = litellm_requests(
+        model_names, chains, starts, kind, settings, max_fallbacks=max_fallbacks
+    )
+    walks = []
+    for start, run in zip(starts, runs, strict=True):
+        tried = list(run.attempts)
+        walks.append(tuple(tried[1:] if tried[:1] == [start] else tried))
+    return tuple(walks)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One request through a real Router: the group of each attempt, and each backoff sleep."""
+
+    attempts: tuple[str, ...]
+    sleeps: tuple[float, ...]
+
+
+def litellm_requests(
+    model_names: Sequence[str],
+    chains: Mapping[str, Mapping[str, Sequence[str]]],
+    requests: Sequence[str],
+    kind: str,
+    settings: resilience.Settings,
+    *,
+    max_fallbacks: int = MAX_FALLBACKS,
+) -> tuple[Run, ...]:
+    """``requests`` sent in turn to one Router built with ``settings``, every deployment failing
+    with the error of ``kind``. Backoff sleeps are recorded, never slept."""
     litellm = _import_litellm("routecfg verify")
-    from litellm.integrations.custom_logger import CustomLogger
+    from litellm import router_python_host
+    from litellm.llms.custom_llm import CustomLLM
 
-    # Each deployment gets a model of its own, so the logger can tell which one ran.
-    deployments = {_MOCK_MODEL.format(i): name for i, name in enumerate(model_names)}
-    tried: list[str] = []
+    attempts: list[str] = []
+    error = _error_factory(litellm, kind)
 
-    class Recorder(CustomLogger):  # type: ignore[misc]
-        def log_pre_api_call(self, model: str, messages: Any, kwargs: Any) -> None:
-            tried.append(deployments.get(model.rpartition("/")[2], model))
+    class Failing(CustomLLM):  # type: ignore[misc]
+        def completion(self, *args: Any, **kwargs: Any) -> Any:
+            index = int(str(kwargs.get("model", "")).rpartition("/")[2])
+            attempts.append(model_names[index])
+            raise error(model_names[index])
 
     model_list = [
-        {
-            "model_name": name,
-            "litellm_params": {
-                "model": f"openai/{mock}",
-                "api_key": "routecfg-verify",
-                "mock_response": KINDS[kind],
-            },
-        }
-        for mock, name in deployments.items()
+        {"model_name": name, "litellm_params": {"model": f"{_PROVIDER}/{index}"}}
+        for index, name in enumerate(model_names)
     ]
-    with _quiet(litellm, Recorder()):
+    runs = []
+    sleeps: list[float] = []
+    host = router_python_host.PythonHost
+
+    async def record_sleep(_: Any, seconds: float) -> None:
+        sleeps.append(seconds)
+
+    with (
+        _quiet(litellm, Failing()),
+        _patched(host, "sleep", record_sleep),
+        _patched(host, "sleep_sync", lambda _, seconds: sleeps.append(seconds)),
+    ):
         router = litellm.Router(
             model_list=model_list,
             **{
                 chain_kind: [{name: list(chain)} for name, chain in by_name.items()]
                 for chain_kind, by_name in chains.items()
+                if by_name
             },
             max_fallbacks=max_fallbacks,
-            num_retries=0,
-            disable_cooldowns=True,
+            **settings.router_kwargs(),
         )
-        with contextlib.suppress(Exception):
-            router.completion(model=start, messages=_PROMPT)
-    return tuple(tried[1:] if tried[:1] == [start] else tried)
+        for start in requests:
+            attempts.clear()
+            sleeps.clear()
+            with contextlib.suppress(Exception):
+                router.completion(model=start, messages=_PROMPT)
+            runs.append(Run(tuple(attempts), tuple(sleeps)))
+    return tuple(runs)
+
+
+def _error_factory(litellm: Any, kind: str) -> Any:
+    """A function from a model name to the exception a deployment raises for ``kind``."""
+    classes = {
+        "fallbacks": (litellm.InternalServerError, "routecfg verify: a server error"),
+        "context_window_fallbacks": (
+            litellm.ContextWindowExceededError,
+            "routecfg verify: the prompt is too long",
+        ),
+        "content_policy_fallbacks": (
+            litellm.ContentPolicyViolationError,
+            "routecfg verify: refused by the content policy",
+        ),
+        "content_filter": (
+            litellm.BadRequestError,
+            "Output blocked by content filtering policy",
+        ),
+    }
+    cls, message = classes[kind]
+    return lambda model: cls(message=message, model=model, llm_provider="bedrock")
 
 
 @contextlib.contextmanager
-def _quiet(litellm: Any, recorder: Any) -> Iterator[None]:
-    """``recorder`` as litellm's only callback, its loggers and warnings silent, for one call."""
+def _patched(owner: Any, name: str, value: Any) -> Iterator[None]:
+    original = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@contextlib.contextmanager
+def _quiet(litellm: Any, handler: Any) -> Iterator[None]:
+    """``handler`` serving the failing provider, no callbacks, loggers and warnings silent."""
     callbacks = litellm.callbacks
+    providers = litellm.custom_provider_map
     loggers = [logging.getLogger(name) for name in _LOGGERS]
     levels = [logger.level for logger in loggers]
-    litellm.callbacks = [recorder]
+    litellm.callbacks = []
+    litellm.custom_provider_map = [{"provider": _PROVIDER, "custom_handler": handler}]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL + 1)
     try:
@@ -284,6 +448,7 @@ def _quiet(litellm: Any, recorder: Any) -> Iterator[None]:
             yield
     finally:
         litellm.callbacks = callbacks
+        litellm.custom_provider_map = providers
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
 
@@ -296,13 +461,16 @@ def _order(names: Sequence[str] | None) -> str:
 
 
 def format_text(report: VerifyReport, *, quiet: bool = False) -> str:
-    """Per file and kind, each walk: ``free: cheap → balanced → frontier  ok``, or both orders."""
+    """Per file and kind, each walk: ``free: cheap → balanced → frontier  ok``, or both orders;
+    then each series of requests with the file's own retries and cooldowns."""
     lines: list[str] = []
     for file in report.files:
         for kind in KINDS:
             walks = [w for w in file.walks if w.kind == kind and not (quiet and w.ok)]
             if walks:
-                lines.append(f"{file.path}: {kind}, as LiteLLM {report.version} walks them")
+                lines.append(
+                    f"{file.path}: {KIND_TITLES[kind]}, as LiteLLM {report.version} walks it"
+                )
             for walk in walks:
                 if walk.ok:
                     lines.append(f"  {walk.start}: {_order(walk.routecfg)}  ok")
@@ -315,6 +483,7 @@ def format_text(report: VerifyReport, *, quiet: bool = False) -> str:
                     else f"'{walk.start}' has no model_list entry"
                 )
                 lines.append(f"    LiteLLM:  {observed}")
+        lines.extend(_series_lines(file, report.version, quiet=quiet))
     tiers = [t for t in report.tiers if not quiet or (t.prices or t.lacks_tool_use)]
     if tiers:
         lines.append(f"tiers against LiteLLM {report.version}'s model map")
@@ -322,15 +491,51 @@ def format_text(report: VerifyReport, *, quiet: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _series_lines(file: FileReport, version: str, *, quiet: bool) -> list[str]:
+    shown = [s for s in file.series if not (quiet and s.ok)]
+    if not shown:
+        return []
+    count = len(file.series[0].litellm)
+    lines = [
+        f"{file.path}: {count} requests in a row, every deployment failing with a server error, "
+        f"with the file's {file.settings.describe()}, as LiteLLM {version} runs them"
+    ]
+    for series in shown:
+        lines.append(f"  {series.start}: {'ok' if series.ok else 'differs'}")
+        expected = series.routecfg or (None,) * len(series.litellm)
+        for number, (observed, computed) in enumerate(
+            zip(series.litellm, expected, strict=True), start=1
+        ):
+            if computed is None or computed == observed:
+                note = "" if computed is not None else "  (several deployments: not computed)"
+                lines.append(f"    {number}: {resilience.steps(observed)}{note}")
+            else:
+                lines.append(f"    {number}: routecfg: {resilience.steps(computed)}")
+                lines.append(f"       LiteLLM:  {resilience.steps(observed)}")
+        if not series.backoff_ok:
+            computed_sleeps = ", ".join(
+                f"{low.normalize():f}–{high.normalize():f}" for low, high in series.sleeps or ()
+            )
+            slept = ", ".join(f"{seconds:.2f}" for seconds in series.slept)
+            lines.append(f"    backoff differs: routecfg {computed_sleeps} s; LiteLLM {slept} s")
+    return lines
+
+
 def summary(report: VerifyReport) -> str:
     walks = report.walks
+    series = [s for file in report.files for s in file.series]
     differ = sum(1 for walk in walks if not walk.ok)
-    if not differ:
-        return f"{len(walks)} walks, all as routecfg computes them"
+    series_differ = sum(1 for s in series if not s.ok)
+    if not differ and not series_differ:
+        return (
+            f"{len(walks)} walks and {len(series)} series of requests, all as routecfg "
+            "computes them"
+        )
     return (
-        f"{differ} of {len(walks)} walks differ from routecfg's\n"
+        f"{differ} of {len(walks)} walks and {series_differ} of {len(series)} series of "
+        "requests differ from routecfg's\n"
         "hint: `routecfg check` shows how the file differs from the spec; if it is in sync, "
-        "routecfg's walk is wrong: please report it"
+        "routecfg's model of LiteLLM is wrong: please report it"
     )
 
 
@@ -355,6 +560,21 @@ def walk_diagnostics(report: VerifyReport) -> list[Diagnostic]:
         for file in report.files
         for walk in file.walks
         if not walk.ok
+    ] + [
+        Diagnostic(
+            file.path,
+            0,
+            0,
+            Severity.ERROR,
+            SERIES_DIFFERS,
+            f"retries and cooldowns: requests to '{series.start}' with the file's "
+            f"{file.settings.describe()} are run by LiteLLM {report.version} unlike routecfg "
+            "computes them",
+            "`routecfg verify` shows both; please report it",
+        )
+        for file in report.files
+        for series in file.series
+        if not series.ok
     ]
 
 
@@ -374,6 +594,18 @@ def format_json(report: VerifyReport, diagnostics: Sequence[Diagnostic]) -> str:
                         "ok": walk.ok,
                     }
                     for walk in file.walks
+                ],
+                "series": [
+                    {
+                        "model": series.start,
+                        "routecfg": [list(r) for r in series.routecfg]
+                        if series.routecfg is not None
+                        else None,
+                        "litellm": [list(r) for r in series.litellm],
+                        "backoff_ok": series.backoff_ok,
+                        "ok": series.ok,
+                    }
+                    for series in file.series
                 ],
             }
             for file in report.files

@@ -84,3 +84,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append to a file another program collects (GitHub's job summary): never replaced, since
+    earlier steps of the job wrote their parts of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)

@@ -100,12 +100,12 @@ def test_a_stale_preset_is_annotated_on_its_first_changed_line(root: Path) -> No
     result = run(["check", "--format", "github"], cwd=root)
     assert (result.exit_code, result.stderr) == (1, "")
     assert result.stdout == (
-        "::error file=config/default.json,line=5,title=routecfg::config/default.json is stale: "
+        "::error file=config/default.json,line=5,title=RC503::config/default.json is stale: "
         "llmOps.routing.entryModelReview: 'cheap' → 'balanced'%0Ahint: run `routecfg build`\n"
     )
 
 
-def test_a_hand_edited_block_is_annotated_on_the_edited_line(root: Path) -> None:
+def test_a_hand_edited_block_is_annotated_from_its_begin_to_its_end_marker(root: Path) -> None:
     skill = root / "skills" / "SKILL.md"
     edit(skill, '(balanced/Sonnet) via Task(model: "sonnet").', "Opus for every review.")
     assert (
@@ -114,9 +114,9 @@ def test_a_hand_edited_block_is_annotated_on_the_edited_line(root: Path) -> None
     result = run(["check", "--format", "github"], cwd=root)
     assert (result.exit_code, result.stderr) == (3, "")
     assert result.stdout == (
-        "::error file=skills/SKILL.md,line=6,title=routecfg::skills/SKILL.md is edited by hand: "
-        "block 'gate-model'%0Ahint: make the change in routecfg.yaml or the block's template; "
-        "`routecfg build --force` overwrites the block\n"
+        "::error file=skills/SKILL.md,line=5,endLine=7,title=RC504::block 'gate-model "
+        "gate=review' in skills/SKILL.md was edited by hand%0Ahint: make the change in "
+        "routecfg.yaml or the block's template; `routecfg build --force` overwrites the block\n"
     )
 
 
@@ -255,7 +255,7 @@ def test_zsh_and_fish_completion_scripts(shell: str, first_line: str) -> None:
     ("words", "cword", "expected"),
     [
         ("routecfg ch", "1", "plain,check\n"),
-        ("routecfg check --format ", "3", "plain,text\nplain,json\nplain,github\n"),
+        ("routecfg check --format ", "3", "plain,text\nplain,json\nplain,github\nplain,sarif\n"),
     ],
 )
 def test_bash_completes_commands_and_choices(words: str, cword: str, expected: str) -> None:

@@ -79,7 +79,7 @@ def test_json_format_goes_to_stdout() -> None:
 
 
 def test_json_format_of_a_valid_spec_is_an_empty_list() -> None:
-    result = run(["validate", "--format", "json"], cwd=CASES / "ok-minimal")
+    result = run(["validate", "--format", "json", "--spec", "legacy"], cwd=CASES / "ok-minimal")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
 
 
@@ -108,11 +108,11 @@ def test_strict_fails_on_warnings() -> None:
     assert run(["validate"], cwd=case).exit_code == 0
     strict = run(["validate", "--strict"], cwd=case)
     assert strict.exit_code == 2
-    assert strict.stderr.endswith("Found 1 warning (--strict).\n")
+    assert strict.stderr.endswith("Found 2 warnings (--strict).\n")  # RC240 and RC507
 
 
 def test_quiet_prints_nothing_for_a_valid_spec() -> None:
-    result = run(["validate", "-q"], cwd=CASES / "ok-minimal")
+    result = run(["validate", "-q", "--spec", "legacy"], cwd=CASES / "ok-minimal")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 

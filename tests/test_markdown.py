@@ -356,7 +356,7 @@ BUNDLED = ", ".join(
 def test_rc410_no_template_for_the_block() -> None:
     assert problems("# Skill\n\n" + block("price")) == (
         "SKILL.md:3:1: error[RC410]: no template for block 'price'\n"
-        f"  hint: known blocks: {BUNDLED}; or add price.md.j2 to the spec's templates folder\n"
+        "  hint: did you mean 'prices'? or add price.md.j2 to the spec's templates folder\n"
     )
 
 

@@ -190,3 +190,28 @@ def test_an_unreproducible_file_is_refused_when_it_needs_an_edit() -> None:
     with pytest.raises(RoutecfgError) as refused:
         proxy.render(routing, stale, "proxy.yaml")
     assert [d.code for d in refused.value.diagnostics] == ["RC313"]
+
+
+def test_the_ledger_names_are_proxyledgers() -> None:
+    from routecfg.targets import proxyledger
+
+    names = ("CALLBACK", "ENVIRONMENT", "SETTINGS", "VARIABLES")
+    assert [getattr(proxyplain, n) for n in names] == [getattr(proxyledger, n) for n in names]
+
+
+@pytest.mark.parametrize("ledger", [None, "logs/ledger.jsonl"])
+def test_ledger_registration_variants_agree(ledger: str | None) -> None:
+    import dataclasses
+
+    base = validate(EXAMPLE / "routecfg.yaml").spec
+    routing = dataclasses.replace(base, proxy=dataclasses.replace(base.proxy, ledger=ledger))
+    text = (EXAMPLE / "config" / "litellm" / "proxy-config.yaml").read_text(encoding="utf-8")
+    built = proxy.render(routing, text, "proxy.yaml")
+    assert proxyplain.in_sync(routing, built, "proxy.yaml")
+    other = dataclasses.replace(
+        base, proxy=dataclasses.replace(base.proxy, ledger=None if ledger else "x.jsonl")
+    )
+    assert not proxyplain.in_sync(other, built, "proxy.yaml")
+    head, tail = built.split("litellm_settings:", 1)
+    for variant in _variants("litellm_settings:" + tail):
+        assert _agrees(routing, head + variant), variant

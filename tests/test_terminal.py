@@ -74,5 +74,6 @@ def test_no_writes_nothing(stale: Path) -> None:
     before = (stale / "config" / "presets" / "default.json").read_bytes()
     code, screen = build_on_a_terminal(stale, b"n\n")
     assert "Write 3 files? [y/N]:" in screen
+    assert "not written (answered no)" in screen
     assert code == 1
     assert (stale / "config" / "presets" / "default.json").read_bytes() == before

@@ -33,14 +33,17 @@ PRICE_KEYS = {
 def test_spec_of_upstream_routing_validates_with_the_walk_warning(snapshot: str) -> None:
     result = run(["validate", "--spec", str(SPECS[snapshot])])
     assert result.exit_code == 0
-    warning, hint, summary = result.stderr.splitlines()
+    warning, hint, no_targets, _, summary = result.stderr.splitlines()
+    assert no_targets.endswith(
+        ":2:1: warning[RC507]: the spec has no targets: there is nothing to compile or check"
+    )
     assert warning.endswith(
         ":53:30: warning[RC224]: gates on 'free' (wave_plan, plan, commit, classify, draft) can "
         "end on 'frontier' (bedrock/us.anthropic.claude-opus-4-6-v1): LiteLLM tries cheap → "
         "balanced → frontier, though 'free' declares only [cheap, balanced]"
     )
     assert hint.startswith("  hint: LiteLLM follows each fallback's own chain")
-    assert summary.endswith(f"{snapshot}.yaml: valid (4 tiers, 9 gates, 1 warning)")
+    assert summary.endswith(f"{snapshot}.yaml: valid (4 tiers, 9 gates, 2 warnings)")
 
 
 def _proxy(upstream: Path, snapshot: str) -> Any:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from routecfg import litellm_map, verify
-from routecfg.model import effective_walk
+from routecfg.model import Proxy, effective_walk
 from routecfg.validate import validate
 from tests.conftest import REPO, TESTS, run
 
@@ -126,6 +126,90 @@ def test_litellm_walks_the_graph_as_routecfg_computes(name: str) -> None:
     assert verify.litellm_walk(SERVED, chains, start, kind) == measured
 
 
+# Content policy errors, measured on litellm 1.110.2 with deployments that raise
+# ContentPolicyViolationError: (fallbacks, content_policy_fallbacks, start, the order tried).
+POLICY_GRAPHS: dict[str, tuple[Chains, Chains, str, tuple[str, ...]]] = {
+    # No content policy chain for the model (nor for the one asked for): no fallback at all,
+    # though `fallbacks` has one. LiteLLM answers 400 "No fallback was attempted".
+    "no-policy-chain-no-fallback": ({"a": ["b"]}, {"x": ["y"]}, "a", ()),
+    # A target's generic chain is not followed either.
+    "policy-chain-then-stop": ({"b": ["c"]}, {"a": ["b"]}, "a", ("b",)),
+    # Otherwise resolved like the other kinds: own chain, else the requested model's.
+    "no-own-chain-resumes-the-requested-chain": (
+        {},
+        {"a": ["b", "c"], "b": ["e"]},
+        "a",
+        ("b", "e", "c"),
+    ),
+    "each-model-once": ({}, {"a": ["b"], "b": ["a", "c"]}, "a", ("b", "c")),
+    "five-deep": (
+        {},
+        {"a": ["b"], "b": ["c"], "c": ["d"], "d": ["e"], "e": ["f"], "f": ["g"]},
+        "a",
+        ("b", "c", "d", "e", "f"),
+    ),
+    # With no content_policy_fallbacks at all, the error walks `fallbacks`.
+    "no-policy-chains-walks-fallbacks": (
+        {"a": ["b", "c"], "b": ["e"]},
+        {},
+        "a",
+        ("b", "e", "c"),
+    ),
+    "upstream-free": (
+        {"free": ["cheap", "balanced"], "cheap": ["balanced", "frontier"]},
+        {"cheap": ["balanced"]},
+        "free",
+        (),
+    ),
+    "upstream-cheap": (
+        {"free": ["cheap", "balanced"], "cheap": ["balanced", "frontier"]},
+        {"cheap": ["balanced"]},
+        "cheap",
+        ("balanced",),
+    ),
+}
+
+
+def _proxy(fallbacks: Chains, policy: Chains) -> Proxy:
+    chains = {
+        "fallbacks": {k: tuple(v) for k, v in fallbacks.items()},
+        "content_policy_fallbacks": {k: tuple(v) for k, v in policy.items()},
+    }
+    return Proxy(chains)
+
+
+@pytest.mark.parametrize("name", POLICY_GRAPHS)
+def test_routecfg_content_policy_walk_is_the_measured_one(name: str) -> None:
+    fallbacks, policy, start, measured = POLICY_GRAPHS[name]
+    assert _proxy(fallbacks, policy).walk("content_policy_fallbacks", start) == measured
+
+
+@pytest.mark.usefixtures("litellm")
+@pytest.mark.parametrize("name", POLICY_GRAPHS)
+def test_litellm_walks_content_policy_as_routecfg_computes(name: str) -> None:
+    fallbacks, policy, start, measured = POLICY_GRAPHS[name]
+    chains = {"fallbacks": fallbacks, "content_policy_fallbacks": policy}
+    assert verify.litellm_walk(SERVED, chains, start, "content_policy_fallbacks") == measured
+
+
+@pytest.mark.usefixtures("litellm")
+def test_a_content_filter_as_a_bad_request_walks_the_generic_chain() -> None:
+    """Bedrock's "Output blocked by content filtering policy" is a BadRequestError: it walks
+    `fallbacks`, not `content_policy_fallbacks`."""
+    chains = {
+        "fallbacks": {"free": ["cheap", "balanced"], "cheap": ["balanced", "frontier"]},
+        "content_policy_fallbacks": {"cheap": ["balanced"]},
+    }
+    assert verify.litellm_walk(SERVED, chains, "free", "content_filter") == (
+        "cheap",
+        "balanced",
+        "frontier",
+    )
+    assert _proxy(chains["fallbacks"], chains["content_policy_fallbacks"]).walk(
+        "fallbacks", "free"
+    ) == ("cheap", "balanced", "frontier")
+
+
 def test_max_fallbacks_cuts_the_walk() -> None:
     chains = {"a": ["b"], "b": ["c"], "c": ["d"]}
     assert effective_walk(chains, "a", max_fallbacks=2) == ("b", "c")
@@ -134,7 +218,7 @@ def test_max_fallbacks_cuts_the_walk() -> None:
 # ── routecfg verify on real files ────────────────────────────────────────────────────────────
 
 EXAMPLE_WALKS = """\
-{path}: fallbacks, as LiteLLM 1.110.2 walks them
+{path}: fallbacks (a server error), as LiteLLM 1.110.2 walks it
   free: cheap → balanced → frontier  ok
   cheap: balanced → frontier  ok
   balanced: frontier  ok
@@ -143,7 +227,7 @@ EXAMPLE_WALKS = """\
   claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
   claude-sonnet-4-6: claude-opus-4-6  ok
   claude-opus-4-6: no fallback  ok
-{path}: context_window_fallbacks, as LiteLLM 1.110.2 walks them
+{path}: context_window_fallbacks (a context window error), as LiteLLM 1.110.2 walks it
   free: cheap → balanced → frontier  ok
   cheap: balanced → frontier  ok
   balanced: frontier  ok
@@ -152,6 +236,57 @@ EXAMPLE_WALKS = """\
   claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
   claude-sonnet-4-6: claude-opus-4-6  ok
   claude-opus-4-6: no fallback  ok
+{path}: content_policy_fallbacks (a ContentPolicyViolationError), as LiteLLM 1.110.2 walks it
+  free: no fallback  ok
+  cheap: balanced  ok
+  balanced: no fallback  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6  ok
+  claude-sonnet-4-6: no fallback  ok
+  claude-opus-4-6: no fallback  ok
+{path}: a provider's content filter as a plain 400 BadRequestError, as LiteLLM 1.110.2 walks it
+  free: cheap → balanced → frontier  ok
+  cheap: balanced → frontier  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+{path}: 3 requests in a row, every deployment failing with a server error, with the file's num_retries 2 (litellm_settings), allowed_fails 3, cooldown_time 60 s, as LiteLLM 1.110.2 runs them
+  free: ok
+    1: free ×3 → cheap ×3 → balanced ×3 → frontier ×3
+    2: free → cheap → balanced → frontier ×3
+    3: frontier ×3
+  cheap: ok
+    1: cheap ×3 → balanced ×3 → frontier ×3
+    2: cheap → balanced → frontier ×3
+    3: frontier ×3
+  balanced: ok
+    1: balanced ×3 → frontier ×3
+    2: balanced → frontier ×3
+    3: frontier ×3
+  frontier: ok
+    1: frontier ×3
+    2: frontier ×3
+    3: frontier ×3
+  claude-haiku-4-5: ok
+    1: claude-haiku-4-5 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-haiku-4-5 → claude-sonnet-4-6 → claude-opus-4-6 ×3
+    3: claude-opus-4-6 ×3
+  claude-haiku-4-5-20251001: ok
+    1: claude-haiku-4-5-20251001 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-haiku-4-5-20251001 → claude-sonnet-4-6 → claude-opus-4-6 ×3
+    3: claude-opus-4-6 ×3
+  claude-sonnet-4-6: ok
+    1: claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-sonnet-4-6 → claude-opus-4-6 ×3
+    3: claude-opus-4-6 ×3
+  claude-opus-4-6: ok
+    1: claude-opus-4-6 ×3
+    2: claude-opus-4-6 ×3
+    3: claude-opus-4-6 ×3
 tiers against LiteLLM 1.110.2's model map
   free: ollama/qwen3-coder:30b  unknown to the map
   cheap: bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  4 prices differ
@@ -185,7 +320,7 @@ def test_example_repository_walks_as_routecfg_computes() -> None:
     assert result.stdout == EXAMPLE_WALKS.format(path=PROXY)
     assert result.stderr == (
         PRICE_WARNINGS.format(cheap="18:12", balanced="24:12", frontier="30:12")
-        + "16 walks, all as routecfg computes them\n"
+        + "32 walks and 8 series of requests, all as routecfg computes them\n"
     )
     assert result.exit_code == 0
 
@@ -208,7 +343,7 @@ def test_upstream_post_seed_proxy_walks_as_routecfg_computes(
         "  hint: LiteLLM follows each fallback's own chain; list the whole chain you want "
         "(e.g. [cheap, balanced, frontier]) or shorten the chains it passes through\n"
         + PRICE_WARNINGS.format(cheap="15:12", balanced="21:12", frontier="27:12")
-        + "16 walks, all as routecfg computes them\n"
+        + "32 walks and 8 series of requests, all as routecfg computes them\n"
     )
     assert result.exit_code == 0
 
@@ -225,13 +360,33 @@ def test_chains_edited_by_hand_are_caught(tmp_path: Path) -> None:
     result = run(["verify", "-q"], cwd=tmp_path)
     assert result.stdout == textwrap.dedent(
         f"""\
-        {PROXY}: fallbacks, as LiteLLM 1.110.2 walks them
+        {PROXY}: fallbacks (a server error), as LiteLLM 1.110.2 walks it
           free: differs
             routecfg: cheap → balanced → frontier
             LiteLLM:  cheap → frontier → balanced
           cheap: differs
             routecfg: balanced → frontier
             LiteLLM:  frontier
+        {PROXY}: a provider's content filter as a plain 400 BadRequestError, as LiteLLM 1.110.2 walks it
+          free: differs
+            routecfg: cheap → balanced → frontier
+            LiteLLM:  cheap → frontier → balanced
+          cheap: differs
+            routecfg: balanced → frontier
+            LiteLLM:  frontier
+        {PROXY}: 3 requests in a row, every deployment failing with a server error, with the file's num_retries 2 (litellm_settings), allowed_fails 3, cooldown_time 60 s, as LiteLLM 1.110.2 runs them
+          free: differs
+            1: routecfg: free ×3 → cheap ×3 → balanced ×3 → frontier ×3
+               LiteLLM:  free ×3 → cheap ×3 → frontier ×3 → balanced ×3
+            2: routecfg: free → cheap → balanced → frontier ×3
+               LiteLLM:  free → cheap → frontier ×3 → balanced
+            3: frontier ×3
+          cheap: differs
+            1: routecfg: cheap ×3 → balanced ×3 → frontier ×3
+               LiteLLM:  cheap ×3 → frontier ×3
+            2: routecfg: cheap → balanced → frontier ×3
+               LiteLLM:  cheap → frontier ×3
+            3: frontier ×3
         tiers against LiteLLM 1.110.2's model map
           cheap: bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  4 prices differ
           balanced: bedrock/us.anthropic.claude-sonnet-4-6  4 prices differ
@@ -239,9 +394,9 @@ def test_chains_edited_by_hand_are_caught(tmp_path: Path) -> None:
         """
     )
     assert result.stderr.endswith(
-        "2 of 16 walks differ from routecfg's\n"
+        "4 of 32 walks and 2 of 8 series of requests differ from routecfg's\n"
         "hint: `routecfg check` shows how the file differs from the spec; if it is in sync, "
-        "routecfg's walk is wrong: please report it\n"
+        "routecfg's model of LiteLLM is wrong: please report it\n"
     )
     assert result.exit_code == 1
     github = run(["verify", "--format", "github"], cwd=tmp_path)
@@ -272,7 +427,10 @@ def test_without_litellm_it_says_how_to_install_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "litellm", None)  # makes `import litellm` fail
     result = run(["verify"], cwd=EXAMPLE)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[1] == "  hint: pip install 'routecfg[litellm]'"
+    assert result.stderr.splitlines()[1] == (
+        "  hint: pip install litellm==1.110.2 into routecfg's environment (in a clone of "
+        "routecfg: pip install '.[litellm]')"
+    )
     assert result.stderr.startswith(
         f"{PROXY}: error[RC702]: `routecfg verify` runs LiteLLM's Router, and litellm cannot "
         "be imported"

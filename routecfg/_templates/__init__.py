@@ -8,8 +8,8 @@ TEMPLATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     '_macros.j2': ('macros_j2', 'cb9d588b1a4370109ea7b06c0589bcf8c6da2fcf635b2d48bee40115585f9fe3', ()),
     'escalation.md.j2': ('escalation_md_j2', '258c667d6839c3971d6c1c09da2f26b715e48f8314d7634c39be0843ced94177', ('escalation', 'escalation_model', 'escalations')),
     'gate-model.md.j2': ('gate_model_md_j2', 'aab9b50863f71c34861365db638e332f5d8357aec3d5ab54d92302fce37ede3e', ('gate',)),
-    'gate-routing.md.j2': ('gate_routing_md_j2', 'cbd03fd4de6cb366475e141c129d689c93e645cd466015fa5fa20b293114320d', ('routing', 'setting')),
-    'model-rules.md.j2': ('model_rules_md_j2', '46aca63b71cb5a9a57dee0cb80090de06aa840b6d2c8b7113fffdbee3609a33d', ('route_groups', 'tiers', 'width')),
+    'gate-routing.md.j2': ('gate_routing_md_j2', '5ef902bd346c1f2ebdd19804cf860e5aff4cd5e210741fb8f828f8ca3fcad24f', ('in_fence', 'routing', 'setting')),
+    'model-rules.md.j2': ('model_rules_md_j2', '800e978b676b6f63f5b2de8439e1137094942279529621d9380cb1e1f93186dd', ('in_fence', 'route_groups', 'tiers', 'width')),
     'prices.md.j2': ('prices_md_j2', '786b494ba142603b5729cdb4c7dd9fc3d782a616e08cb3126ec1f8f32784906c', ('prices',)),
     'routing-table.md.j2': ('routing_table_md_j2', '520139aae57cdd2e408b831bac5a2b42138a1be711a43aa2a239e8dca0d85003', ('routing',)),
 }

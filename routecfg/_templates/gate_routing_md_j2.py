@@ -8,6 +8,7 @@ def root(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_routing = resolve('routing')
+    l_0_in_fence = resolve('in_fence')
     l_0_width = missing
     try:
         t_1 = environment.filters['format']
@@ -37,7 +38,9 @@ def root(context, missing=missing, environment=environment):
     l_0_width = t_4(environment, t_3(context, t_3(context, (undefined(name='routing') if l_0_routing is missing else l_0_routing), attribute='title'), 'length'))
     context.vars['width'] = l_0_width
     context.exported_vars.add('width')
-    yield '```\n'
+    if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
+        pass
+        yield '```\n'
     for l_1_row in (undefined(name='routing') if l_0_routing is missing else l_0_routing):
         l_1_setting = resolve('setting')
         _loop_vars = {}
@@ -58,8 +61,10 @@ def root(context, missing=missing, environment=environment):
         yield str((str_join(('; fallback: ', t_2(context.eval_ctx, environment.getattr(l_1_row, 'fallback_steps'), ' → '), )) if environment.getattr(l_1_row, 'fallback_steps') else ''))
         yield '\n'
     l_1_row = l_1_setting = missing
-    yield '```\n'
+    if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
+        pass
+        yield '```\n'
 
 blocks = {}
-debug_info = '1=37&3=41&4=45&5=47&7=51&9=53'
+debug_info = '1=38&2=41&5=44&6=48&7=50&9=54&11=56&13=64'
 # Generated from templates/gate-routing.md.j2; do not edit.

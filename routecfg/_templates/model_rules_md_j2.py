@@ -8,6 +8,7 @@ def root(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_route_groups = resolve('route_groups')
+    l_0_in_fence = resolve('in_fence')
     l_0_width = resolve('width')
     l_0_m = l_0_task_groups = l_0_shell_groups = missing
     try:
@@ -67,7 +68,9 @@ def root(context, missing=missing, environment=environment):
     l_0_shell_groups = t_3(context.eval_ctx, t_7(context, (undefined(name='route_groups') if l_0_route_groups is missing else l_0_route_groups), 'route.is_shell'))
     context.vars['shell_groups'] = l_0_shell_groups
     context.exported_vars.add('shell_groups')
-    yield '```\n'
+    if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
+        pass
+        yield '```\n'
     if (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups):
         pass
         l_0_width = (t_5(environment, t_4(context, t_4(context, (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups), attribute='route.task_model'), 'length')) + 11)
@@ -119,8 +122,10 @@ def root(context, missing=missing, environment=environment):
             yield '\n'
         l_2_row = missing
     l_1_loop = l_1_group = l_1_tiers = missing
-    yield '```\n'
+    if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
+        pass
+        yield '```\n'
 
 blocks = {}
-debug_info = '1=62&2=64&3=67&5=71&7=73&8=76&9=79&10=83&11=90&15=98&16=102&19=105&20=113&21=117'
+debug_info = '1=63&2=65&3=68&4=71&7=74&9=76&10=79&11=82&12=86&13=93&17=101&18=105&21=108&22=116&23=120&26=125'
 # Generated from templates/model-rules.md.j2; do not edit.

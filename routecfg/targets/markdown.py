@@ -23,7 +23,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from routecfg import resources, tables
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, suggestion_hint
+from routecfg.diagnostics import (
+    Diagnostic,
+    RoutecfgError,
+    Severity,
+    suggestion_hint,
+)
 from routecfg.model import RoutingSpec
 from routecfg.targets import markers, precompiled
 from routecfg.targets.markers import Block
@@ -75,6 +80,23 @@ def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None
     return new_text
 
 
+def render_one(
+    spec: RoutingSpec, text: str, path: str, key: markers.BlockKey, extra_templates: Path | None
+) -> str:
+    """``text`` with the body of the one block ``key`` rendered, every other byte kept (other
+    blocks too, stale or not); raises RoutecfgError (RC41x) placed at its begin marker."""
+    block = next(b for b in markers.find_blocks(text, path) if b.key == key)
+    try:
+        body = _renderer_for(spec, extra_templates).body(block)
+    except _BlockProblem as problem:
+        raise RoutecfgError([problem.at(text, path, block)]) from None
+    problems: list[Diagnostic] = []
+    new_text = _replace(text, {block: body}, path, problems)
+    if problems:
+        raise RoutecfgError(problems)
+    return new_text
+
+
 def _replace(text: str, bodies: Mapping[Block, str], path: str, problems: list[Diagnostic]) -> str:
     """Splices the bodies in, last block first so that earlier blocks keep their offsets; one
     block at a time so a body replace_blocks refuses is reported against its own block."""
@@ -111,10 +133,20 @@ class _Templates:
         try:
             return self.env.get_template(_template_name(block_name))
         except jinja2.TemplateNotFound:
-            known = ", ".join(self._known_blocks()) or "none"
+            known_blocks = self._known_blocks()
             file = _template_name(block_name)
             message = f"no template for block '{block_name}'"
-            hint = f"known blocks: {known}; or add {file} to the spec's templates folder"
+            import difflib
+
+            # Stricter than names elsewhere: block names share words ('-table', 'gate-').
+            close = difflib.get_close_matches(block_name, known_blocks, n=1, cutoff=0.75)
+            meant = close[0] if close else None
+            known = (
+                f"did you mean '{meant}'?"
+                if meant
+                else f"known blocks: {', '.join(known_blocks) or 'none'};"
+            )
+            hint = f"{known} or add {file} to the spec's templates folder"
             raise _BlockProblem(NO_TEMPLATE, message, hint) from None
         except jinja2.TemplateSyntaxError as error:
             raise _template_error(block_name, error) from error
@@ -204,6 +236,7 @@ def _context(spec: RoutingSpec) -> dict[str, Any]:
         "prices": tables.price_rows(spec),
         "escalations": tables.escalation_rows(spec),
         "escalation_model": tables.route_to(escalation_model) if escalation_model else None,
+        "in_fence": False,
     }
 
 
@@ -254,7 +287,7 @@ class _Renderer:
         accepted = self.templates.names_read(template) - self.context.keys()
         params = self._params(block, accepted)
         try:
-            return template.render({**self.context, **params})
+            return template.render({**self.context, "in_fence": block.fence is not None, **params})
         except _render_errors() as error:
             raise _template_error(block.name, error) from error
 
@@ -322,4 +355,4 @@ def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
     return _template_name(block_name), 0
 
 
-__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render"]
+__all__ = ["BAD_PARAMETER", "NO_TEMPLATE", "TEMPLATE_ERROR", "render", "render_one"]

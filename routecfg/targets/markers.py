@@ -5,12 +5,27 @@
     <!-- routecfg:end gate-model -->
 
 Each marker is an HTML comment alone on its line. Markers are parsed strictly and with positions;
-every problem is collected and raised at once. Marker lines inside fenced code blocks are
-documentation, not markers, and are skipped. Text in, text out: no file access here.
+every problem is collected and raised at once. Text in, text out: no file access here.
+
+Inside a fenced code block an HTML comment would show as text, and HTML marker lines there are
+documentation (examples of markers), not markers. A block inside a fence uses the fence form
+instead, a line comment that reads harmlessly in the code around it::
+
+    ```
+    # routecfg:begin model-rules digest=sha256:0123abcd4567
+    ...the body...
+    # routecfg:end model-rules
+    ```
+
+(``//`` works as the leader too). Both markers of a fenced block sit in the same fence.
+A comment that looks like a misspelt marker (``routecfg:begn``, ``routcfg:begin``) is an error
+with a did-you-mean, never silently ordinary text; ``routecfg:ignore`` lines belong to the prose
+lint and are not markers.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,11 +37,19 @@ from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 Params = tuple[tuple[str, str], ...]
 BlockState = Literal["fresh", "hand-edited", "no-digest"]
 MarkerKind = Literal["begin", "end"]
+MarkerStyle = Literal["html", "#", "//"]  # how the marker lines are written: <!-- -->, or a leader
 
 _BLANK = " \t"
 _LEADING = " \t\ufeff"  # a byte-order mark may sit before the first line's marker
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _MARKER_PREFIX = re.compile(r"<!--[ \t]*routecfg:")
+_FENCED_PREFIX = re.compile(r"(?P<leader>#|//)[ \t]*routecfg:")
+# A comment that may be a misspelt marker: its first word or two, after the comment's opening.
+_HTML_COMMENT = re.compile(r"<!--[ \t]*(?P<words>[^\s>]+(?:[ \t]+[^\s>]+)?)")
+_LINE_COMMENT = re.compile(r"(?P<leader>#|//)[ \t]*(?P<words>[^\s]+(?:[ \t]+[^\s]+)?)")
+_SPLIT_WORD = re.compile(r"(?P<prefix>[^:._-]*)(?:(?P<separator>[:._-])(?P<kind>.*))?")
+KINDS = ("begin", "end")
+NOT_MARKERS = ("ignore",)  # routecfg:ignore RC8xx: the prose lint's, not a block marker
 # A token is a run of non-blank text in which a double-quoted part may hold blanks.
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -64,8 +87,10 @@ class Block:
     body: str  # the exact text between the marker lines, final newline included
     body_start: int
     body_end: int
-    begin_marker: str  # the begin comment as written, from "<!--" to "-->"
+    begin_marker: str  # the begin comment as written, from "<!--" to "-->" (or from its leader)
     begin_marker_start: int
+    style: MarkerStyle = "html"
+    fence: str | None = None  # the run that opened the code fence the block sits in, e.g. "```"
 
     @property
     def key(self) -> BlockKey:
@@ -76,12 +101,13 @@ def find_blocks(text: str, path: str) -> tuple[Block, ...]:
     """Every block in ``text``, in file order; raises one RoutecfgError listing every problem."""
     markers: list[_Marker] = []
     problems: list[Diagnostic] = []
-    marker_lines, _ = _scan_marker_lines(text)
-    for line in marker_lines:
-        marker, found = _MarkerParser(path, line).parse()
+    scan = _scan(text)
+    for candidate in scan.markers:
+        marker, found = _MarkerParser(path, candidate).parse()
         problems.extend(found)
         if marker is not None:
             markers.append(marker)
+    problems.extend(_misspelt_marker(path, typo) for typo in scan.typos)
     pairs, pairing_problems = _pair_markers(markers, path)
     problems.extend(pairing_problems)
     problems.extend(_duplicate_blocks([m for m in markers if m.kind == "begin"], path))
@@ -148,17 +174,53 @@ class _Fences:
 
     def __init__(self) -> None:
         self.open_run: str | None = None  # the opening fence, e.g. "````"
+        self.open_line = 0  # the line number of the opening fence, while one is open
 
-    def is_code(self, content: str) -> bool:
+    def is_code(self, content: str, number: int = 0) -> bool:
         """Reads one line; True when it is a fence or lies inside a fenced block."""
         stripped = content.lstrip(_LEADING).rstrip(_BLANK)
         if self.open_run is None:
             self.open_run = _opening_fence(stripped)
+            self.open_line = number
             return self.open_run is not None
-        run = self.open_run
-        if len(stripped) >= len(run) and stripped == run[0] * len(stripped):
+        if closes_fence(stripped, self.open_run):
             self.open_run = None
         return True
+
+
+class LineInFences(NamedTuple):
+    """A line and the code fence it sits in, for placing markers around lines."""
+
+    number: int  # 1-based
+    start: int
+    end: int  # just past its line ending
+    content: str
+    fence: str | None  # the run of the fence the line is inside, None outside fences
+    fence_line: int  # the line of that fence's opening, 0 outside fences
+    edge: Literal["open", "close"] | None  # the line opens or closes a fence
+
+
+def lines_in_fences(text: str) -> tuple[LineInFences, ...]:
+    """Every line of ``text`` with the fence it is inside, if any."""
+    fences = _Fences()
+    found = []
+    for line in _iter_lines(text):
+        opening, opening_line = fences.open_run, fences.open_line
+        is_code = fences.is_code(line.content, line.number)
+        inside = opening is not None and fences.open_run is not None
+        edge: Literal["open", "close"] | None = None
+        if is_code and not inside:
+            edge = "open" if opening is None else "close"
+        fence, fence_line = (opening, opening_line) if inside else (None, 0)
+        found.append(
+            LineInFences(line.number, line.start, line.end, line.content, fence, fence_line, edge)
+        )
+    return tuple(found)
+
+
+def closes_fence(stripped: str, run: str) -> bool:
+    """Whether a line (without indentation or trailing blanks) closes the fence ``run`` opened."""
+    return len(stripped) >= len(run) and stripped == run[0] * len(stripped)
 
 
 def _opening_fence(stripped: str) -> str | None:
@@ -168,14 +230,105 @@ def _opening_fence(stripped: str) -> str | None:
     return match["run"]
 
 
-def _scan_marker_lines(text: str) -> tuple[list[_Line], bool]:
-    """Lines outside fenced code that claim to be markers, and whether a fence is left open."""
+class _Candidate(NamedTuple):
+    """A line that claims to be a marker, and the fence it sits in (None outside fences)."""
+
+    line: _Line
+    style: MarkerStyle
+    fence: str | None
+    fence_line: int  # the line of the fence's opening, 0 outside fences
+
+
+class _Typo(NamedTuple):
+    """A comment that looks like a misspelt marker."""
+
+    line: _Line
+    words: str  # as written, e.g. "routcfg:begin"
+    column: int  # 1-based, of the words
+    kind: str  # the kind it surely means
+    style: MarkerStyle
+
+
+class _Scan(NamedTuple):
+    markers: list[_Candidate]
+    typos: list[_Typo]
+    fence_left_open: bool
+
+
+def _scan(text: str) -> _Scan:
+    """Marker lines (HTML outside fences, the fence form inside), lines that look like misspelt
+    markers, and whether a fence is left open."""
     fences = _Fences()
-    found = []
+    found: list[_Candidate] = []
+    typos: list[_Typo] = []
+
+    def typo(comment: re.Match[str] | None, style: MarkerStyle) -> None:
+        misspelt = _misspelt_kind(comment["words"]) if comment else None
+        if comment and misspelt:
+            column = len(line.content) - len(content) + comment.start("words") + 1
+            typos.append(_Typo(line, misspelt[0], column, misspelt[1], style))
+
     for line in _iter_lines(text):
-        if not fences.is_code(line.content) and _MARKER_PREFIX.match(line.content.lstrip(_LEADING)):
-            found.append(line)
-    return found, fences.open_run is not None
+        opening = fences.open_run
+        is_code = fences.is_code(line.content, line.number)
+        content = line.content.lstrip(_LEADING)
+        if not is_code:
+            if _MARKER_PREFIX.match(content):
+                found.append(_Candidate(line, "html", None, 0))
+            else:
+                typo(_HTML_COMMENT.match(content), "html")
+            continue
+        if opening is None or fences.open_run is None:
+            continue  # the fence lines themselves
+        fenced = _FENCED_PREFIX.match(content)
+        leader = _LINE_COMMENT.match(content)
+        style: MarkerStyle = "//" if leader and leader["leader"] == "//" else "#"
+        if fenced:
+            found.append(_Candidate(line, style, opening, fences.open_line))
+        else:
+            typo(leader, style)
+    return _Scan(found, typos, fences.open_run is not None)
+
+
+def _scan_marker_lines(text: str) -> tuple[list[_Line], bool]:
+    """Lines that claim to be markers, and whether a fence is left open."""
+    scan = _scan(text)
+    return [c.line for c in scan.markers], scan.fence_left_open
+
+
+def _misspelt_kind(words: str) -> tuple[str, str] | None:
+    """The marker kind meant by ``routcfg:begin``, ``routecfg-begin`` or ``routecfg begin``;
+    None for an ordinary comment.
+
+    Precision first: the first word must be close to ``routecfg`` and the kind close to a
+    marker kind, so an ordinary comment never qualifies."""
+    first, _, rest = words.partition(" ")
+    split = _SPLIT_WORD.fullmatch(first)
+    assert split is not None  # every string matches
+    prefix, separator = split["prefix"], split["separator"]
+    kind, shown = (split["kind"], first) if separator else (rest.strip(), words)
+    if prefix.lower() == "routecfg" and separator == ":":
+        return None  # the parser reads it, and names a misspelt kind itself
+    if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.75:
+        return None
+    meant = _closest_kind(kind.lower().removesuffix("--"))
+    return (shown.removesuffix("--"), meant) if meant else None
+
+
+def _closest_kind(kind: str) -> str | None:
+    matches = difflib.get_close_matches(kind, [*KINDS, *NOT_MARKERS], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _misspelt_marker(path: str, typo: _Typo) -> Diagnostic:
+    example = (
+        f"'<!-- routecfg:{typo.kind} NAME -->'"
+        if typo.style == "html"
+        else f"'{typo.style} routecfg:{typo.kind} NAME'"
+    )
+    message = f"'{typo.words}' looks like a misspelt routecfg marker"
+    hint = f"did you mean 'routecfg:{typo.kind}'? a marker reads {example}"
+    return _error(path, typo.line.number, typo.column, "RC407", message, hint)
 
 
 # --- one marker line ---------------------------------------------------------------------------
@@ -188,8 +341,11 @@ class _Marker:
     params: Params
     digest: str | None
     line: _Line
-    column: int  # 1-based column of "<!--"
-    comment: str  # from "<!--" to "-->" as written
+    column: int  # 1-based column of "<!--" (or of the leader)
+    comment: str  # from "<!--" to "-->" as written (or from the leader to the line's end)
+    style: MarkerStyle = "html"
+    fence: str | None = None
+    fence_line: int = 0
 
     @property
     def label(self) -> str:
@@ -199,22 +355,34 @@ class _Marker:
 class _MarkerParser:
     """Reads one marker line, noting each RC406 problem at the column of the offending text."""
 
-    def __init__(self, path: str, line: _Line) -> None:
+    def __init__(self, path: str, candidate: _Candidate) -> None:
         self.path = path
-        self.line = line
+        self.candidate = candidate
+        self.line = candidate.line
+        self.style = candidate.style
         self.problems: list[Diagnostic] = []
 
     def parse(self) -> tuple[_Marker | None, list[Diagnostic]]:
-        """The marker, or None when it is too broken to pair with another; and its problems."""
+        """The marker, or None when it is too broken to pair with another (or not a block
+        marker at all: ``routecfg:ignore``); and its problems."""
         content = self.line.content
         start = len(content) - len(content.lstrip(_LEADING))
-        inner_end, comment_end = self._comment_bounds(start)
-        tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(content, start + 4, inner_end)]
+        if self.style == "html":
+            opening = 4
+            inner_end, comment_end = self._comment_bounds(start)
+        else:
+            opening = len(self.style)
+            inner_end = comment_end = len(content.rstrip(_BLANK))
+        tokens = [
+            (m.group(), m.start()) for m in _TOKEN.finditer(content, start + opening, inner_end)
+        ]
+        if tokens[0][0].removeprefix("routecfg:") in NOT_MARKERS:
+            return None, []
         kind = self._kind(*tokens[0])
         if kind is None:
             return None, self.problems
         if len(tokens) < 2:
-            hint = f"write {_example(kind, 'NAME')} with the block's name"
+            hint = f"write {_example(kind, 'NAME', self.style)} with the block's name"
             self._problem(inner_end, f"{kind} marker has no block name", hint)
             return None, self.problems
         name, name_offset = tokens[1]
@@ -224,7 +392,10 @@ class _MarkerParser:
             )
         params, digest = self._attributes(kind, name, tokens[2:])
         comment = content[start:comment_end]
-        marker = _Marker(kind, name, params, digest, self.line, start + 1, comment)
+        fence, fence_line = self.candidate.fence, self.candidate.fence_line
+        marker = _Marker(
+            kind, name, params, digest, self.line, start + 1, comment, self.style, fence, fence_line
+        )
         return marker, self.problems
 
     def _problem(self, offset: int, message: str, hint: str) -> None:
@@ -256,7 +427,12 @@ class _MarkerParser:
             return "begin"
         if kind == "end":
             return "end"
-        hint = "write 'routecfg:begin NAME' or 'routecfg:end NAME'"
+        meant = _closest_kind(kind)
+        hint = (
+            f"did you mean 'routecfg:{meant}'?"
+            if meant in KINDS
+            else "write 'routecfg:begin NAME' or 'routecfg:end NAME'"
+        )
         self._problem(offset, f"unknown marker kind 'routecfg:{kind}'", hint)
         return None
 
@@ -266,7 +442,7 @@ class _MarkerParser:
         """The parameters in order and the digest, reporting any attribute that does not parse."""
         if kind == "end":
             if tokens:
-                hint = f"write {_example(kind, name)}"
+                hint = f"write {_example(kind, name, self.style)}"
                 self._problem(tokens[0][1], f"end marker '{name}' takes no attributes", hint)
             return (), None
         params: list[tuple[str, str]] = []
@@ -331,20 +507,24 @@ def _pair_markers(
         else:
             while open_blocks[-1].name != marker.name:
                 open_blocks.pop()  # already reported as nested in the block this end closes
-            pairs.append((open_blocks.pop(), marker))
+            begin = open_blocks.pop()
+            if begin.fence_line != marker.fence_line:
+                problems.append(_across_fence(path, begin, marker))
+            else:
+                pairs.append((begin, marker))
     problems.extend(_unclosed(path, begin) for begin in open_blocks)
     return pairs, problems
 
 
 def _unopened(path: str, end: _Marker) -> Diagnostic:
     message = f"end marker '{end.name}' on line {end.line.number} has no open block"
-    hint = f"add {_example('begin', end.name)} above it, or delete it"
+    hint = f"add {_example('begin', end.name, end.style)} above it, or delete it"
     return _error(path, end.line.number, end.column, "RC401", message, hint)
 
 
 def _unclosed(path: str, begin: _Marker) -> Diagnostic:
     message = f"begin marker '{begin.name}' on line {begin.line.number} is never closed"
-    hint = f"add {_example('end', begin.name)} on its own line after the block's body"
+    hint = f"add {_example('end', begin.name, begin.style)} on its own line after the block's body"
     return _error(path, begin.line.number, begin.column, "RC402", message, hint)
 
 
@@ -353,7 +533,8 @@ def _nested(path: str, begin: _Marker, outer: _Marker) -> Diagnostic:
         f"begin marker '{begin.name}' on line {begin.line.number} is inside block "
         f"'{outer.name}' opened on line {outer.line.number}"
     )
-    hint = f"blocks cannot nest: close '{outer.name}' with {_example('end', outer.name)} first"
+    closing = _example("end", outer.name, outer.style)
+    hint = f"blocks cannot nest: close '{outer.name}' with {closing} first"
     return _error(path, begin.line.number, begin.column, "RC403", message, hint)
 
 
@@ -362,8 +543,28 @@ def _mismatched(path: str, end: _Marker, begin: _Marker) -> Diagnostic:
         f"end marker '{end.name}' on line {end.line.number} does not match "
         f"begin marker '{begin.name}' on line {begin.line.number}"
     )
-    hint = f"an end marker repeats its begin marker's name: {_example('end', begin.name)}"
+    hint = (
+        f"an end marker repeats its begin marker's name: {_example('end', begin.name, begin.style)}"
+    )
     return _error(path, end.line.number, end.column, "RC404", message, hint)
+
+
+def _across_fence(path: str, begin: _Marker, end: _Marker) -> Diagnostic:
+    def where(marker: _Marker) -> str:
+        if marker.fence_line:
+            return f"inside the code fence opened on line {marker.fence_line}"
+        return "outside code fences"
+
+    message = (
+        f"block '{begin.name}' begins on line {begin.line.number} {where(begin)} "
+        f"but ends on line {end.line.number} {where(end)}"
+    )
+    hint = (
+        "both markers of a block sit in the same place: inside one fence (written "
+        f"{_example('begin', begin.name, '#')}), or outside fences (written "
+        f"{_example('begin', begin.name)})"
+    )
+    return _error(path, end.line.number, end.column, "RC408", message, hint)
 
 
 def _duplicate_blocks(begins: Iterable[_Marker], path: str) -> list[Diagnostic]:
@@ -394,6 +595,8 @@ def _make_block(text: str, begin: _Marker, end: _Marker) -> Block:
         body_end=body_end,
         begin_marker=begin.comment,
         begin_marker_start=begin.line.start + begin.column - 1,
+        style=begin.style,
+        fence=begin.fence,
     )
 
 
@@ -414,7 +617,9 @@ def _new_marker_and_body(text: str, block: Block, new_body: str) -> tuple[str, s
     body = new_body.replace("\r\n", "\n")
     if body and not body.endswith("\n"):
         body += "\n"  # keeps the end marker on its own line
-    problem = _body_problem(body)
+    problem = (
+        _body_problem(body) if block.fence is None else _fenced_body_problem(body, block.fence)
+    )
     if problem is not None:
         raise ValueError(f"the new body of block '{block.name}' {problem}")
     digest = body_digest(body)
@@ -422,7 +627,19 @@ def _new_marker_and_body(text: str, block: Block, new_body: str) -> tuple[str, s
         body = body.replace("\n", "\r\n")
     if digest == block.digest:
         return block.begin_marker, body
-    return _format_begin_marker(block.name, block.params, digest), body
+    return format_begin_marker(block.name, block.params, digest, block.style), body
+
+
+def _fenced_body_problem(body: str, fence: str) -> str | None:
+    """Why a body would break the fenced block around it: a line that closes the fence, or a
+    fence-form marker."""
+    for line in _iter_lines(body):
+        stripped = line.content.lstrip(_LEADING).rstrip(_BLANK)
+        if closes_fence(stripped, fence):
+            return f"closes the code fence it sits in on its line {line.number}"
+        if _FENCED_PREFIX.match(stripped):
+            return f"holds a routecfg marker on its line {line.number}"
+    return None
 
 
 def _body_problem(body: str) -> str | None:
@@ -435,8 +652,18 @@ def _body_problem(body: str) -> str | None:
     return None
 
 
-def _format_begin_marker(name: str, params: Params, digest: str) -> str:
-    return f"<!-- routecfg:begin {_label(name, (*params, ('digest', digest)))} -->"
+def format_begin_marker(
+    name: str, params: Params, digest: str | None, style: MarkerStyle = "html"
+) -> str:
+    """A begin marker as routecfg writes it, with the digest when one is given."""
+    label = _label(name, (*params, ("digest", digest)) if digest else params)
+    if style == "html":
+        return f"<!-- routecfg:begin {label} -->"
+    return f"{style} routecfg:begin {label}"
+
+
+def format_end_marker(name: str, style: MarkerStyle = "html") -> str:
+    return f"<!-- routecfg:end {name} -->" if style == "html" else f"{style} routecfg:end {name}"
 
 
 def _label(name: str, params: Params) -> str:
@@ -448,8 +675,10 @@ def _format_value(value: str) -> str:
     return value if _BARE_VALUE.fullmatch(value) else f'"{value}"'
 
 
-def _example(kind: MarkerKind, name: str) -> str:
-    return f"'<!-- routecfg:{kind} {name} -->'"
+def _example(kind: MarkerKind, name: str, style: MarkerStyle = "html") -> str:
+    if style == "html":
+        return f"'<!-- routecfg:{kind} {name} -->'"
+    return f"'{style} routecfg:{kind} {name}'"
 
 
 def _error(path: str, line: int, column: int, code: str, message: str, hint: str) -> Diagnostic:

@@ -47,11 +47,12 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
 
     if proxyplain.in_sync(spec, text, path):
         return text
-    from routecfg.targets import yamledit
+    from routecfg.targets import proxyledger, yamledit  # ruamel.yaml: only to edit
 
     doc = yamledit.load(text, path)
     changed = _set_models(doc, spec)
     changed = _set_chains(doc, spec) or changed
+    changed = proxyledger.register(doc, spec.proxy.ledger) or changed
     undefined = list(_undefined_names(doc, spec, path))
     if undefined:
         raise RoutecfgError(undefined)

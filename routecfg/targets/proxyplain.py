@@ -31,6 +31,14 @@ PRICE_KEYS = (
 )
 
 
+# routecfg.targets.proxyledger's names, here too so that reading them needs no ruamel.yaml
+# (tests/test_proxyplain.py holds them equal).
+CALLBACK = "routecfg.router.ledger_callback.ledger"
+ENVIRONMENT = "ROUTECFG_LEDGER"
+SETTINGS = "litellm_settings"
+VARIABLES = "environment_variables"
+
+
 class _Undecided(Exception):
     """Not in sync, or not for the plain reading to say."""
 
@@ -43,6 +51,7 @@ def in_sync(spec: RoutingSpec, text: str, path: str) -> bool:
         entries = _model_entries(data)
         _check_models(spec, entries)
         _check_chains(spec, data, entries)
+        _check_ledger(data, spec.proxy.ledger)
     except _Undecided:
         return False
     return True
@@ -135,3 +144,28 @@ def _chains(settings: dict[str, Any] | None, kind: str) -> dict[str, list[str]]:
                 raise _Undecided
             found[key] = targets
     return found
+
+
+def _check_ledger(data: dict[str, Any], ledger: str | None) -> None:
+    """As :func:`routecfg.targets.proxyledger.register` finds it: the callback and its variable
+    registered exactly when the spec names a ledger."""
+    settings = _section(data, SETTINGS)
+    callbacks = settings.get("callbacks") if settings else None
+    if callbacks is not None and not isinstance(callbacks, list):
+        raise _Undecided
+    variables = _section(data, VARIABLES)
+    registered = bool(callbacks) and CALLBACK in callbacks  # type: ignore[operator]
+    if ledger is None:
+        if registered or (variables and ENVIRONMENT in variables):
+            raise _Undecided  # to take out
+        return
+    if not registered or not variables or variables.get(ENVIRONMENT) != ledger:
+        raise _Undecided  # to put in
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """A top-level mapping with something in it; None when absent, null or empty."""
+    value = data.get(key)
+    if key in data and not (value is None or isinstance(value, dict)):
+        raise _Undecided
+    return value or None

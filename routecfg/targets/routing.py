@@ -63,8 +63,11 @@ def schema_property(spec: RoutingSpec, key: str, value: str | int) -> dict[str, 
         if "minimum" in template:
             described["minimum"] = template["minimum"]
         return {**described, "default": value}
-    gate = next(g for g in spec.gates.values() if g.config_key == key)
-    description = gate.description or f"Model alias for {gate.title}."
+    readers = [g for g in spec.gates.values() if g.config_key == key]  # several may share it
+    own = next((g.description for g in readers if g.description), None)
+    titles = [g.title for g in readers]
+    both = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+    description = own or f"Model alias for {both}."
     return {"type": "string", "description": description, "default": value}
 
 

@@ -1,0 +1,1 @@
+"""LiteLLM as it really runs: walk, lint, model map, ledger callback."""

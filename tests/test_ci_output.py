@@ -1,0 +1,425 @@
+"""routecfg where ruff and infracost meet users: the job summary, annotations with rule codes,
+SARIF, the Mermaid routing graph, colour, -q, the terminal's width, JSON types and no quiet
+passes. Golden files live in tests/cases/ci/ (regenerate with ROUTECFG_REGEN=1, then read them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft4Validator
+
+from tests.conftest import REPO, TESTS, run
+
+GOLDEN = TESTS / "cases" / "ci"
+SARIF_SCHEMA = TESTS / "data" / "sarif-schema-2.1.0.json"  # OASIS sarif-spec, see tests/data
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ROUTECFG_REGEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The example repository outside git, in sync."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "examples" / "backlog-toolkit", root)
+    return root
+
+
+@pytest.fixture
+def stale(example: Path) -> Path:
+    """The example with gate review moved from balanced to frontier, not yet built."""
+    spec = example / "routecfg.yaml"
+    spec.write_text(spec.read_text().replace("tier: balanced, needs", "tier: frontier, needs"))
+    return example
+
+
+def hand_edit(root: Path) -> None:
+    skill = root / "skills" / "backlog-implementer" / "SKILL.md"
+    text = skill.read_text()
+    old = '**Model**: `entryModelReview` (balanced/Sonnet) via Task(model: "sonnet").'
+    assert text.count(old) == 1
+    skill.write_text(text.replace(old, "**Model**: Opus for every review."))
+
+
+# -- GitHub Actions ------------------------------------------------------------------------------
+
+
+def test_job_summary_of_a_stale_check(stale: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = stale.parent / "summary.md"
+    summary.write_text("## an earlier step\n\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run(["check", "--format", "github"], cwd=stale)
+    assert result.exit_code == 1
+    text = summary.read_text()
+    assert text.startswith("## an earlier step\n\n## routecfg check: routecfg.yaml\n")  # appended
+    golden("summary-stale.md", text.removeprefix("## an earlier step\n\n"))
+
+
+def test_job_summary_of_an_invalid_spec_lists_every_error(tmp_path: Path) -> None:
+    case = TESTS / "cases" / "validate" / "rc101-rc201-rc102-every-error-at-once"
+    summary = tmp_path / "summary.md"
+    result = run(["validate", "--summary", str(summary)], cwd=case)
+    assert result.exit_code == 2
+    golden("summary-invalid.md", summary.read_text())
+
+
+def test_job_summary_that_cannot_be_written_is_a_warning(example: Path) -> None:
+    summary = example / "routecfg.yaml" / "summary.md"  # under a file: no folder to make
+    result = run(["check", "-q", "--summary", str(summary)], cwd=example)
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"{summary}: warning[RC010]: cannot append the job summary: ")
+
+
+def test_check_github_annotations_of_a_stale_repository(stale: Path) -> None:
+    result = run(["check", "--format", "github"], cwd=stale)
+    assert (result.exit_code, result.stderr) == (1, "")
+    golden("check-github-stale.txt", result.stdout)
+
+
+def test_github_annotation_of_a_hand_edited_block_names_it(example: Path) -> None:
+    hand_edit(example)
+    result = run(["check", "--format", "github"], cwd=example)
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[-1] == (
+        "::error file=skills/backlog-implementer/SKILL.md,line=68,endLine=70,title=RC504::"
+        "block 'gate-model gate=review' in skills/backlog-implementer/SKILL.md was edited by "
+        "hand%0Ahint: make the change in routecfg.yaml or the block's template; "
+        "`routecfg build --force` overwrites the block"
+    )
+
+
+def test_github_annotation_of_a_missing_target_says_how_to_fix_the_path(example: Path) -> None:
+    spec = example / "routecfg.yaml"
+    spec.write_text(spec.read_text().replace("config/presets/default.json", "config/preset.json"))
+    result = run(["check", "--format", "github"], cwd=example)
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[-1] == (
+        "::error file=routecfg.yaml,line=67,col=11,title=RC263::target file "
+        "'config/preset.json' does not exist%0Ahint: did you mean 'config/presets/default.json'? "
+        "Fix the path under `targets:` (relative to the folder of routecfg.yaml)"
+    )
+
+
+# -- SARIF ---------------------------------------------------------------------------------------
+
+
+def sarif_valid(text: str) -> dict[str, object]:
+    log = json.loads(text)
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    errors = sorted(Draft4Validator(schema).iter_errors(log), key=str)
+    assert errors == []
+    return log  # type: ignore[no-any-return]
+
+
+def test_sarif_of_a_stale_and_hand_edited_check_is_valid_sarif_2_1_0(stale: Path) -> None:
+    hand_edit(stale)
+    result = run(["check", "--format", "sarif"], cwd=stale)
+    assert (result.exit_code, result.stderr) == (3, "")
+    sarif_valid(result.stdout)
+    golden("check-stale.sarif", result.stdout)
+
+
+def test_sarif_of_an_invalid_spec(tmp_path: Path) -> None:
+    case = TESTS / "cases" / "validate" / "rc101-rc201-rc102-every-error-at-once"
+    result = run(["validate", "--format", "sarif"], cwd=case)
+    assert (result.exit_code, result.stderr) == (2, "")
+    log = sarif_valid(result.stdout)
+    results = log["runs"][0]["results"]  # type: ignore[index]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]) for r in results] == [
+        ("RC101", {"startLine": 6, "startColumn": 5}),
+        ("RC201", {"startLine": 9, "startColumn": 29}),
+        ("RC102", {"startLine": 11, "startColumn": 3}),
+    ]
+
+
+def test_every_command_that_reports_diagnostics_speaks_sarif(example: Path) -> None:
+    for command in (["validate"], ["check"], ["diff"], ["build", "--yes"]):
+        result = run([*command, "--format", "sarif"], cwd=example)
+        assert result.exit_code == 0, command
+        log = sarif_valid(result.stdout)
+        assert log["runs"][0]["results"] == [], command  # type: ignore[index]
+
+
+# -- the routing as a picture --------------------------------------------------------------------
+
+_NODE = re.compile(r'^  (\w+)(\["(.*)"\]|\("(.*)"\))$')
+_EDGE = re.compile(r"^  (\w+) (-->|-\.->)(?:\|(\w+)\|)? (\w+)$")
+
+
+def parse_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str, str]]]:
+    """Nodes (id → label) and edges (from, style, label, to) of a flowchart; any other line
+    fails the test, so what is drawn is all that is read."""
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    nodes: dict[str, str] = {}
+    edges: set[tuple[str, str, str, str]] = set()
+    for line in lines[1:]:
+        if node := _NODE.match(line):
+            nodes[node[1]] = node[3] or node[4]
+        elif edge := _EDGE.match(line):
+            edges.add((edge[1], "solid" if edge[2] == "-->" else "dashed", edge[3] or "", edge[4]))
+        else:
+            pytest.fail(f"not a node or an edge: {line!r}")
+    for start, _, _, end in edges:
+        assert start in nodes
+        assert end in nodes
+    return nodes, edges
+
+
+def test_explain_mermaid_draws_gates_tiers_and_walks() -> None:
+    result = run(["explain", "--format", "mermaid", "--spec", "cost-optimized"])
+    assert result.exit_code == 0
+    golden("explain-cost-optimized.mmd", result.stdout)
+    nodes, edges = parse_mermaid(result.stdout)
+    assert nodes["g_plan"] == "Gate 1 PLAN"
+    assert nodes["t_free"] == "free: Ollama"
+    assert ("g_plan", "solid", "", "t_free") in edges
+    assert ("g_plan", "solid", "fallback", "t_cheap") in edges
+    # free declares [cheap, balanced]; LiteLLM walks on to frontier through balanced's chain.
+    walk = sorted((label, style, end) for start, style, label, end in edges if start == "t_free")
+    assert walk == [
+        ("1", "solid", "t_cheap"),
+        ("2", "solid", "t_balanced"),
+        ("3", "dashed", "t_frontier"),
+    ]
+
+
+# -- the terminal --------------------------------------------------------------------------------
+
+
+def test_diffs_are_coloured_with_color_always_and_plain_with_never(stale: Path) -> None:
+    coloured = run(["diff", "--color", "always"], cwd=stale).stdout
+    assert "\x1b[1m--- a/config/presets/default.json\x1b[0m\n" in coloured
+    assert "\x1b[36m@@ -18,7 +18,7 @@\x1b[0m\n" in coloured
+    assert '\x1b[31m-      "entryModelReview": "balanced",\x1b[0m\n' in coloured
+    assert '\x1b[32m+      "entryModelReview": "frontier",\x1b[0m\n' in coloured
+    assert "\x1b[" not in run(["diff", "--color", "never"], cwd=stale).stdout
+    assert "\x1b[" not in run(["diff"], cwd=stale).stdout  # not a terminal
+
+
+def diff_on_a_terminal(root: Path, **env: str) -> str:
+    """`routecfg diff` with its stdout and stderr on a real pseudo-terminal; what it showed."""
+    primary, secondary = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment.update(PYTHONPATH=str(REPO), TERM="xterm", ROUTECFG_NO_CACHE="1", **env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "routecfg", "diff"],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=secondary,
+        env=environment,
+    )
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([primary], [], [], 1)
+        if not ready:
+            if process.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(primary)
+    return seen.decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_diffs_are_coloured_on_a_pseudo_terminal_and_never_with_no_color(stale: Path) -> None:
+    screen = diff_on_a_terminal(stale)
+    assert '\x1b[32m+      "entryModelReview": "frontier",\x1b[0m' in screen
+    assert '\x1b[31m-      "entryModelReview": "balanced",\x1b[0m' in screen
+    plain = diff_on_a_terminal(stale, NO_COLOR="1")
+    assert '+      "entryModelReview": "frontier",' in plain
+    assert "\x1b[" not in plain
+
+
+def test_force_color_and_no_color(stale: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\x1b[" in run(["diff"], cwd=stale).stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(["diff"], cwd=stale).stdout
+
+
+QUIET_STALE = textwrap.dedent(
+    """\
+    config/backlog.config.schema.json: stale
+    config/presets/default.json: stale
+    skills/backlog-implementer/SKILL.md: stale
+    """
+)
+
+
+@pytest.mark.parametrize("command", [["check"], ["diff"], ["build", "--yes"]])
+def test_quiet_plan_commands_print_one_line_per_file_not_in_sync(
+    stale: Path, command: list[str]
+) -> None:
+    result = run([*command, "-q"], cwd=stale)
+    assert (result.stdout, result.stderr) == ("", QUIET_STALE)
+
+
+def test_quiet_hand_edited_check_names_the_file_not_a_diff(example: Path) -> None:
+    hand_edit(example)
+    result = run(["check", "-q"], cwd=example)
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == "skills/backlog-implementer/SKILL.md: edited by hand\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["diff"], ["build", "--yes"], ["validate"]],
+)
+def test_quiet_prints_nothing_when_all_is_well(example: Path, command: list[str]) -> None:
+    result = run([*command, "-q"], cwd=example)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_quiet_table_commands_print_the_table_and_diagnostics_only(example: Path) -> None:
+    cost = run(["cost", "-q"], cwd=example)
+    assert cost.stderr == ""
+    assert cost.stdout.startswith("Cost per ticket: routecfg.yaml\n")
+    explain = run(["explain", "-q", "--spec", "cost-optimized"], cwd=example)
+    assert explain.stderr.count("warning[RC224]") == 1  # a diagnostic stays
+    assert explain.stdout.startswith("Gate ")
+
+
+def test_quiet_init_prints_nothing(tmp_path: Path) -> None:
+    result = run(["init", "-q"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_build_names_the_files_it_writes(stale: Path) -> None:
+    result = run(["build", "--yes"], cwd=stale)
+    assert result.exit_code == 0
+    assert result.stderr.endswith(
+        "wrote config/backlog.config.schema.json\n"
+        "wrote config/presets/default.json\n"
+        "wrote skills/backlog-implementer/SKILL.md\n"
+    )
+
+
+def test_explain_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(["explain", "--spec", "cost-optimized", "--against", "legacy"])
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    golden("explain-against-80-columns.txt", result.stdout)
+
+
+def test_explain_against_marks_changed_rows_in_a_wide_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    result = run(["explain", "--spec", "cost-optimized", "--against", "legacy"])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("   Gate ")
+    assert lines[1].startswith("*  Wave Planning ")
+    assert lines[4].startswith("   Gate 3 LINT ")  # cheap in both
+    assert lines[-1] == "* routing differs from legacy"
+
+
+def test_cost_json_counts_are_numbers_and_money_exact_strings() -> None:
+    result = run(["cost", "--format", "json", "--spec", "cost-optimized"])
+    data = json.loads(result.stdout)
+    plan = data["breakdown"]["gates"][1]
+    assert plan == {
+        "gate": "plan",
+        "title": "Gate 1 PLAN",
+        "tier": "free",
+        "model": "Ollama → Haiku (20%)",
+        "input_tokens": 5000,
+        "output_tokens": 2000,
+        "calls": 1,
+        "fallback_rate": 0.2,
+        "fallback_tier": "cheap",
+        "cost": "0.0030",
+    }
+    assert data["breakdown"]["tickets"] == 50
+    assert data["breakdown"]["per_ticket"] == "0.212"
+    assert [e["savings"] for e in data["comparison"]] == [None, -0.3632]
+
+
+# -- no quiet passes -----------------------------------------------------------------------------
+
+NO_TARGETS = textwrap.dedent(
+    """\
+    version: 1
+    tiers:
+      cheap: {model: bedrock/haiku, capabilities: [text], price: {input: 1, output: 5}}
+    gates:
+      plan: {title: Plan, tier: cheap}
+    """
+)
+NO_TARGETS_HINT = (
+    "  hint: name the files routecfg keeps in sync under `targets:` (preset, schema, proxy, "
+    "skills); `routecfg init --from-repo` finds them\n"
+)
+
+
+@pytest.mark.parametrize("command", [["check"], ["diff"], ["build", "--yes"]])
+def test_a_spec_with_no_targets_fails_the_plan_commands(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "routecfg.yaml").write_text(NO_TARGETS)
+    result = run(command, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "routecfg.yaml:1:1: error[RC507]: the spec has no targets: there is nothing to compile "
+        "or check\n" + NO_TARGETS_HINT + "Found 1 error.\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["validate"], ["cost"], ["explain"]])
+def test_a_spec_with_no_targets_is_fine_for_estimates_with_a_warning(
+    tmp_path: Path, command: list[str]
+) -> None:
+    (tmp_path / "routecfg.yaml").write_text(NO_TARGETS)
+    result = run(command, cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "routecfg.yaml:1:1: warning[RC507]: the spec has no targets: there is nothing to compile "
+        "or check\n" + NO_TARGETS_HINT
+    )
+
+
+def test_cost_without_a_profile_says_its_zero_is_no_estimate(tmp_path: Path) -> None:
+    (tmp_path / "routecfg.yaml").write_text(NO_TARGETS)
+    result = run(["cost"], cwd=tmp_path)
+    assert result.stderr.endswith(
+        "routecfg.yaml:1:1: warning[RC508]: the spec has no cost.profile: no gate is counted, and "
+        "every estimate is $0\n"
+        "  hint: add `cost.profile.GATE: {input: TOKENS, output: TOKENS}` for each gate, with the "
+        "tokens per call (and `calls:` per ticket); `routecfg init --from-repo` writes a starter "
+        "profile\n"
+    )
+    assert "- not counted (no cost.profile entry): plan\n" in result.stdout
+
+
+def test_no_spec_names_routecfg_init(tmp_path: Path) -> None:
+    result = run(["check"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1] == (
+        "  hint: start one with `routecfg init` (a bundled preset) or `routecfg init --from-repo` "
+        "(the routing your files hold), or name a file or a bundled preset with --spec"
+    )

@@ -133,14 +133,17 @@ def example_repo(into: Path) -> Path:
 
 
 def upstream_repo(head: Path, into: Path, runner: Runner) -> Path:
-    """upstream's head files, the spec init infers from them plus the eight skills, built."""
+    """upstream's head files, the spec init infers from them with the eight skills as targets
+    (added here when init does not list them), built with their prose fixed."""
     root = Path(shutil.copytree(head, into / "upstream"))
     runner.run([tool("routecfg"), "init", "--from-repo", "-q"], root)
     spec = root / "routecfg.yaml"
-    text = spec.read_text(encoding="utf-8").rstrip("\n") + "\n  skills:\n"
+    text = spec.read_text(encoding="utf-8")
     skills = sorted(p.relative_to(root).as_posix() for p in root.glob("skills/*/SKILL.md"))
-    spec.write_text(text + "".join(f"    - {path}\n" for path in skills), encoding="utf-8")
-    runner.run([tool("routecfg"), "build", "--yes", "-q"], root)
+    if "  skills:" not in text:
+        lines = "".join(f"    - {path}\n" for path in skills)
+        spec.write_text(text.rstrip("\n") + "\n  skills:\n" + lines, encoding="utf-8")
+    runner.run([tool("routecfg"), "build", "--yes", "--fix", "-q"], root)
     done = runner.run([tool("routecfg"), "check", "-q", "--no-cache"], root)
     if done.returncode != 0:
         sys.exit(f"the upstream repository is not in sync after a build:\n{done.stderr.decode()}")

@@ -56,6 +56,7 @@ from routecfg.rules import ESCALATION_KEYS
 PRESET_PATH = "config/presets/default.json"
 SCHEMA_PATH = "config/backlog.config.schema.json"
 PROXY_PATHS = ("config/litellm/proxy-config.docker.yaml", "config/litellm/proxy-config.yaml")
+SKILLS_GLOB = "skills/*/SKILL.md"  # skills targets `init --from-repo` lists
 # Where `init --from-repo` looks, relative to the spec's folder: the first file found is read.
 USUAL_PATHS = {"preset": (PRESET_PATH,), "schema": (SCHEMA_PATH,), "proxy": PROXY_PATHS}
 
@@ -83,6 +84,7 @@ class TargetPaths:
     preset: str | None = None
     schema: str | None = None
     proxy: str | None = None
+    skills: tuple[str, ...] = ()  # Markdown targets: prose the lint reads, blocks to place
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,13 @@ def infer_spec(
         check_schema(values, schema_props, notes)
     gates = _draft_gates(values, tiers, Proxy({kind: dict(c) for kind, c in chains.items()}), notes)
     draft = SpecDraft(
-        {kind: path for kind, path in vars(paths).items() if path is not None},
+        {kind: path for kind, path in vars(paths).items() if isinstance(path, str)},
         tuple(drafts.values()),
         tuple(gates),
         _escalation(values),
         chains,
         tuple(groups),
+        paths.skills,
     )
     return Inferred(
         render(draft),
@@ -143,6 +146,7 @@ def _paths_read(
         paths.preset if preset_text is not None else None,
         paths.schema if schema_text is not None else None,
         paths.proxy if proxy_text is not None else None,
+        paths.skills,
     )
 
 

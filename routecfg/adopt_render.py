@@ -58,6 +58,7 @@ class SpecDraft:
     escalation: Escalation
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     groups: tuple[GroupDraft, ...]
+    skills: tuple[str, ...] = ()  # skills targets: Markdown the prose lint reads
 
 
 def render(draft: SpecDraft) -> str:
@@ -72,7 +73,7 @@ def render(draft: SpecDraft) -> str:
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
         *_proxy_lines(draft.chains, draft.groups),
-        *_target_lines(draft.sources),
+        *_target_lines(draft.sources, draft.skills),
     ]
     return "\n".join(lines) + "\n"
 
@@ -173,10 +174,14 @@ def _group_lines(draft: GroupDraft) -> list[str]:
     ]
 
 
-def _target_lines(sources: Mapping[str, str]) -> list[str]:
-    if not sources:
+def _target_lines(sources: Mapping[str, str], skills: Sequence[str] = ()) -> list[str]:
+    if not sources and not skills:
         return []
-    return ["", "targets:", *(f"  {kind}: {_scalar(path)}" for kind, path in sources.items())]
+    lines = ["", "targets:", *(f"  {kind}: {_scalar(path)}" for kind, path in sources.items())]
+    if skills:
+        lines.append("  skills:                     # prose checked by `routecfg check`")
+        lines.extend(f"    - {_scalar(path)}" for path in skills)
+    return lines
 
 
 # ── values ──────────────────────────────────────────────────────────────────────────────────

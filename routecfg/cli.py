@@ -17,6 +17,7 @@ import click
 from routecfg import (
     __version__,
     commands,
+    compiler,
     cost,
     report,
     resources,
@@ -167,6 +168,9 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
+    prose = compiler.prose_findings(result)
+    if prose:  # contradictions in skills' prose fail validation, like any other error
+        raise RoutecfgError([*result.warnings, *prose])
     warnings = (*result.warnings, *_estimates_only(result))
     if options.run is not None:
         options.run.spec = result.source.display
@@ -192,8 +196,8 @@ def _estimates_only(validated: Validated) -> tuple[Diagnostic, ...]:
     return (_no_targets(validated, Severity.WARNING),)
 
 
-def _plan(options: Options) -> tuple[Validated, tuple[Change, ...]]:
-    return commands.plan(options, click.echo)
+def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Change, ...]]:
+    return commands.plan(options, click.echo, fix=fix)
 
 
 _no_targets = commands.no_targets
@@ -204,6 +208,9 @@ def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
     commands.show_plan(validated, changes, options, click.echo, diffs=diffs)
+
+
+_prose_exit = commands.prose_exit
 
 
 def _echo_diffs(changes: tuple[Change, ...]) -> None:
@@ -272,23 +279,34 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
 @click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Also rewrite the skills' prose claims that contradict the spec, where the right text "
+    "is unambiguous (a Task model, the tier after a config key, a price).",
+)
 @_run
-def build_command(options: Options, yes: bool, force: bool) -> Exit:
+def build_command(options: Options, yes: bool, force: bool, fix: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
     without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force.
+    unless --force. Prose contradictions in skills are reported (exit 2 once written); --fix
+    rewrites the fixable ones, shown in the diff like every other change.
 
     \b
     Example:
-      routecfg build --yes
+      routecfg build --yes --fix
     """
-    validated, changes = _plan(options)
+    return _prose_exit(*_build(options, yes, force, fix))
+
+
+def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[Change, ...], Exit]:
+    validated, changes = _plan(options, fix=fix)
     _show_plan(validated, changes, options)
     if _refuse_missing(changes, options):
-        return Exit.INVALID
-    return _confirm_and_write(validated, changes, options, yes=yes, force=force)
+        return changes, Exit.INVALID
+    return changes, _confirm_and_write(validated, changes, options, yes=yes, force=force)
 
 
 def _confirm_and_write(
@@ -525,6 +543,14 @@ DEFAULT_INIT_PRESET = "cost-optimized"
     "else config/litellm/proxy-config.yaml.",
 )
 @click.option(
+    "--skills",
+    "skills_globs",
+    metavar="GLOB",
+    multiple=True,
+    help="Further Markdown to list as skills targets, a path or glob under the output's folder "
+    "(repeatable). skills/*/SKILL.md is always looked for.",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -583,6 +609,7 @@ def _init(
     proxy_file: Path | None,
     output: Path,
     force: bool,
+    skills_globs: tuple[str, ...] = (),
 ) -> Exit:
     from routecfg import adopt  # imported here: only init needs it
 
@@ -605,7 +632,8 @@ def _init(
             err=True,
         )
         return Exit.INVALID
-    paths = adopt.TargetPaths(*found)
+    skills = _skills_targets(output, skills_globs)
+    paths = adopt.TargetPaths(found[0], found[1], found[2], skills)
     inferred = adopt.infer_spec(texts[0], texts[1], texts[2], paths)
     report.emit(inferred.contradictions, options.format, out=sys.stdout, err=sys.stderr)
     write.write_atomic(output, inferred.text.encode("utf-8"))
@@ -626,6 +654,12 @@ def _init(
         )
         sources = ", ".join(p for p in (paths.preset, paths.schema, paths.proxy) if p)
         click.echo(f"wrote {output} ({counts}) from {sources}", err=True)
+        if paths.skills:
+            click.echo(
+                f"  {_count(len(paths.skills), 'skills target')} ({', '.join(paths.skills)}): "
+                "`routecfg check` reads their prose",
+                err=True,
+            )
         if inferred.contradictions:
             click.echo(
                 f"  {_count(len(inferred.contradictions), 'contradiction')}: the spec takes the "
@@ -636,6 +670,24 @@ def _init(
         click.echo(f"  {guesses}, marked `# guess:` in the spec: check them", err=True)
         click.echo("next: `routecfg check` shows what a build would change", err=True)
     return Exit.OK
+
+
+def _skills_targets(output: Path, globs: Sequence[str]) -> tuple[str, ...]:
+    """skills/*/SKILL.md and the Markdown ``globs`` name, under the output's folder, as
+    relative paths in a stable order (a glob reaching outside the folder finds nothing)."""
+    from routecfg import adopt
+
+    root = output.parent.resolve()
+    found: dict[str, None] = {}
+    for pattern in (adopt.SKILLS_GLOB, *globs):
+        try:
+            matches = sorted(root.glob(pattern)) if pattern else []
+        except (ValueError, NotImplementedError):  # an absolute pattern: outside by definition
+            matches = []
+        for path in matches:
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found[path.resolve().relative_to(root).as_posix()] = None
+    return tuple(found)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

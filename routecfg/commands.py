@@ -168,7 +168,9 @@ def spec_path(options: Options) -> Path:
     return spec.locate(options.spec, Path.cwd())
 
 
-def plan(options: Options, echo: Echo) -> tuple[Validated, tuple[Change, ...]]:
+def plan(
+    options: Options, echo: Echo, *, fix: bool = False
+) -> tuple[Validated, tuple[Change, ...]]:
     validated = validate(spec_path(options), missing_targets=False)
     if validated.warnings and options.format not in ("json", "sarif"):  # one document
         report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
@@ -176,7 +178,7 @@ def plan(options: Options, echo: Echo) -> tuple[Validated, tuple[Change, ...]]:
         options.run.spec = validated.source.display
         options.run.diagnostics.extend(validated.warnings)
     refuse_no_targets(validated)
-    changes = compiler.make_plan(validated)
+    changes = compiler.make_plan(validated, fix=fix)
     if options.run is not None:
         options.run.changes = changes
     wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
@@ -264,23 +266,43 @@ def show_plan(
     *,
     diffs: bool = True,
 ) -> None:
+    prose = [f.diagnostic for c in changes for f in c.remaining]
     if options.format == "json":
-        echo(report.format_plan_json(changes, validated.warnings), nl=False)
+        echo(report.format_plan_json(changes, [*validated.warnings, *prose]), nl=False)
         return
     if options.format in ("github", "sarif"):
         from routecfg import findings
 
-        found = findings.plan_diagnostics(validated, changes)
+        found = [*findings.plan_diagnostics(validated, changes), *prose]
         if options.format == "sarif":
             found = [*validated.warnings, *found]
         report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if options.quiet:  # one line per file that is not in sync
+    if options.quiet:  # one line per file that is not in sync, and the prose problems
         echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        emit_prose(changes, prose, options, echo)
         return
     echo(report.format_states(changes), nl=False, err=True)
     if diffs:
         echo_diffs(changes, echo)
+    emit_prose(changes, prose, options, echo)
+
+
+def emit_prose(
+    changes: tuple[Change, ...], prose: list[Diagnostic], options: Options, echo: Echo
+) -> None:
+    report.emit(prose, options.format, out=sys.stdout, err=sys.stderr)
+    line = report.prose_summary(changes)
+    if line is not None:
+        echo(line, err=True)
+
+
+def prose_exit(changes: tuple[Change, ...], exit_code: Exit) -> Exit:
+    """Prose contradictions left in the files make the run fail (2), as any invalid input does;
+    a hand-edited block (3) says more."""
+    if any(c.remaining for c in changes) and exit_code in (Exit.OK, Exit.CHANGES):
+        return Exit.INVALID
+    return exit_code
 
 
 def echo_diffs(changes: tuple[Change, ...], echo: Echo) -> None:
@@ -325,7 +347,7 @@ def check(options: Options, echo: Echo, *, no_cache: bool) -> Exit:
     state = exit_state(changes)
     if options.format == "text" and not options.quiet and state in STATE_HINTS:
         echo(f"hint: {STATE_HINTS[state]}", err=True)
-    return STATE_EXIT[state]
+    return prose_exit(changes, STATE_EXIT[state])
 
 
 # -- the plain `routecfg check` command line, read without click -------------------------------

@@ -10,13 +10,14 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from routecfg import resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
-from routecfg.plan import Change, State, read_target
+from routecfg.plan import Change, Encoding, State, read_target
 from routecfg.targets import jsontext, markers, preset, schema
 from routecfg.validate import Validated
 
@@ -24,7 +25,8 @@ from routecfg.validate import Validated
 ORDER = ("schema", "preset", "proxy", "skills")
 
 
-def make_plan(validated: Validated) -> tuple[Change, ...]:
+def make_plan(validated: Validated, *, fix: bool = False) -> tuple[Change, ...]:
+    """Every target's change. ``fix``: skills targets' fixable prose claims are rewritten too."""
     spec = validated.spec
     changes: list[Change] = []
     problems: list[Diagnostic] = []
@@ -35,7 +37,7 @@ def make_plan(validated: Validated) -> tuple[Change, ...]:
     for kind in ORDER:
         for relative in getattr(spec.targets, kind):
             try:
-                change = _compile_one(spec, kind, relative, backlog_schema)
+                change = _compile_one(spec, kind, relative, backlog_schema, fix)
             except RoutecfgError as error:
                 problems.extend(error.diagnostics)
                 continue
@@ -48,19 +50,71 @@ def make_plan(validated: Validated) -> tuple[Change, ...]:
 
 
 def _compile_one(
-    spec: RoutingSpec, kind: str, relative: str, backlog_schema: tuple[Mapping[str, Any], str]
+    spec: RoutingSpec,
+    kind: str,
+    relative: str,
+    backlog_schema: tuple[Mapping[str, Any], str],
+    fix: bool = False,
 ) -> Change:
     absolute = spec.root / relative
     old, encoding = read_target(absolute, relative)
     if old is None:  # nothing to splice into: check and build say so, and write nothing
         return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
+    if kind == "skills":
+        return _compile_skills(spec, relative, absolute, old, encoding, fix)
     render = _renderer(kind, backlog_schema)
     new = render(spec, old, relative)
-    hand_edited = _hand_edited_blocks(old, relative) if kind == "skills" else ()
+    state = State.STALE if new != old else State.IN_SYNC
+    return Change(kind, relative, absolute, old, new, encoding, state)
+
+
+def _compile_skills(
+    spec: RoutingSpec, relative: str, absolute: Path, old: str, encoding: Encoding, fix: bool
+) -> Change:
+    """A skills target: its blocks rendered, its prose linted, and with ``fix`` the fixable
+    claims rewritten first (they lie outside blocks, so rendering keeps them)."""
+    from routecfg.prose.fix import apply_fixes
+    from routecfg.prose.lint import lint
+
+    findings = lint(spec, old, relative)
+    fixed = fix and any(f.fixable for f in findings)
+    new = _skills_renderer(spec, apply_fixes(old, findings) if fixed else old, relative)
+    hand_edited = _hand_edited_blocks(old, relative)
     state = State.STALE if new != old else State.IN_SYNC
     if hand_edited:
         state = State.HAND_EDITED
-    return Change(kind, relative, absolute, old, new, encoding, state, hand_edited)
+    blocks = len(markers.find_blocks(old, relative))
+    return Change(
+        "skills",
+        relative,
+        absolute,
+        old,
+        new,
+        encoding,
+        state,
+        hand_edited,
+        blocks=blocks,
+        prose=findings,
+        fixed=fixed,
+    )
+
+
+def prose_findings(validated: Validated) -> tuple[Diagnostic, ...]:
+    """The prose lint of every skills target, for `routecfg validate` (missing files and
+    unreadable ones are left to the other checks and the plan)."""
+    from routecfg.prose.lint import lint
+
+    spec = validated.spec
+    found: list[Diagnostic] = []
+    for relative in spec.targets.skills:
+        try:
+            text, _ = read_target(spec.root / relative, relative)
+        except RoutecfgError as error:
+            found.extend(error.diagnostics)
+            continue
+        if text is not None:
+            found.extend(f.diagnostic for f in lint(spec, text, relative))
+    return tuple(found)
 
 
 def _hand_edited_blocks(text: str, path: str) -> tuple[str, ...]:

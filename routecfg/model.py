@@ -7,7 +7,7 @@ keyed by the same paths the fields came from.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -42,6 +42,19 @@ class Price:
         return self.input == 0 and self.output == 0
 
 
+ParamValue = str | Decimal | int
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A further deployment of a tier's model group: LiteLLM load-balances the entries that
+    share a model_name. ``params`` are the litellm_params routecfg owns on it."""
+
+    model: str
+    price: Price
+    params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
+
+
 @dataclass(frozen=True)
 class Tier:
     name: str
@@ -50,6 +63,9 @@ class Tier:
     price: Price
     task_model: str | None = None
     description: str | None = None
+    names: tuple[str, ...] = ()  # other names prose uses for the model ("Claude Haiku 4.5")
+    deployments: tuple[Deployment, ...] = ()
+    params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def is_local(self) -> bool:
@@ -73,6 +89,7 @@ class Gate:
     config_key: str | None = None
     fallback_template: str | None = None
     description: str | None = None
+    roles: tuple[str, ...] = ()  # agents prose gives this gate's model to ("implementer")
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,30 @@ class Proxy:
             for name in names
         }
 
+    def only(self, tiers: Container[str], groups: Container[str] | None) -> Proxy:
+        """The chains and alias groups a proxy file serving only ``tiers`` (and the alias
+        groups ``groups``, None: all) holds: chains of other tiers dropped, other tiers taken
+        out of every chain."""
+        chains = {
+            kind: _frozen(
+                {
+                    tier: tuple(t for t in targets if t in tiers)
+                    for tier, targets in by_tier.items()
+                    if tier in tiers
+                }
+            )
+            for kind, by_tier in self.chains.items()
+        }
+        kept = tuple(
+            AliasGroup(
+                group.name,
+                _frozen({tier: names for tier, names in group.aliases.items() if tier in tiers}),
+            )
+            for group in self.alias_groups
+            if groups is None or group.name in groups
+        )
+        return replace(self, chains=_frozen(chains), alias_groups=kept)
+
     def compiled_chains(self, kind: str) -> dict[str, tuple[str, ...]]:
         """The chains of ``kind`` as the proxy file must hold them: tiers, then aliases."""
         chains = dict(self.chain(kind))
@@ -227,12 +268,41 @@ def effective_walk(
 
 
 @dataclass(frozen=True)
+class TierOverride:
+    """What one proxy file says differently about a tier (another provider's model id)."""
+
+    model: str | None = None
+    price: Price | None = None
+    params: Mapping[str, ParamValue] | None = None
+
+
+@dataclass(frozen=True)
+class ProxyTarget:
+    """A proxy file and how it differs from the spec: the tiers and alias groups it serves
+    (None: all), whether routecfg writes prices into it, and per-tier overrides."""
+
+    path: str
+    tiers: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] | None = None
+    prices: bool = True
+    overrides: Mapping[str, TierOverride] = field(default_factory=lambda: MappingProxyType({}))
+
+    def serves(self, tier: str) -> bool:
+        return self.tiers is None or tier in self.tiers
+
+
+@dataclass(frozen=True)
 class Targets:
     preset: tuple[str, ...] = ()
     schema: tuple[str, ...] = ()
     proxy: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     templates: str | None = None
+    proxy_targets: Mapping[str, ProxyTarget] = field(default_factory=lambda: MappingProxyType({}))
+
+    def proxy_target(self, path: str) -> ProxyTarget:
+        """How the proxy file ``path`` differs; a plain path differs in nothing."""
+        return self.proxy_targets.get(path) or ProxyTarget(path)
 
     def all_paths(self) -> tuple[str, ...]:
         """Every target file, of every kind (the templates folder is not a target)."""
@@ -263,6 +333,13 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """The prose lint's settings: findings silenced (a code, a path, or PATH:CODE)."""
+
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ActualsSettings:
     """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
 
@@ -282,7 +359,27 @@ class RoutingSpec:
     proxy: Proxy
     targets: Targets
     cost: Cost
+    prose: Prose = field(default_factory=Prose)
     actuals: ActualsSettings = ActualsSettings()
+
+    def for_proxy(self, path: str) -> RoutingSpec:
+        """The spec as the proxy file ``path`` serves it: its tiers only, each with the file's
+        overrides, and the chains and alias groups among them."""
+        target = self.targets.proxy_target(path)
+        tiers = {}
+        for name, tier in self.tiers.items():
+            if not target.serves(name):
+                continue
+            override = target.overrides.get(name)
+            if override is not None:
+                tier = replace(
+                    tier,
+                    model=override.model or tier.model,
+                    price=override.price or tier.price,
+                    params=tier.params if override.params is None else override.params,
+                )
+            tiers[name] = tier
+        return replace(self, tiers=_frozen(tiers), proxy=self.proxy.only(tiers, target.aliases))
 
 
 def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
@@ -296,24 +393,48 @@ def build(data: Mapping[str, Any], root: Path) -> RoutingSpec:
         proxy=_proxy(data.get("proxy") or {}),
         targets=_targets(data.get("targets") or {}),
         cost=_cost(data.get("cost") or {}),
+        prose=Prose(ignore=tuple((data.get("prose") or {}).get("ignore", ()))),
         actuals=_actuals(data.get("actuals") or {}),
     )
 
 
+def _price(price: Mapping[str, Any]) -> Price:
+    return Price(
+        input=_money(price["input"]),
+        output=_money(price["output"]),
+        cache_read=_money(price["cache_read"]) if "cache_read" in price else None,
+        cache_write=_money(price["cache_write"]) if "cache_write" in price else None,
+    )
+
+
+def _params(raw: Mapping[str, Any] | None) -> Mapping[str, ParamValue]:
+    return _frozen(
+        {
+            key: value if isinstance(value, str | int) else _money(value)
+            for key, value in (raw or {}).items()
+        }
+    )
+
+
 def _tier(name: str, raw: Mapping[str, Any]) -> Tier:
-    price = raw["price"]
+    price = _price(raw["price"])
     return Tier(
         name=name,
         model=raw["model"],
         capabilities=tuple(raw.get("capabilities", ["text"])),
-        price=Price(
-            input=_money(price["input"]),
-            output=_money(price["output"]),
-            cache_read=_money(price["cache_read"]) if "cache_read" in price else None,
-            cache_write=_money(price["cache_write"]) if "cache_write" in price else None,
-        ),
+        price=price,
         task_model=raw.get("task_model"),
         description=raw.get("description"),
+        names=tuple(raw.get("names", ())),
+        deployments=tuple(
+            Deployment(
+                model=d["model"],
+                price=_price(d["price"]) if "price" in d else price,
+                params=_params(d.get("params")),
+            )
+            for d in raw.get("deployments", ())
+        ),
+        params=_params(raw.get("params")),
     )
 
 
@@ -327,6 +448,7 @@ def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
         config_key=raw.get("config_key"),
         fallback_template=raw.get("fallback_template"),
         description=raw.get("description"),
+        roles=tuple(raw.get("roles", ())),
     )
 
 
@@ -367,13 +489,44 @@ def _paths(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _proxy_targets(value: Any) -> tuple[tuple[str, ...], dict[str, ProxyTarget]]:
+    """A proxy target is a path, or a mapping with its path and how the file differs."""
+    items = [value] if isinstance(value, str | Mapping) else list(value or ())
+    paths: list[str] = []
+    targets: dict[str, ProxyTarget] = {}
+    for item in items:
+        if isinstance(item, str):
+            paths.append(item)
+            continue
+        path = item["path"]
+        paths.append(path)
+        overrides = {
+            tier: TierOverride(
+                model=o.get("model"),
+                price=_price(o["price"]) if "price" in o else None,
+                params=_params(o["params"]) if "params" in o else None,
+            )
+            for tier, o in (item.get("overrides") or {}).items()
+        }
+        targets[path] = ProxyTarget(
+            path=path,
+            tiers=tuple(item["tiers"]) if "tiers" in item else None,
+            aliases=tuple(item["aliases"]) if "aliases" in item else None,
+            prices=item.get("prices", True),
+            overrides=_frozen(overrides),
+        )
+    return tuple(paths), targets
+
+
 def _targets(raw: Mapping[str, Any]) -> Targets:
+    proxy_paths, proxy_targets = _proxy_targets(raw.get("proxy"))
     return Targets(
         preset=_paths(raw.get("preset")),
         schema=_paths(raw.get("schema")),
-        proxy=_paths(raw.get("proxy")),
+        proxy=proxy_paths,
         skills=_paths(raw.get("skills")),
         templates=raw.get("templates"),
+        proxy_targets=_frozen(proxy_targets),
     )
 
 

@@ -12,11 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
 from routecfg.model import PROXY_CHAIN_KINDS
 from routecfg.spec import parse_yaml
+
+if TYPE_CHECKING:
+    from routecfg.prose.lint import Finding
 
 BOM = "\ufeff"
 MAX_TARGET_BYTES = 8 * 1024 * 1024
@@ -54,10 +57,36 @@ class Change:
     encoding: Encoding
     state: State
     hand_edited: tuple[str, ...] = ()  # names of blocks edited by hand
+    blocks: int | None = None  # skills: how many generated blocks the file holds
+    prose: tuple[Finding, ...] = ()  # skills: claims of the current text contradicting the spec
+    fixed: bool = False  # skills: ``new`` has the fixable claims rewritten (`build --fix`)
 
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @property
+    def detail(self) -> str | None:
+        """What a skills target's state is about: ``no blocks; prose checked``."""
+        if self.blocks is None:
+            return None
+        blocks = _plural(self.blocks, "block") if self.blocks else "no blocks"
+        if not self.prose:
+            return f"{blocks}; prose checked"
+        fixable = sum(1 for f in self.prose if f.fixable)
+        found = _plural(len(self.prose), "contradiction")
+        if self.fixed:
+            return f"{blocks}; prose: {found}, {fixable} fixed"
+        return f"{blocks}; prose: {found}, {fixable} fixable"
+
+    @property
+    def remaining(self) -> tuple[Finding, ...]:
+        """The prose findings the written text still holds: all, or the unfixable after --fix."""
+        return tuple(f for f in self.prose if not (self.fixed and f.fixable))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def decode(raw: bytes, display: str) -> tuple[str, Encoding]:
@@ -185,9 +214,18 @@ def _load_proxy(text: str) -> Any:
         return data
     models = data.get("model_list")
     if isinstance(models, list):
-        data["model_list"] = {
-            str(entry.get("model_name")): entry for entry in models if isinstance(entry, dict)
-        }
+        # A group's further deployments by their model: `model_list.cheap (anthropic/…)`.
+        keyed: dict[str, Any] = {}
+        for entry in models:
+            if not isinstance(entry, dict):
+                continue
+            name = str(entry.get("model_name"))
+            if name in keyed:
+                params = entry.get("litellm_params")
+                model = params.get("model") if isinstance(params, dict) else None
+                name = f"{name} ({model})"
+            keyed.setdefault(name, entry)
+        data["model_list"] = keyed
     settings = data.get("router_settings")
     if not isinstance(settings, dict):
         return data

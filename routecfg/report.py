@@ -140,10 +140,26 @@ def format_states(changes: Sequence[Change], *, only_out_of_sync: bool = False) 
         )
     lines = []
     for change in changes:
-        lines.append(f"{change.path}: {change.state.value}")
+        detail = f" ({change.detail})" if change.detail else ""
+        lines.append(f"{change.path}: {change.state.value}{detail}")
         lines.extend(f"  {line}" for line in semantic_summary(change))
         lines.extend(f"  block '{name}' was edited by hand" for name in change.hand_edited)
     return "".join(line + "\n" for line in lines)
+
+
+def prose_summary(changes: Sequence[Change]) -> str | None:
+    """One line on the prose lint's findings still in the files, or None when there are none:
+    ``prose: 3 contradictions in 2 files; 2 fixable with `routecfg build --fix```."""
+    remaining = [(c.path, f) for c in changes for f in c.remaining]
+    if not remaining:
+        return None
+    files = len({path for path, _ in remaining})
+    fixable = sum(1 for _, f in remaining if f.fixable)
+    found = f"{len(remaining)} contradiction{'s' if len(remaining) != 1 else ''}"
+    where = f"{files} file{'s' if files != 1 else ''}"
+    if fixable:
+        return f"prose: {found} in {where}; {fixable} fixable with `routecfg build --fix`"
+    return f"prose: {found} in {where}, none fixable: edit the lines, or mark deliberate ones"
 
 
 def format_diffs(changes: Sequence[Change], *, color: bool = False) -> str:

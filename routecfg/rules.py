@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from routecfg import cost, resources
 from routecfg.diagnostics import Diagnostic, Severity, did_you_mean, suggestion_hint
 from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
+from routecfg.router import proxy_targets
 from routecfg.spec import PathKey, Source
 
 ESCALATION_KEYS = ("escalationModel", "maxEscalationsPerTicket")
@@ -447,7 +448,10 @@ def target_paths(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
     ):
         listed = _listed(source, kind)
         for i, path in enumerate(paths):
-            entries.append((("targets", kind, i) if listed else ("targets", kind), path, False))
+            where: PathKey = ("targets", kind, i) if listed else ("targets", kind)
+            if kind == "proxy" and path in spec.targets.proxy_targets:
+                where = (*where, "path")
+            entries.append((where, path, False))
     if spec.targets.templates is not None:
         entries.append((("targets", "templates"), spec.targets.templates, True))
     for where, path, is_folder in entries:
@@ -586,5 +590,7 @@ RULES: tuple[Rule, ...] = (
     aliases,
     cost_profile,
     target_paths,
+    proxy_targets.proxy_targets,
+    proxy_targets.deployment_prices,
     ledger_settings,
 )

@@ -187,7 +187,9 @@ def _read(absolute: Path, display: str) -> str:
 
 def verify(proxy_text: str, path: str, spec: RoutingSpec) -> FileReport:
     """Each tier and alias of ``spec`` made to fail in turn, for each kind in :data:`KINDS`:
-    the walk LiteLLM takes through the proxy config ``proxy_text`` beside routecfg's."""
+    the walk LiteLLM takes through the proxy config ``proxy_text`` beside routecfg's. The spec
+    is taken as that file serves it (:meth:`RoutingSpec.for_proxy`)."""
+    spec = spec.for_proxy(path)
     doc = yamledit.load(proxy_text, path)
     entries = yamledit.model_entries(doc)
     settings: dict[str, dict[str, list[str]]] = {

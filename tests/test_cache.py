@@ -40,7 +40,7 @@ def test_an_unchanged_check_is_replayed(
     monkeypatch.chdir(root)
     first = check(root, capsys)
     assert first[0] == 0
-    assert "skills/backlog-implementer/SKILL.md: in sync\n" in first[2]
+    assert "skills/backlog-implementer/SKILL.md: in sync (8 blocks; prose checked)\n" in first[2]
     no_full_run(monkeypatch)
     assert check(root, capsys) == first
 
@@ -123,7 +123,7 @@ def test_a_new_template_in_the_spec_templates_folder_is_seen(
     (root / "my-templates" / "prices.md.j2").write_text("Prices live in the proxy config.\n")
     code, _, err = check(root, capsys)
     assert code == 1
-    assert "skills/backlog-implementer/SKILL.md: stale\n" in err
+    assert "skills/backlog-implementer/SKILL.md: stale (8 blocks; prose checked)\n" in err
 
 
 def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:

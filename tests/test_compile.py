@@ -267,7 +267,7 @@ def test_the_example_repository_is_in_sync() -> None:
         "config/backlog.config.schema.json: in sync\n"
         "config/presets/default.json: in sync\n"
         "config/litellm/proxy-config.yaml: in sync\n"
-        "skills/backlog-implementer/SKILL.md: in sync\n"
+        "skills/backlog-implementer/SKILL.md: in sync (8 blocks; prose checked)\n"
     )
 
 
@@ -289,7 +289,7 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
         "wave_plan, lint, commit, write_agent (no target states their old tier))\n"
     )
     assert check.stderr.endswith(
-        "skills/backlog-implementer/SKILL.md: edited by hand\n"
+        "skills/backlog-implementer/SKILL.md: edited by hand (8 blocks; prose checked)\n"
         "  block 'gate-model' was edited by hand\n"
     )
     assert "-**Model**: Opus for every review.\n" in check.stdout

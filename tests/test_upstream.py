@@ -6,6 +6,7 @@ The upstream files are read in place from ../shared/fixtures/upstream (never cop
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,61 @@ def test_effective_walk_of_upstream_free_ends_on_frontier() -> None:
     spec = validate(SPECS["post-seed"]).spec
     assert spec.proxy.walk("fallbacks", "free") == ("cheap", "balanced", "frontier")
     assert spec.proxy.walk("fallbacks", "frontier") == ()
+
+
+TWO_PROXIES = TESTS / "upstream" / "head-two-proxies.yaml"
+DOCKER = "config/litellm/proxy-config.docker.yaml"
+TEMPLATE = "config/litellm/proxy-config.template.yaml"
+
+
+def lay_out_two_proxies(upstream: Path, root: Path) -> None:
+    """Upstream head's docker and template proxy files, and the one spec of both."""
+    (root / "config" / "litellm").mkdir(parents=True)
+    for name in (DOCKER, TEMPLATE):
+        shutil.copyfile(upstream / "head" / name, root / name)
+    shutil.copyfile(TWO_PROXIES, root / "routecfg.yaml")
+
+
+def test_docker_and_template_compile_from_one_spec(upstream: Path, tmp_path: Path) -> None:
+    """The template serves Anthropic's API ids without prices, no `free` and no aliases: per-
+    target differences of one spec. Both compile with zero diff; the template's missing `free`
+    is reported, since five gates run on it."""
+    lay_out_two_proxies(upstream, tmp_path)
+    before = {name: (tmp_path / name).read_bytes() for name in (DOCKER, TEMPLATE)}
+    result = run(["check", "--no-cache"], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[2:] == [
+        "routecfg.yaml:73:14: warning[RC707]: proxy file "
+        "'config/litellm/proxy-config.template.yaml' does not serve tier 'free', which gates "
+        "wave_plan, plan, commit, classify, draft run on: a request for 'free' through it fails",
+        "  hint: add 'free' to its tiers, or route those gates to a tier it serves",
+        f"{DOCKER}: in sync",
+        f"{TEMPLATE}: in sync",
+    ]
+    assert run(["build", "--yes"], cwd=tmp_path).exit_code == 0
+    assert {name: (tmp_path / name).read_bytes() for name in (DOCKER, TEMPLATE)} == before
+
+
+def test_a_tier_changed_for_one_target_only(upstream: Path, tmp_path: Path) -> None:
+    """An override changes the template's model only; the docker file stays as it is."""
+    lay_out_two_proxies(upstream, tmp_path)
+    spec = tmp_path / "routecfg.yaml"
+    spec.write_text(
+        spec.read_text().replace("anthropic/claude-opus-4,", "anthropic/claude-opus-4-6,")
+    )
+    result = run(["diff"], cwd=tmp_path)
+    assert result.stdout == (
+        f"--- a/{TEMPLATE}\n"
+        f"+++ b/{TEMPLATE}\n"
+        "@@ -22,7 +22,7 @@\n"
+        "   # FRONTIER — 5% of calls: complex architecture, security audit, escalation\n"
+        "   - model_name: frontier\n"
+        "     litellm_params:\n"
+        "-      model: anthropic/claude-opus-4\n"
+        "+      model: anthropic/claude-opus-4-6\n"
+        "       api_key: os.environ/ANTHROPIC_API_KEY\n"
+        " \n"
+        "   # CODE FRONTIER — specialized code model (optional)\n"
+    )

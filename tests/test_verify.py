@@ -7,6 +7,7 @@ Tests that need litellm skip without it, and fail without it under CI=true (CI i
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -520,3 +521,46 @@ def test_the_installed_map_is_read_as_data_without_importing_litellm() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout == "1.110.2 True None False\n"
+
+
+@pytest.mark.usefixtures("litellm")
+def test_upstream_docker_and_template_walk_as_routecfg_computes(
+    upstream: Path, tmp_path: Path
+) -> None:
+    """Both of upstream head's proxy files, each as it serves the one spec: every walk, content
+    policy included, and every series with the files' own retries and cooldowns agree."""
+    from tests.test_upstream import lay_out_two_proxies
+
+    lay_out_two_proxies(upstream, tmp_path)
+    result = run(["verify", "-q", "--format", "json"], cwd=tmp_path)
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert [(f["path"], len(f["walks"]), len(f["series"])) for f in report["files"]] == [
+        ("config/litellm/proxy-config.docker.yaml", 44, 11),
+        ("config/litellm/proxy-config.template.yaml", 12, 3),
+    ]
+    template = report["files"][1]
+    assert {
+        w["model"]: w["litellm"]
+        for w in template["walks"]
+        if w["kind"] == "content_policy_fallbacks"
+    } == {
+        "cheap": ["balanced"],
+        "balanced": [],
+        "frontier": [],
+    }
+    assert template["series"][0] == {
+        "model": "cheap",
+        "routecfg": [
+            ["cheap"] * 3 + ["balanced"] * 3 + ["frontier"] * 3,
+            ["cheap", "balanced"] + ["frontier"] * 3,
+            ["frontier"] * 3,
+        ],
+        "litellm": [
+            ["cheap"] * 3 + ["balanced"] * 3 + ["frontier"] * 3,
+            ["cheap", "balanced"] + ["frontier"] * 3,
+            ["frontier"] * 3,
+        ],
+        "backoff_ok": True,
+        "ok": True,
+    }

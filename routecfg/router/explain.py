@@ -158,13 +158,16 @@ def proxy_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
 
 
 def format_text(spec: RoutingSpec, files: Sequence[ProxyFile]) -> str:
-    return "".join("\n" + "".join(f"{line}\n" for line in proxy_lines(spec, f)) for f in files)
+    return "".join(
+        "\n" + "".join(f"{line}\n" for line in proxy_lines(spec.for_proxy(f.path), f))
+        for f in files
+    )
 
 
 def format_markdown(spec: RoutingSpec, files: Sequence[ProxyFile]) -> str:
     blocks = []
     for file in files:
-        heading, *rest = proxy_lines(spec, file)
+        heading, *rest = proxy_lines(spec.for_proxy(file.path), file)
         body = "".join(f"{line}\n" for line in rest)
         blocks.append(f"\n### {heading}\n\n```text\n{body}```\n")
     return "".join(blocks)

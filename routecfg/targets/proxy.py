@@ -9,14 +9,16 @@ problem as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
-from routecfg.model import MILLION, PROXY_CHAIN_KINDS, RoutingSpec, Tier
+from routecfg.model import MILLION, PROXY_CHAIN_KINDS, ParamValue, Price, RoutingSpec, Tier
 
 if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+
     from routecfg.targets import yamledit
 
 PRICE_FIELDS = {
@@ -28,15 +30,21 @@ PRICE_FIELDS = {
 
 
 def served_names(spec: RoutingSpec) -> dict[str, str]:
-    """Every model_name routecfg owns, and the tier it is served like: tiers, then aliases."""
+    """Every model_name routecfg owns, and the tier it is served like: tiers, then aliases.
+    For one proxy file, pass ``spec.for_proxy(path)``."""
     return {name: name for name in spec.tiers} | spec.proxy.alias_tiers()
 
 
 def prices_per_token(tier: Tier) -> dict[str, Decimal]:
     """The tier's prices as LiteLLM states them: USD per token."""
+    return per_token(tier.price)
+
+
+def per_token(price: Price) -> dict[str, Decimal]:
+    """Prices per million tokens as LiteLLM states them: USD per token."""
     prices: dict[str, Decimal] = {}
     for field, key in PRICE_FIELDS.items():
-        per_million: Decimal | None = getattr(tier.price, field)
+        per_million: Decimal | None = getattr(price, field)
         if per_million is not None:
             prices[key] = (per_million / MILLION).normalize()
     return prices
@@ -45,46 +53,77 @@ def prices_per_token(tier: Tier) -> dict[str, Decimal]:
 def render(spec: RoutingSpec, text: str, path: str) -> str:
     from routecfg.targets import proxyplain
 
-    if proxyplain.in_sync(spec, text, path):
+    view = spec.for_proxy(path)
+    with_prices = spec.targets.proxy_target(path).prices
+    if proxyplain.in_sync(view, text, path, with_prices=with_prices, ledger=spec.proxy.ledger):
         return text
     from routecfg.targets import proxyledger, yamledit  # ruamel.yaml: only to edit
 
     doc = yamledit.load(text, path)
-    changed = _set_models(doc, spec)
-    changed = _set_chains(doc, spec) or changed
+    changed = _set_models(doc, view, with_prices=with_prices)
+    changed = _set_chains(doc, view) or changed
     changed = proxyledger.register(doc, spec.proxy.ledger) or changed
-    undefined = list(_undefined_names(doc, spec, path))
+    undefined = list(_undefined_names(doc, view, path))
     if undefined:
         raise RoutecfgError(undefined)
     # load() has proved that dumping an untouched tree gives back ``text``: skip the work.
     return yamledit.dump(doc) if changed else text
 
 
-def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:
-    """Whether any entry changed."""
+def owned_params(
+    model: str, price: Price, params: Mapping[str, ParamValue], with_prices: bool
+) -> dict[str, ParamValue]:
+    """The litellm_params routecfg sets on a deployment's entry."""
+    owned: dict[str, ParamValue] = {"model": model, **params}
+    if with_prices:
+        owned.update(per_token(price))
+    return owned
+
+
+def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec, *, with_prices: bool = True) -> bool:
+    """Whether any entry changed. A tier's group is its entries in file order: the first is the
+    tier's own deployment; each further deployment the spec declares is the entry with its
+    model, appended when absent. Any other entry of the group is not routecfg's: untouched."""
     from routecfg.targets import yamledit
 
     changed = False
     entries = yamledit.model_entries(doc)
     for name, tier_name in served_names(spec).items():
         tier = spec.tiers[tier_name]
-        prices = prices_per_token(tier)
-        if name not in entries:
-            yamledit.append_model_entry(
-                doc,
-                {
+        wanted = [
+            (tier.model, tier.price, tier.params),
+            *((d.model, d.price, d.params) for d in tier.deployments),
+        ]
+        nodes = list(entries.get(name, ()))
+        for index, (model, price, params) in enumerate(wanted):
+            node = nodes.pop(0) if index == 0 and nodes else _deployment(nodes, model)
+            prices = per_token(price) if with_prices else {}
+            if node is None:
+                new_entry: dict[str, object] = {
                     "model_name": name,
-                    "litellm_params": {"model": tier.model, **prices},
-                    "model_info": dict(prices),
-                },
-            )
-            changed = True
-            continue
-        for entry in entries[name]:
-            params: dict[str, yamledit.Scalar] = {"model": tier.model, **prices}
-            changed = yamledit.set_section(doc, entry, "litellm_params", params) or changed
-            changed = yamledit.set_section(doc, entry, "model_info", prices) or changed
+                    "litellm_params": owned_params(model, price, params, with_prices),
+                }
+                if prices:
+                    new_entry["model_info"] = dict(prices)
+                yamledit.append_model_entry(doc, new_entry)
+                changed = True
+                continue
+            owned = owned_params(model, price, params, with_prices)
+            changed = yamledit.set_section(doc, node, "litellm_params", owned) or changed
+            if prices:
+                changed = yamledit.set_section(doc, node, "model_info", prices) or changed
     return changed
+
+
+def _deployment(nodes: list[CommentedMap], model: str) -> CommentedMap | None:
+    """The first of ``nodes`` serving ``model``, taken out of the list; None when none does."""
+    from ruamel.yaml.comments import CommentedMap
+
+    for index, node in enumerate(nodes):
+        params = node.get("litellm_params")
+        if isinstance(params, CommentedMap) and params.get("model") == model:
+            return nodes.pop(index)
+    return None
 
 
 def _set_chains(doc: yamledit.ProxyDoc, spec: RoutingSpec) -> bool:

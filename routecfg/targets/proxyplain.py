@@ -20,7 +20,7 @@ from typing import Any
 
 from routecfg import spec as spec_loader
 from routecfg.model import PROXY_CHAIN_KINDS, RoutingSpec
-from routecfg.targets.proxy import prices_per_token, served_names
+from routecfg.targets.proxy import owned_params, per_token, served_names
 
 SECTIONS = ("litellm_params", "model_info")
 PRICE_KEYS = (
@@ -43,15 +43,19 @@ class _Undecided(Exception):
     """Not in sync, or not for the plain reading to say."""
 
 
-def in_sync(spec: RoutingSpec, text: str, path: str) -> bool:
+def in_sync(
+    view: RoutingSpec, text: str, path: str, *, with_prices: bool = True, ledger: str | None = None
+) -> bool:
+    """``view`` is the spec as this file serves it (``spec.for_proxy(path)``), ``with_prices``
+    whether routecfg writes prices into it, ``ledger`` the spec's ``proxy.ledger``."""
     data = spec_loader.plain_data(text, path)
     if not isinstance(data, dict):
         return False
     try:
         entries = _model_entries(data)
-        _check_models(spec, entries)
-        _check_chains(spec, data, entries)
-        _check_ledger(data, spec.proxy.ledger)
+        _check_models(view, entries, with_prices)
+        _check_chains(view, data, entries)
+        _check_ledger(data, ledger)
     except _Undecided:
         return False
     return True
@@ -78,15 +82,36 @@ def _model_entries(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return entries
 
 
-def _check_models(spec: RoutingSpec, entries: dict[str, list[dict[str, Any]]]) -> None:
+def _check_models(
+    spec: RoutingSpec, entries: dict[str, list[dict[str, Any]]], with_prices: bool
+) -> None:
+    """As :func:`routecfg.targets.proxy._set_models` finds them: a tier's first entry is its own
+    deployment, each further one it declares the first other entry with its model."""
     for name, tier_name in served_names(spec).items():
-        if name not in entries:
-            raise _Undecided  # an entry to append
-        prices = prices_per_token(spec.tiers[tier_name])
-        params: dict[str, str | Decimal] = {"model": spec.tiers[tier_name].model, **prices}
-        for entry in entries[name]:
-            _check_section(entry.get("litellm_params"), params)
-            _check_section(entry.get("model_info"), prices)
+        tier = spec.tiers[tier_name]
+        wanted = [
+            (tier.model, tier.price, tier.params),
+            *((d.model, d.price, d.params) for d in tier.deployments),
+        ]
+        nodes = list(entries.get(name, ()))
+        for index, (model, price, params) in enumerate(wanted):
+            node = nodes.pop(0) if index == 0 and nodes else _deployment(nodes, model)
+            if node is None:
+                raise _Undecided  # an entry to append
+            prices = per_token(price) if with_prices else {}
+            _check_section(
+                node.get("litellm_params"), owned_params(model, price, params, with_prices)
+            )
+            if prices:
+                _check_section(node.get("model_info"), prices)
+
+
+def _deployment(nodes: list[dict[str, Any]], model: str) -> dict[str, Any] | None:
+    for index, node in enumerate(nodes):
+        params = node.get("litellm_params")
+        if isinstance(params, dict) and params.get("model") == model:
+            return nodes.pop(index)
+    return None
 
 
 def _check_section(current: Any, wanted: dict[str, Any]) -> None:
@@ -97,8 +122,10 @@ def _check_section(current: Any, wanted: dict[str, Any]) -> None:
             raise _Undecided
 
 
-def _same(current: Any, wanted: str | Decimal) -> bool:
+def _same(current: Any, wanted: Any) -> bool:
     """As the edit compares: a string to a string, a number to a number as exact decimals."""
+    if isinstance(wanted, bool) or not isinstance(wanted, str | int | Decimal):
+        raise _Undecided  # the edit refuses it
     if isinstance(wanted, str):
         return isinstance(current, str) and current == wanted
     if isinstance(current, bool) or not isinstance(current, int | Decimal):

@@ -1,0 +1,428 @@
+"""Claims read out of a skill's Markdown: what a hand-written line says about the routing.
+
+One pass over the lines, code fences included (upstream's model rules live in them). A claim
+names a gate (by title, number or role), and a tier (by key, task model or name), a price or an
+escalation threshold, each at its exact characters. What cannot be tied to one gate is no claim:
+the lint judges only what a line plainly says. Lines about escalations, retries and prohibitions
+say what happens *instead of* the routing, so Task models on them are not read as claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from routecfg.prose.records import (
+    ARROW,
+    ESCALATION_MODEL,
+    KEY,
+    TARGET,
+    TASK,
+    THRESHOLD,
+    Claim,
+    Line,
+    Word,
+    iter_lines,
+    price_claim,
+    shared,
+    subject,
+)
+from routecfg.prose.tables import Table
+from routecfg.prose.vocab import Mention, Vocabulary
+
+MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
+
+_MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
+_CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
+_ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
+_AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
+_ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
+_SKIP = re.compile(
+    r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
+    re.IGNORECASE,
+)
+_FALLBACK = re.compile(r"\bfall\s*back", re.IGNORECASE)
+_ITEM_HEADER = re.compile(r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$")
+_NAMED = re.compile(r'\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")', re.I)
+_USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
+_FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
+_COUNT = re.compile(
+    r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
+)
+_TAGGED = re.compile(r'\b(?:ARCH|SECURITY)\b[^\n→]*?(?:→|->)\s*"?([A-Za-z]+)"?')
+_RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
+_COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
+
+
+@dataclass
+class _TaskBlock:
+    """A ``Task(`` call over several lines: its model slot waits for the roles its body names."""
+
+    opened: Line
+    depth: int
+    intro: str  # the prose line introducing it, when that ends with ':'
+    lines: list[Line] = field(default_factory=list)
+    slots: list[tuple[Line, re.Match[str]]] = field(default_factory=list)
+    in_quotes: bool = False
+
+
+def find_claims(text: str, vocab: Vocabulary, skip_lines: frozenset[int]) -> list[Claim]:
+    """Every claim in ``text`` outside the lines in ``skip_lines`` (generated blocks)."""
+    return _Scanner(vocab).scan(text, skip_lines)
+
+
+class _Scanner:
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.claims: list[Claim] = []
+        self.table = Table(vocab)
+        self.block: _TaskBlock | None = None
+        self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
+        self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
+
+    def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
+        for line in iter_lines(text):
+            if line.number in skip_lines:
+                self._end_paragraph()
+                continue
+            self._line(line)
+        if self.block is not None:
+            self._close_block()
+        return self.claims
+
+    def _subject(self, mention: Mention) -> str:
+        return subject(self.vocab, mention)
+
+    def _end_paragraph(self) -> None:
+        self.table.reset()
+        self.item = None
+        if self.block is not None:
+            self._close_block()
+
+    # -- one line ------------------------------------------------------------------------------
+
+    def _line(self, line: Line) -> None:
+        stripped = line.text.strip()
+        self.claims.extend(self.table.feed(line, stripped))
+        mentions = self.vocab.mentions(line.text)
+        skip = bool(_SKIP.search(line.text))
+        if self.block is not None:
+            self.block.lines.append(line)
+        slots = list(_MODEL_SLOT.finditer(line.text))
+        for slot in slots:
+            self._model_slot(line, slot, mentions, skip)
+        self._model_words(line, mentions, skip)
+        self._config_keys(line)
+        self._arrows(line, mentions)
+        self._prices(line)
+        self._escalation(line, mentions)
+        self._track_blocks(line, stripped)
+        if stripped and not stripped.startswith("```"):
+            self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
+        header = _ITEM_HEADER.match(line.text)
+        if header is not None:
+            roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
+            self.item = (line.indent, roles) if roles else None
+        elif self.item is not None and stripped and line.indent <= self.item[0]:
+            self.item = None
+
+    # -- Task models ---------------------------------------------------------------------------
+
+    def _model_slot(
+        self, line: Line, slot: re.Match[str], mentions: list[Mention], skip: bool
+    ) -> None:
+        tier = self.vocab.tier_of(slot.group(2))
+        if tier is None:
+            return
+        text = line.text
+        fallback = bool(_FALLBACK.search(text, 0, slot.start()))
+        before = _ROLE_BEFORE_PAREN.search(text, 0, slot.start())
+        if before is not None:
+            named = [m for m in mentions if m.start == before.start(1) and m.end == before.end(1)]
+            if named:
+                self._task(line, slot, named[0], tier, fallback)
+                return
+        after = _AFTER_SLOT.match(text, slot.end())
+        named = [m for m in mentions if after is not None and m.start >= after.end()]
+        shared = self._shared(named)
+        for mention in named:
+            self._task(line, slot, mention, tier, fallback, shared)
+        if named:
+            return
+        if skip:
+            return
+        in_call = "Task(" in text[: slot.start()]
+        if self.block is not None and (self.block.opened is line or _alone(text, slot)):
+            self.block.slots.append((line, slot))
+            return
+        if in_call or re.search(r"→|->", text[: slot.start()]):
+            gates = {m.gate for m in mentions}
+            if len(gates) == 1:
+                self._task(line, slot, mentions[0], tier, fallback)
+            return
+        if self.item is not None and line.indent > self.item[0] and _alone(text, slot):
+            self._task(line, slot, self.item[1][0], tier, fallback)
+
+    def _task(
+        self,
+        line: Line,
+        slot: re.Match[str],
+        mention: Mention,
+        tier: str,
+        fallback: bool,
+        shared: bool = False,
+    ) -> None:
+        fallback = fallback and not mention.role
+        word = Word(line.start + slot.start(2), line.start + slot.end(2), slot.group(2))
+        subject = self._subject(mention)
+        self.claims.append(
+            Claim(TASK, line.number, mention.gate, subject, (word,), tier, fallback, shared=shared)
+        )
+
+    def _shared(self, mentions: Sequence[Mention]) -> bool:
+        return shared(self.vocab, mentions)
+
+    def _model_words(self, line: Line, mentions: list[Mention], skip: bool) -> None:
+        """``delegate log to sonnet write-agent``, ``fallback: sonnet subagent``,
+        ``write-agents use Sonnet``."""
+        if skip:
+            return
+        text = line.text
+        for match in self.vocab.model_word.finditer(text):
+            tier = self.vocab.tier_of(match.group(0))
+            if tier is None or _in_slot(text, match):
+                continue
+            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            rest = text[match.end() :]
+            gap = len(rest) - len(rest.lstrip(" "))
+            following = [m for m in mentions if m.start == match.end() + gap]
+            mention: Mention | None = following[0] if following and gap else None
+            if mention is None and re.match(r"\s+sub-?agents?\b", rest, re.IGNORECASE):
+                gates = {m.gate for m in mentions}
+                mention = mentions[0] if len(gates) == 1 else None
+            if mention is None and _USES.search(text, 0, match.start()):
+                clause = re.split(r"[.;]", text[: match.start()])[-1]
+                earlier = [m for m in mentions if m.end <= match.start()]
+                if earlier and earlier[-1].text in clause:
+                    mention = earlier[-1]
+            if mention is None:
+                continue
+            fallback = fallback and not mention.role  # a role falls back to nothing: it runs
+            word = Word(line.start + match.start(), line.start + match.end(), match.group(0))
+            self.claims.append(
+                Claim(
+                    TASK, line.number, mention.gate, self._subject(mention), (word,), tier, fallback
+                )
+            )
+
+    # -- Task( blocks over several lines ----------------------------------------------------------
+
+    def _track_blocks(self, line: Line, stripped: str) -> None:
+        if self.block is not None:
+            if line is not self.block.opened:
+                self._count(self.block, line.text)
+            too_long = line.number - self.block.opened.number > MAX_BLOCK_LINES
+            if (
+                self.block.depth <= 0
+                or too_long
+                or (stripped.startswith("```") and not self.block.in_quotes)
+            ):
+                self._close_block()
+            return
+        position = line.text.find("Task(")
+        if position < 0:
+            return
+        block = _TaskBlock(line, 0, " ".join(self.intro), [line])
+        self._count(block, line.text[position:])
+        if block.depth > 0:
+            self.block = block
+            for slot in _MODEL_SLOT.finditer(line.text, position):
+                if self.vocab.tier_of(slot.group(2)) is not None and not any(
+                    c.words[0].start == line.start + slot.start(2) for c in self.claims
+                ):
+                    block.slots.append((line, slot))
+
+    @staticmethod
+    def _count(block: _TaskBlock, text: str) -> None:
+        for index, part in enumerate(text.split('"""')):
+            if index:
+                block.in_quotes = not block.in_quotes
+            if not block.in_quotes:
+                block.depth += part.count("(") - part.count(")")
+
+    def _close_block(self) -> None:
+        block, self.block = self.block, None
+        assert block is not None
+        mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
+        for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
+            for named in _NAMED.finditer(body_line.text):
+                mentions += [
+                    m
+                    for m in self.vocab.mentions(body_line.text, named.end())
+                    if m.role and m.start == named.end()
+                ]
+        gates = {m.gate for m in mentions}
+        if len(gates) != 1:
+            return
+        fallback = bool(_FALLBACK.search(block.intro))
+        for line, slot in block.slots:
+            tier = self.vocab.tier_of(slot.group(2))
+            assert tier is not None
+            self._task(line, slot, mentions[0], tier, fallback)
+
+    # -- config keys ---------------------------------------------------------------------------
+
+    def _config_keys(self, line: Line) -> None:
+        keys = self.vocab.config_keys
+        for match in self.vocab.key_pattern.finditer(line.text):
+            key = match.group(1) or match.group(5)
+            gate = keys.get(key) or self.vocab.json_keys[key]
+            groups = (2, 3) if match.group(2) else (4,) if match.group(4) else (6,)
+            words = [
+                Word(line.start + match.start(g), line.start + match.end(g), match.group(g))
+                for g in groups
+                if match.group(g) and self.vocab.tier_of(match.group(g))
+            ]
+            if not words or words[0].text != match.group(groups[0]):
+                continue
+            tiers = {self.vocab.tier_of(w.text) for w in words}
+            if len(tiers) != 1:
+                continue
+            tier = self.vocab.tier_of(words[0].text)
+            self.claims.append(Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True))
+
+    # -- gate arrows and llm_call.sh ------------------------------------------------------------
+
+    def _arrows(self, line: Line, mentions: list[Mention]) -> None:
+        text = line.text
+        for mention in mentions:
+            if mention.role:
+                continue
+            match = _ARROW_TIER.match(text, mention.end)
+            if match is None:
+                continue
+            tier = self.vocab.tier_of(match.group(1))
+            if tier is None:
+                continue
+            word = Word(line.start + match.start(1), line.start + match.end(1), match.group(1))
+            self.claims.append(
+                Claim(
+                    ARROW,
+                    line.number,
+                    mention.gate,
+                    self._subject(mention),
+                    (word,),
+                    tier,
+                    primary=True,
+                )
+            )
+        gates = {m.gate for m in mentions}
+        if len(gates) != 1:
+            return
+        for match in _CALL_MODEL.finditer(text):
+            tier = self.vocab.tier_of(match.group(2))
+            if tier is None or tier != match.group(2):
+                continue
+            word = Word(line.start + match.start(2), line.start + match.end(2), match.group(2))
+            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            gate = mentions[0].gate
+            self.claims.append(
+                Claim(
+                    ARROW,
+                    line.number,
+                    gate,
+                    self._subject(mentions[0]),
+                    (word,),
+                    tier,
+                    fallback,
+                    call=True,
+                )
+            )
+
+    # -- prices --------------------------------------------------------------------------------
+
+    def _prices(self, line: Line) -> None:
+        for match in self.vocab.price_pattern.finditer(line.text):
+            tier = self.vocab.tier_of(match.group(1))
+            if tier is None:
+                continue
+            words = tuple(
+                Word(line.start + match.start(g), line.start + match.end(g), match.group(g))
+                for g in (3, 4)
+            )
+            self.claims.append(price_claim(line, match.group(1) + match.group(2), tier, words))
+
+    # -- escalation ----------------------------------------------------------------------------
+
+    def _escalation(self, line: Line, mentions: list[Mention]) -> None:
+        self._escalation_model(line)
+        rules = self.vocab.spec.escalation.rules
+        if not rules or not mentions:
+            return
+        text = line.text
+        fails = _FAILS.search(text)
+        gates = {m.gate for m in mentions}
+        for rule in rules:
+            failing = [m for m in mentions if m.gate in rule.when_fails and not m.role]
+            if fails is not None and failing:
+                count = _COUNT.search(text, fails.end())
+                if count is not None:
+                    word = Word(line.start + count.start(), line.start + count.end(), count[0])
+                    self.claims.append(
+                        Claim(
+                            THRESHOLD,
+                            line.number,
+                            failing[0].gate,
+                            self._subject(failing[0]),
+                            (word,),
+                            count=_count_of(count),
+                        )
+                    )
+            if _RERUN.search(text) and rule.reroute in gates:
+                for match in _MODEL_SLOT.finditer(text):
+                    tier = self.vocab.tier_of(match.group(2))
+                    if tier is None:
+                        continue
+                    word = Word(
+                        line.start + match.start(2), line.start + match.end(2), match.group(2)
+                    )
+                    self.claims.append(
+                        Claim(TARGET, line.number, rule.reroute, match.group(2), (word,), tier)
+                    )
+            return
+
+    def _escalation_model(self, line: Line) -> None:
+        """``ARCH tags (→ frontier model)``: tagged tickets go to the escalation model."""
+        if self.vocab.spec.escalation.model is None:
+            return
+        for match in _TAGGED.finditer(line.text):
+            tier = self.vocab.tier_of(match.group(1))
+            if tier is None:
+                continue
+            word = Word(line.start + match.start(1), line.start + match.end(1), match.group(1))
+            subject = "ARCH / SECURITY tickets"
+            self.claims.append(Claim(ESCALATION_MODEL, line.number, None, subject, (word,), tier))
+
+    # -- tables --------------------------------------------------------------------------------
+
+
+def _alone(text: str, slot: re.Match[str]) -> bool:
+    """The model slot is the only thing on its line (a trailing comma and comment aside)."""
+    rest = text[slot.end() :].strip()
+    return not text[: slot.start()].strip() and (not rest or rest[0] in ",(#")
+
+
+def _in_slot(text: str, match: re.Match[str]) -> bool:
+    """A model word that is the value of a ``model:`` slot (read as a slot, not as prose)."""
+    return bool(re.search(r'model\s*:\s*"?$', text[: match.start()]))
+
+
+def _count_of(match: re.Match[str]) -> int:
+    words = match.group(1).lower()
+    if words.startswith("more"):
+        return 2
+    if match.group(2):
+        number = match.group(2).lower()
+        return int(number) if number.isdigit() else _COUNT_WORDS[number]
+    return _COUNT_WORDS[words]

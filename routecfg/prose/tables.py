@@ -1,0 +1,164 @@
+"""Markdown tables: a row's claims read through its header.
+
+``| Gate 2 IMPL+LINT | sonnet |`` under ``| Gate | Default |`` gives a gate its tier;
+``| implementer-N | … | sonnet (default) |`` under ``| Role | Agent Type | Model |`` a role its
+model; ``| sonnet | Implementers, investigators |`` under ``| Model | Usage |`` a model to every
+role listed; ``| llmOps.routing.entryModelImplement / entryModelReview | balanced / cheap |`` a
+tier to each key; ``| Claude Haiku 3.5 | $0.80 | $4.00 |`` under ``Input $/1M``, ``Output $/1M``
+a price to a tier.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from routecfg.prose.records import ARROW, KEY, TASK, Claim, Line, Word, price_claim, shared, subject
+from routecfg.prose.vocab import Vocabulary
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
+_MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+class Table:
+    """The table the scanner is in, if any: its header, and the row read before."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.header: list[str] | None = None
+        self.previous_row: list[str] | None = None
+        self.found: list[Claim] = []
+
+    def feed(self, line: Line, stripped: str) -> list[Claim]:
+        """The claims of ``line`` if it is a table row under a header; tracks the header."""
+        self.found = []
+        self._table(line, stripped)
+        return self.found
+
+    def reset(self) -> None:
+        self.header = self.previous_row = None
+
+    def _table(self, line: Line, stripped: str) -> None:
+        if not stripped.startswith("|"):
+            self.header = self.previous_row = None
+            return
+        if _SEPARATOR.match(stripped):
+            self.header = self.previous_row
+            return
+        cells = _cells(line)
+        self.previous_row = [text for text, _ in cells]
+        if self.header is not None:
+            self._row(line, cells, self.header)
+
+    def _row(self, line: Line, cells: Sequence[tuple[str, int]], header: Sequence[str]) -> None:
+        columns = [h.strip().lower() for h in header]
+        self._row_keys(line, cells)
+        first, first_at = cells[0]
+        subjects = {m.gate: m for m in reversed(self.vocab.mentions(first))}
+        for mention in reversed(subjects.values()):
+            for index in range(1, min(len(cells), len(columns))):
+                if not _MODEL_COLUMN.match(columns[index]):
+                    continue
+                word = _lead_word(*cells[index])
+                if word is None:
+                    continue
+                tier = self.vocab.tier_of(word.text)
+                if tier is None:
+                    continue
+                word = Word(line.start + word.start, line.start + word.end, word.text)
+                kind = TASK if mention.role else ARROW
+                self.found.append(
+                    Claim(
+                        kind, line.number, mention.gate, subject(self.vocab, mention), (word,), tier
+                    )
+                )
+        if columns and columns[0] == "model":
+            word = _lead_word(first, first_at)
+            tier = self.vocab.tier_of(word.text) if word is not None else None
+            if word is not None and tier is not None:
+                named = [m for text, _ in cells[1:] for m in self.vocab.mentions(text)]
+                claimed = Word(line.start + word.start, line.start + word.end, word.text)
+                spread = shared(self.vocab, named)
+                for mention in named:
+                    said = subject(self.vocab, mention)
+                    self.found.append(
+                        Claim(
+                            TASK,
+                            line.number,
+                            mention.gate,
+                            said,
+                            (claimed,),
+                            tier,
+                            shared=spread,
+                        )
+                    )
+        self._row_price(line, cells, columns)
+
+    def _row_keys(self, line: Line, cells: Sequence[tuple[str, int]]) -> None:
+        for (text, _), (values, at) in itertools.pairwise(cells):
+            keys = [k.strip(" `*").split(".")[-1] for k in text.split("/")]
+            if not keys or any(k not in self.vocab.config_keys for k in keys):
+                continue
+            parts = values.split("/")
+            if len(parts) != len(keys):
+                continue
+            position = at
+            for key, part in zip(keys, parts, strict=True):
+                word = _lead_word(part, position)
+                position += len(part) + 1
+                if word is None or self.vocab.tier_of(word.text) is None:
+                    continue
+                claimed = Word(line.start + word.start, line.start + word.end, word.text)
+                gate = self.vocab.config_keys[key]
+                tier = self.vocab.tier_of(word.text)
+                self.found.append(
+                    Claim(KEY, line.number, gate, key, (claimed,), tier, primary=True)
+                )
+
+    def _row_price(
+        self, line: Line, cells: Sequence[tuple[str, int]], columns: Sequence[str]
+    ) -> None:
+        inputs = [i for i, c in enumerate(columns) if c.startswith("input") and "$" in c]
+        outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
+        if len(inputs) != 1 or len(outputs) != 1 or max(inputs[0], outputs[0]) >= len(cells):
+            return
+        name = self.vocab.name_pattern.fullmatch(cells[0][0].strip(" *`"))
+        if name is None:
+            return
+        tier = self.vocab.tier_of(name.group(1))
+        if tier is None:
+            return
+        words = []
+        for index in (inputs[0], outputs[0]):
+            text, at = cells[index]
+            money = _MONEY.match(text)
+            if money is None:
+                return
+            start = line.start + at + money.start(1)
+            words.append(Word(start, start + len(money.group(1)), money.group(1)))
+        self.found.append(price_claim(line, name.group(0), tier, tuple(words)))
+
+
+def _cells(line: Line) -> list[tuple[str, int]]:
+    """A table row's cells and where each starts in the line (escaped pipes stay inside)."""
+    text = line.text
+    cells: list[tuple[str, int]] = []
+    start = text.index("|") + 1
+    for match in _PIPE.finditer(text, start):
+        cells.append((text[start : match.start()], start))
+        start = match.end()
+    tail = text[start:]
+    if tail.strip():
+        cells.append((tail, start))
+    return cells
+
+
+def _lead_word(text: str, at: int) -> Word | None:
+    """The first word of a cell, past `**`, backticks and quotes: ``sonnet (default)``."""
+    match = re.match(r"[\s*`\"]*([A-Za-z][\w.-]*)", text)
+    if match is None:
+        return None
+    return Word(at + match.start(1), at + match.end(1), match.group(1))

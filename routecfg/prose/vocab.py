@@ -1,0 +1,217 @@
+"""The words a skill's prose uses for the spec's routing, and what each one means.
+
+A tier is named by its key (``cheap``), its ``task_model`` (``haiku``) and its ``names``
+(``Claude Haiku 4.5``; by default the task model capitalized, with and without ``Claude``, and
+``Ollama`` for an Ollama model). A gate is named by its title (``Gate 4 REVIEW``: also ``Gate 4``
+and the upper-case ``REVIEW``), a few aliases (``wave plan``) and its ``roles`` (by default the
+backlog toolkit's: implementers and investigators work on IMPLEMENT's model, write-agents on the
+write-agent gate's …). A word two tiers or two gates claim means nothing: the lint stays silent
+rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from routecfg.model import Gate, RoutingSpec, Tier
+
+# The backlog toolkit's words for who runs on a gate's model, for a gate without `roles`.
+DEFAULT_ROLES: Mapping[str, tuple[str, ...]] = {
+    "implement": ("implementer", "investigator"),
+    "review": ("reviewer", "code-reviewer", "review subagent"),
+    "write_agent": ("write-agent", "write agent"),
+    "wave_plan": ("wave planning subagent",),
+}
+# Other names of the backlog toolkit's gates, besides their titles.
+DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "wave_plan": ("wave planning", "wave plan"),
+    "commit": ("commit message", "commit msg"),
+    "classify": ("classification", "classify", "triage"),
+}
+# Routing keys an older backlog config used, still written by upstream's init skill:
+# read only in JSON (`"reviewModel": "cheap"`), for gates the spec has.
+LEGACY_KEYS: Mapping[str, str] = {
+    "defaultGenerationModel": "implement",
+    "planningModel": "plan",
+    "reviewModel": "review",
+    "lintModel": "lint",
+}
+_GATE_NUMBER = re.compile(r"^Gate\s+(\d+)\b\s*(.*)$", re.IGNORECASE)
+_VERSION = r"(?:[ -]v?\d+(?:\.\d+)*)?"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gate named in the text: by title, number, upper-case name or role."""
+
+    start: int
+    end: int
+    gate: str
+    text: str
+    role: bool  # named by a role (an agent), not by the gate's title
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    spec: RoutingSpec
+    tier_words: Mapping[str, str]  # lower-cased tier key, task model or name -> tier
+    model_word: re.Pattern[str]  # a task model or a name, in running text
+    name_pattern: re.Pattern[str]  # a tier's name (group 1) and a version (group 2)
+    gate_patterns: tuple[tuple[re.Pattern[str], str, bool], ...]  # pattern, gate, is a role
+    number_gates: Mapping[str, str]  # "4" -> review
+    config_keys: Mapping[str, str]  # config key -> gate
+    key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
+    json_keys: Mapping[str, str]  # key read in JSON only (legacy names) -> gate
+    price_pattern: re.Pattern[str]  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5`
+
+    def tier_of(self, word: str) -> str | None:
+        """The tier a word names: its key, its task model or one of its names."""
+        return self.tier_words.get(_normal(word))
+
+    def mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Every gate named in ``text[start:end]``, by position; overlaps keep the longer."""
+        stop = len(text) if end is None else end
+        found: list[Mention] = []
+        for match in re.finditer(r"\bGates?\s*:?\s*(\d+)\b", text[start:stop], re.IGNORECASE):
+            gate = self.number_gates.get(match.group(1))
+            if gate is not None and not match.group(0).lower().startswith("gates"):
+                s, e = start + match.start(), start + match.end()
+                found.append(Mention(s, e, gate, match.group(0), role=False))
+        for pattern, gate, role in self.gate_patterns:
+            for match in pattern.finditer(text, start, stop):
+                found.append(Mention(match.start(), match.end(), gate, match.group(0), role))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), not m.role))
+        kept: list[Mention] = []
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
+                continue
+            kept.append(mention)
+        return kept
+
+    def gate(self, name: str) -> Gate:
+        return self.spec.gates[name]
+
+    def tier(self, name: str) -> Tier:
+        return self.spec.tiers[name]
+
+
+def vocabulary(spec: RoutingSpec) -> Vocabulary:
+    tier_words = _unambiguous(
+        (word, tier.name)
+        for tier in spec.tiers.values()
+        for word in (tier.name, tier.task_model, *tier_names(tier))
+        if word
+    )
+    names = sorted(
+        {w for t in spec.tiers.values() for w in (t.task_model, *tier_names(t)) if w},
+        key=len,
+        reverse=True,
+    )
+    names = [n for n in names if _normal(n) in tier_words]
+    config_keys = {g.config_key: g.name for g in spec.gates.values() if g.config_key}
+    json_keys = {
+        key: gate
+        for key, gate in LEGACY_KEYS.items()
+        if gate in spec.gates and key not in config_keys
+    }
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
+    model_word = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    name_pattern = re.compile(rf"(?<![\w-])({alternatives})({_VERSION})(?![\w.])", re.IGNORECASE)
+    return Vocabulary(
+        spec=spec,
+        tier_words=tier_words,
+        model_word=model_word,
+        name_pattern=name_pattern,
+        gate_patterns=tuple(_gate_patterns(spec)),
+        number_gates=_unambiguous(
+            (number, gate.name)
+            for gate in spec.gates.values()
+            if (number := _title_number(gate.title)) is not None
+        ),
+        config_keys=config_keys,
+        key_pattern=_key_pattern(config_keys, json_keys),
+        json_keys=json_keys,
+        price_pattern=re.compile(
+            rf"{name_pattern.pattern}\s*:?\s*(?:in\s*=\s*)?\$(\d+(?:\.\d+)?)\s*/\s*"
+            rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
+            re.IGNORECASE,
+        ),
+    )
+
+
+def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> re.Pattern[str]:
+    """``entryModelReview (cheap)``, ``entryModelPlan (default: "free" …)``,
+    ``"entryModelReview": "cheap"``: group 1 or 5 the key, 2 and 3 or 4 or 6 the tier words."""
+    keys = "|".join(re.escape(k) for k in sorted(config_keys, key=len, reverse=True)) or "(?!)"
+    legacy = "|".join(re.escape(k) for k in sorted(json_keys, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        rf"(?<![\w])(?:[\w.]*\.)?({keys})\b`?"
+        rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
+        rf"|\"\s*:\s*\"([A-Za-z]+)\")"
+        rf"|\"({legacy})\"\s*:\s*\"([A-Za-z]+)\""
+    )
+
+
+def tier_names(tier: Tier) -> tuple[str, ...]:
+    """The names prose uses for a tier's model: declared, or derived from its task model."""
+    if tier.names:
+        return tier.names
+    if tier.task_model:
+        word = tier.task_model.capitalize()
+        return (word, f"Claude {word}")
+    if tier.model.startswith(("ollama/", "ollama_chat/")):
+        return ("Ollama",)
+    return ()
+
+
+def gate_roles(gate: Gate) -> tuple[str, ...]:
+    return gate.roles or DEFAULT_ROLES.get(gate.name, ())
+
+
+def _gate_patterns(spec: RoutingSpec) -> Iterable[tuple[re.Pattern[str], str, bool]]:
+    phrases: list[tuple[str, str, bool, bool]] = []  # phrase, gate, is a role, case-sensitive
+    for gate in spec.gates.values():
+        number = _GATE_NUMBER.match(gate.title)
+        if number is None:
+            phrases.append((gate.title, gate.name, False, False))
+        else:
+            for word in re.findall(r"\b[A-Z]{3,}\b", number.group(2)):
+                phrases.append((word, gate.name, False, True))
+        aliases = DEFAULT_ALIASES.get(gate.name, ())
+        phrases.extend((alias, gate.name, False, False) for alias in aliases)
+        phrases.extend((role, gate.name, True, False) for role in gate_roles(gate))
+    owners: dict[tuple[str, bool], set[str]] = {}
+    for phrase, gate_name, _, sensitive in phrases:
+        key = (phrase if sensitive else phrase.lower(), sensitive)
+        owners.setdefault(key, set()).add(gate_name)
+    seen: set[tuple[str, bool]] = set()
+    for phrase, gate_name, role, sensitive in phrases:
+        key = (phrase if sensitive else phrase.lower(), sensitive)
+        if len(owners[key]) > 1 or key in seen:
+            continue
+        seen.add(key)
+        body = re.escape(phrase).replace(r"\ ", r"\s+")
+        if sensitive:
+            yield re.compile(rf"(?<![\w-]){body}(?![\w-])"), gate_name, role
+        else:
+            suffix = r"(?:s|-N|-\d+|-\{\w*\})?" if role else r"s?"
+            flags = re.IGNORECASE
+            yield re.compile(rf"(?<![\w-]){body}{suffix}(?![\w-])", flags), gate_name, role
+
+
+def _title_number(title: str) -> str | None:
+    match = _GATE_NUMBER.match(title)
+    return match.group(1) if match else None
+
+
+def _normal(word: str) -> str:
+    return " ".join(word.lower().split())
+
+
+def _unambiguous(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    owners: dict[str, set[str]] = {}
+    for word, owner in pairs:
+        owners.setdefault(_normal(word), set()).add(owner)
+    return {word: next(iter(o)) for word, o in owners.items() if len(o) == 1}

@@ -25,64 +25,73 @@ EXAMPLE = REPO / "examples" / "backlog-toolkit"
 NOT_REPRODUCIBLE = "not reproducible"
 
 
-def _round_trip(routing: RoutingSpec, text: str) -> str | None:
+def _round_trip(routing: RoutingSpec, text: str, path: str = "proxy.yaml") -> str | None:
     """What the round-trip edit makes of ``text``: None when it reports a problem."""
     from routecfg.targets import yamledit
 
     try:
-        doc = yamledit.load(text, "proxy.yaml", prove=False)
-    except RoutecfgError:
+        result = proxy.render_round_trip(routing, text, path, prove=False)
+    except (RoutecfgError, TypeError):
         return None
     problems: set[str] = set()
     try:
-        yamledit.load(text, "proxy.yaml")
+        yamledit.load(text, path)
     except RoutecfgError as error:
         problems = {d.code for d in error.diagnostics}
     assert problems <= {"RC313"}  # what else load refuses, it refused without the proof
-    reproducible = not problems
-    try:
-        changed = proxy._set_models(doc, routing)
-        changed = proxy._set_chains(doc, routing) or changed
-        if list(proxy._undefined_names(doc, routing, "proxy.yaml")):
-            return None
-    except (RoutecfgError, TypeError):
-        return None
-    if not changed:
-        return text if reproducible else NOT_REPRODUCIBLE
-    return yamledit.dump(doc)
+    if result == text and problems:
+        return NOT_REPRODUCIBLE
+    return result
 
 
-def _agrees(routing: RoutingSpec, text: str) -> bool:
+def _in_sync(routing: RoutingSpec, text: str, path: str = "proxy.yaml") -> bool:
+    """As proxy.render asks."""
+    return proxyplain.in_sync(
+        routing.for_proxy(path),
+        text,
+        path,
+        with_prices=routing.targets.proxy_target(path).prices,
+        ledger=routing.proxy.ledger,
+    )
+
+
+def _agrees(routing: RoutingSpec, text: str, path: str = "proxy.yaml") -> bool:
     """Never in sync where the round trip would change the text or report a problem."""
-    if not proxyplain.in_sync(routing, text, "proxy.yaml"):
+    if not _in_sync(routing, text, path):
         return True
     # A file ruamel.yaml cannot reproduce is in sync too when nothing needs an edit (RC313
     # comes with the first edit): test_an_unreproducible_file_is_refused_when_it_needs_an_edit.
-    return _round_trip(routing, text) in (text, NOT_REPRODUCIBLE)
+    return _round_trip(routing, text, path) in (text, NOT_REPRODUCIBLE)
 
 
-def _pairs(upstream: Path) -> Iterator[tuple[RoutingSpec, str, str]]:
-    """(spec, proxy text, label) for every spec with a proxy target, and every bundled preset
-    against the example's proxy as the spec builds it."""
-    for spec_file in sorted(TESTS.glob("cases/build/*/routecfg.yaml")):
+def _pairs(upstream: Path) -> Iterator[tuple[RoutingSpec, str, str, str]]:
+    """(spec, proxy text, its path in the spec, label) for every spec with a proxy target, the
+    example, every bundled preset against the example's proxy as the spec builds it, and
+    upstream's proxies against the spec init infers and the one that serves both."""
+    specs = [*TESTS.glob("cases/build/*/routecfg.yaml"), *TESTS.glob("upstream/*.yaml")]
+    for spec_file in sorted(specs):
         try:
             validated = validate(spec_file, missing_targets=False)
         except RoutecfgError:
             continue
         for relative in validated.spec.targets.proxy:
-            target = spec_file.parent / relative
-            if target.is_file():
-                yield validated.spec, target.read_text(encoding="utf-8"), str(target)
+            targets = [spec_file.parent / side / relative for side in ("input", "expected")]
+            if spec_file.parent.name == "upstream":  # its targets are upstream head's files
+                targets = [upstream / "head" / relative]
+            for target in targets:
+                if target.is_file():
+                    text = target.read_text(encoding="utf-8")
+                    yield validated.spec, text, relative, str(target)
     example = validate(EXAMPLE / "routecfg.yaml").spec
     example_proxy = (EXAMPLE / "config" / "litellm" / "proxy-config.yaml").read_text("utf-8")
-    yield example, example_proxy, "example"
+    yield example, example_proxy, "proxy.yaml", "example"
     for name in resources.preset_names():
         preset = validate(spec.locate(name, REPO), missing_targets=False).spec
         built = proxy.render(preset, example_proxy, "proxy.yaml")
-        yield preset, built, f"preset {name}"
+        yield preset, built, "proxy.yaml", f"preset {name}"
     head = upstream / "head" / "config" / "litellm"
     for path in sorted(head.glob("*.yaml")):
-        yield _upstream_spec(upstream), path.read_text(encoding="utf-8"), str(path)
+        yield _upstream_spec(upstream), path.read_text(encoding="utf-8"), "proxy.yaml", str(path)
 
 
 def _upstream_spec(upstream: Path) -> RoutingSpec:
@@ -107,22 +116,20 @@ def _upstream_spec(upstream: Path) -> RoutingSpec:
 
 def test_in_sync_files_are_recognised(upstream: Path) -> None:
     """The fast answer is really given: for the example, every preset and upstream's file."""
-    answered = [label for routing, text, label in _pairs(upstream) if _round_trip(routing, text)]
-    in_sync = [
-        label
-        for routing, text, label in _pairs(upstream)
-        if proxyplain.in_sync(routing, text, "proxy.yaml")
-    ]
+    pairs = list(_pairs(upstream))
+    answered = [label for routing, text, path, label in pairs if _round_trip(routing, text, path)]
+    in_sync = [label for routing, text, path, label in pairs if _in_sync(routing, text, path)]
     assert "example" in in_sync
     assert all(f"preset {name}" in in_sync for name in resources.preset_names())
     assert any("proxy-config.docker.yaml" in label for label in in_sync)
-    assert len(in_sync) >= len(resources.preset_names()) + 2
+    assert sum("expected" in label for label in in_sync) >= 4  # a build's output is in sync
+    assert len(in_sync) >= len(resources.preset_names()) + 6
     assert answered
 
 
 def test_every_pair_agrees_with_the_round_trip(upstream: Path) -> None:
-    for routing, text, label in _pairs(upstream):
-        assert _agrees(routing, text), label
+    for routing, text, path, label in _pairs(upstream):
+        assert _agrees(routing, text, path), label
 
 
 def _variants(text: str, stride: int = 1) -> Iterator[str]:
@@ -153,28 +160,38 @@ def _variants(text: str, stride: int = 1) -> Iterator[str]:
                 yield before + changed + after
 
 
-@pytest.mark.parametrize("which", ["example", "upstream"])
+@pytest.mark.parametrize("which", ["example", "upstream", "template", "deployments"])
 def test_changed_variants_are_never_called_in_sync(which: str, upstream: Path) -> None:
+    path = "proxy.yaml"
     if which == "example":
         routing = validate(EXAMPLE / "routecfg.yaml").spec
-        path = EXAMPLE / "config" / "litellm" / "proxy-config.yaml"
-    else:
+        file = EXAMPLE / "config" / "litellm" / "proxy-config.yaml"
+    elif which == "upstream":
         routing = _upstream_spec(upstream)
-        path = upstream / "head" / "config" / "litellm" / "proxy-config.docker.yaml"
-    text = path.read_text(encoding="utf-8")
+        file = upstream / "head" / "config" / "litellm" / "proxy-config.docker.yaml"
+    elif which == "template":  # a file of its own: some tiers, overrides, no prices
+        routing = validate(TESTS / "upstream" / "head-two-proxies.yaml", missing_targets=False).spec
+        path = "config/litellm/proxy-config.template.yaml"
+        file = upstream / "head" / path
+    else:
+        case = TESTS / "cases" / "build" / "proxy-second-deployment-kept"
+        routing = validate(case / "routecfg.yaml", missing_targets=False).spec
+        file = case / "expected" / "proxy.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert _in_sync(routing, text, path)
     count = 0
-    for variant in _variants(text, stride=1 if which == "example" else 3):
-        assert _agrees(routing, variant), variant
+    for variant in _variants(text, stride=3 if which == "upstream" else 2):
+        assert _agrees(routing, variant, path), variant
         count += 1
-    assert count > 100
+    assert count > 50
 
 
 def test_without_libyaml_the_round_trip_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     routing = validate(EXAMPLE / "routecfg.yaml").spec
     text = (EXAMPLE / "config" / "litellm" / "proxy-config.yaml").read_text(encoding="utf-8")
-    assert proxyplain.in_sync(routing, text, "proxy.yaml")
+    assert _in_sync(routing, text)
     monkeypatch.setattr(spec, "_libyaml_parser", lambda: None)
-    assert not proxyplain.in_sync(routing, text, "proxy.yaml")
+    assert not _in_sync(routing, text)
     assert proxy.render(routing, text, "proxy.yaml") == text
 
 
@@ -207,11 +224,11 @@ def test_ledger_registration_variants_agree(ledger: str | None) -> None:
     routing = dataclasses.replace(base, proxy=dataclasses.replace(base.proxy, ledger=ledger))
     text = (EXAMPLE / "config" / "litellm" / "proxy-config.yaml").read_text(encoding="utf-8")
     built = proxy.render(routing, text, "proxy.yaml")
-    assert proxyplain.in_sync(routing, built, "proxy.yaml")
+    assert _in_sync(routing, built)
     other = dataclasses.replace(
         base, proxy=dataclasses.replace(base.proxy, ledger=None if ledger else "x.jsonl")
     )
-    assert not proxyplain.in_sync(other, built, "proxy.yaml")
+    assert not _in_sync(other, built)
     head, tail = built.split("litellm_settings:", 1)
     for variant in _variants("litellm_settings:" + tail):
         assert _agrees(routing, head + variant), variant

@@ -57,9 +57,17 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
     with_prices = spec.targets.proxy_target(path).prices
     if proxyplain.in_sync(view, text, path, with_prices=with_prices, ledger=spec.proxy.ledger):
         return text
+    return render_round_trip(spec, text, path)
+
+
+def render_round_trip(spec: RoutingSpec, text: str, path: str, *, prove: bool = True) -> str:
+    """The edit itself, in ruamel's round-trip tree (``prove=False``: without proving first
+    that the file reproduces, RC313; for tests)."""
     from routecfg.targets import proxyledger, yamledit  # ruamel.yaml: only to edit
 
-    doc = yamledit.load(text, path)
+    view = spec.for_proxy(path)
+    with_prices = spec.targets.proxy_target(path).prices
+    doc = yamledit.load(text, path, prove=prove)
     changed = _set_models(doc, view, with_prices=with_prices)
     changed = _set_chains(doc, view) or changed
     changed = proxyledger.register(doc, spec.proxy.ledger) or changed

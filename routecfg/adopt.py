@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from routecfg import resources
 from routecfg.adopt_checks import (
     Chains,
     check_alias_price,
@@ -52,6 +53,7 @@ from routecfg.adopt_render import GateDraft, GroupDraft, SpecDraft, TierDraft, r
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import PROXY_CHAIN_KINDS, AliasGroup, Escalation, Price, Proxy, Tier
 from routecfg.rules import ESCALATION_KEYS
+from routecfg.targets import jsontext, preset
 
 PRESET_PATH = "config/presets/default.json"
 SCHEMA_PATH = "config/backlog.config.schema.json"
@@ -61,6 +63,10 @@ SKILLS_GLOB = "skills/*/SKILL.md"  # skills targets `init --from-repo` lists
 USUAL_PATHS = {"preset": (PRESET_PATH,), "schema": (SCHEMA_PATH,), "proxy": PROXY_PATHS}
 
 NO_ROUTING = "RC606"
+PRESET_LEFT_OUT = (
+    "no target: it has no llmOps.routing (the schema's defaults apply); uncomment to have "
+    "`routecfg build` write the routing into it"
+)
 
 # routing key: (gate, title, needs), in the order skills run the gates
 KNOWN_GATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -119,6 +125,8 @@ def infer_spec(
         check_proxy(proxy, tiers, chains, groups, notes)
     if from_preset and schema_text is not None:
         check_schema(values, schema_props, notes)
+    if preset_text is not None:
+        notes.warnings.extend(_preset_against_schema(preset_text, schema_text, paths))
     gates = _draft_gates(values, tiers, Proxy({kind: dict(c) for kind, c in chains.items()}), notes)
     draft = SpecDraft(
         {kind: path for kind, path in vars(paths).items() if isinstance(path, str)},
@@ -127,6 +135,8 @@ def infer_spec(
         _escalation(values),
         chains,
         tuple(groups),
+        proxy is not None and _prices_litellm_params_only(proxy, tiers, groups),
+        {} if from_preset or preset_text is None else {"preset": PRESET_LEFT_OUT},
         paths.skills,
     )
     return Inferred(
@@ -137,6 +147,34 @@ def infer_spec(
         tuple(g.name for g in gates),
         tuple(g.group.name for g in groups),
     )
+
+
+def _preset_against_schema(
+    preset_text: str, schema_text: str | None, paths: TargetPaths
+) -> tuple[Diagnostic, ...]:
+    """Where the preset already breaks its schema outside llmOps.routing (RC608): `check` and
+    `build` will warn of it too, and leave it as it is."""
+    if schema_text is not None:
+        document = jsontext.parse(schema_text, paths.schema or "").value
+        name = paths.schema or "the schema"
+    else:
+        document, name = (
+            resources.load_schema(resources.BACKLOG_SCHEMA),
+            "routecfg's backlog schema",
+        )
+    if not isinstance(document, dict):
+        return ()
+    return preset.inherited_problems(preset_text, paths.preset or "", document, name)
+
+
+def _prices_litellm_params_only(
+    proxy: ProxyFile, tiers: Iterable[str], groups: Sequence[GroupDraft]
+) -> bool:
+    """Whether an entry routecfg will own states prices in litellm_params but not in model_info:
+    then the spec says `model_info_prices: where-stated`, and a build leaves model_info so."""
+    aliases = (n for g in groups for names in g.group.aliases.values() for n in names)
+    found = (proxy.models.get(name) for name in [*tiers, *aliases])
+    return any(m is not None and m.params and not m.info for m in found)
 
 
 def _paths_read(

@@ -19,6 +19,7 @@ from routecfg.adopt_read import (
     BUILD_WILL_CHANGE,
     PRICE_SECTIONS,
     SCHEMA_DEFAULT,
+    SCHEMA_ONLY_KEY,
     SPEC_FIELDS,
     Notes,
     ProxyFile,
@@ -126,9 +127,9 @@ def _check_sections(found: ProxyModel, notes: Notes) -> None:
 
 
 def _note_one_section_priced(found: ProxyModel, notes: Notes) -> None:
-    empty, other = (
-        ("model_info", "litellm_params") if not found.info else ("litellm_params", "model_info")
-    )
+    if not found.info:
+        return  # prices in litellm_params only: build keeps it so (the proxy target's rule)
+    empty, other = "litellm_params", "model_info"
     notes.warn(
         notes.paths.proxy,
         found.position(),
@@ -220,7 +221,27 @@ def _chain_edit(has: Sequence[str] | None, wanted: Sequence[str] | None) -> str:
 def check_schema(
     values: Sequence[RoutingValue], props: Mapping[str, RoutingValue], notes: Notes
 ) -> None:
-    """The schema's routing defaults should be the preset's values."""
+    """The schema's routing defaults should be the preset's values, and each routing property
+    of the schema a value of the preset."""
+    stated = {v.key for v in values}
+    for key, defined in props.items():
+        if key in stated:
+            continue
+        default = f" (default {_show(defined.value)})" if defined.value is not None else ""
+        owner = (
+            "the spec leaves it out, and `routecfg build` leaves both files as they are (set "
+            f"escalation.{'model' if key == 'escalationModel' else 'max_per_ticket'} to own it)"
+            if key in ("escalationModel", "maxEscalationsPerTicket")
+            else "the spec has no gate for it, and `routecfg build` leaves both files as they "
+            f"are (add a gate with `config_key: {key}` to route it)"
+        )
+        notes.warn(
+            notes.paths.schema,
+            defined.where,
+            SCHEMA_ONLY_KEY,
+            f"llmOps.routing.{key}: the schema defines it{default}, but the preset does not "
+            f"state it; {owner}",
+        )
     for v in values:
         prop = props.get(v.key)
         if prop is not None and prop.value is not None:

@@ -29,6 +29,7 @@ ALIAS_PRICE = "RC602"
 PRICE_SECTIONS = "RC603"
 ALIAS_CHAIN = "RC604"
 BUILD_WILL_CHANGE = "RC605"
+SCHEMA_ONLY_KEY = "RC607"
 
 SPEC_FIELDS = tuple(PRICE_FIELDS)  # input, output, cache_read, cache_write
 
@@ -135,8 +136,9 @@ def _preset_routing(preset_text: str, notes: Notes) -> list[RoutingValue] | None
         notes.paths.preset,
         _json_at(doc, ("llmOps", "routing")),
         BUILD_WILL_CHANGE,
-        "the preset has no llmOps.routing object; the spec takes the schema's defaults, and "
-        "`routecfg build` adds them to the preset",
+        "the preset has no llmOps.routing object; the spec takes the schema's defaults and "
+        "leaves the preset out of its targets (commented out), so `routecfg build` does not "
+        "touch it; uncomment it to have build write the routing there",
     )
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from routecfg.model import AliasGroup, Escalation, Price, Tier
@@ -58,6 +58,8 @@ class SpecDraft:
     escalation: Escalation
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     groups: tuple[GroupDraft, ...]
+    model_info_where_stated: bool = False  # some served entry prices litellm_params only
+    left_out: Mapping[str, str] = field(default_factory=dict)  # kind -> why it is no target
     skills: tuple[str, ...] = ()  # skills targets: Markdown the prose lint reads
 
 
@@ -72,8 +74,8 @@ def render(draft: SpecDraft) -> str:
         "gates:                        # from llmOps.routing, in the order skills run them",
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
-        *_proxy_lines(draft.chains, draft.groups),
-        *_target_lines(draft.sources, draft.skills),
+        *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated),
+        *_target_lines(draft.sources, draft.skills, draft.left_out),
     ]
     return "\n".join(lines) + "\n"
 
@@ -142,15 +144,22 @@ def _escalation_lines(escalation: Escalation) -> list[str]:
 
 
 def _proxy_lines(
-    chains: Mapping[str, Mapping[str, tuple[str, ...]]], groups: Sequence[GroupDraft]
+    chains: Mapping[str, Mapping[str, tuple[str, ...]]],
+    groups: Sequence[GroupDraft],
+    model_info_where_stated: bool = False,
 ) -> list[str]:
-    if not chains and not groups:
+    if not chains and not groups and not model_info_where_stated:
         return []
     lines = [
         "",
         "proxy:                        # the proxy's router_settings",
         *_chain_lines(chains),
     ]
+    if model_info_where_stated:
+        lines.append(
+            "  model_info_prices: where-stated  # as the file: some entries price "
+            "litellm_params only"
+        )
     if groups:
         lines.append("  aliases:                    # further model_names served like a tier")
         lines += [line for group in groups for line in _group_lines(group)]
@@ -174,10 +183,20 @@ def _group_lines(draft: GroupDraft) -> list[str]:
     ]
 
 
-def _target_lines(sources: Mapping[str, str], skills: Sequence[str] = ()) -> list[str]:
+def _target_lines(
+    sources: Mapping[str, str],
+    skills: Sequence[str] = (),
+    left_out: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The files read as targets (one left out is a comment, with why), then the skills."""
     if not sources and not skills:
         return []
-    lines = ["", "targets:", *(f"  {kind}: {_scalar(path)}" for kind, path in sources.items())]
+    lines = ["", "targets:"]
+    for kind, path in sources.items():
+        if left_out and kind in left_out:
+            lines += [f"  # {kind}: {_scalar(path)}", f"  #   {left_out[kind]}"]
+        else:
+            lines.append(f"  {kind}: {_scalar(path)}")
     if skills:
         lines.append("  skills:                     # prose checked by `routecfg check`")
         lines.extend(f"    - {_scalar(path)}" for path in skills)

@@ -26,9 +26,21 @@ from routecfg import (
     tables,
     write,
 )
-from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity, suggestion_hint
+from routecfg.diagnostics import (
+    Diagnostic,
+    Exit,
+    RoutecfgError,
+    Severity,
+    has_errors,
+    suggestion_hint,
+)
 from routecfg.plan import Change, State
-from routecfg.validate import Validated, load_against, validate
+from routecfg.validate import (
+    Validated,
+    lint_targets,
+    load_against,
+    validate,
+)
 
 if TYPE_CHECKING:
     from routecfg.actuals.tally import Actuals
@@ -168,9 +180,11 @@ def validate_command(options: Options, strict: bool) -> Exit:
     """
     path = _spec_path(options)
     result = validate(path)
+    linted = lint_targets(result, fail=False)
     prose = compiler.prose_findings(result)
-    if prose:  # contradictions in skills' prose fail validation, like any other error
-        raise RoutecfgError([*result.warnings, *prose])
+    if prose or has_errors(linted.warnings):  # like any other error, these fail validation
+        raise RoutecfgError([*linted.warnings, *prose])
+    result = linted
     warnings = (*result.warnings, *_estimates_only(result))
     if options.run is not None:
         options.run.spec = result.source.display
@@ -775,6 +789,60 @@ def verify_command(options: Options, proxies: tuple[str, ...]) -> Exit:
     return Exit.OK if result.ok else Exit.CHANGES
 
 
+@cli.command(name="lint-proxy")
+@click.argument("paths", metavar="[PATH]...", nargs=-1)
+@common_options
+@click.option(
+    "--env",
+    "check_env",
+    is_flag=True,
+    help="Also check that every os.environ/VAR reference is set in this environment.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too.")
+@_run
+def lint_proxy_command(
+    options: Options, paths: tuple[str, ...], check_env: bool, strict: bool
+) -> Exit:
+    """Lint LiteLLM proxy configs, offline: keys LiteLLM never reads, broken fallbacks, cooldowns.
+
+    Lints each PATH, or without one the spec's proxy targets (as they are on disk). Any
+    LiteLLM config works; no spec is needed with PATHs. The known keys come from LiteLLM
+    1.110.2's source, bundled as data: litellm is not imported.
+
+    Exit 0 when no file has an error (warnings are debt: --strict fails on them too),
+    2 when one has.
+
+    \b
+    Examples:
+      routecfg lint-proxy config/litellm/proxy-config.yaml --env
+      routecfg lint-proxy --strict --format github       # the spec's proxy targets, in CI
+    """
+    import os
+
+    from routecfg.validate import lint_proxy_files
+
+    spec_path: str | None = None
+    if paths:
+        files = [(path, Path(path)) for path in paths]
+    else:
+        validated = validate(_spec_path(options), budget=False, missing_targets=False)
+        root = validated.spec.root
+        spec_path = validated.source.display
+        files = [(relative, root / relative) for relative in validated.spec.targets.proxy]
+    environ = dict(os.environ) if check_env else None
+    outcome = lint_proxy_files(files, environ, spec_path=spec_path)
+    found = outcome.diagnostics
+    report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
+    failed = any(d.is_error for d in found) or (strict and bool(found))
+    if options.format == "text" and not options.quiet:
+        for line in outcome.summaries:
+            click.echo(line, err=True)
+        if found:
+            strictly = " (--strict)" if strict and not any(d.is_error for d in found) else ""
+            click.echo(f"Found {report.summary(found)}{strictly}.", err=True)
+    return Exit.INVALID if failed else Exit.OK
+
+
 @cli.command(name="actuals")
 @table_options
 @click.argument("ledgers", nargs=-1, metavar="[LEDGER]...")
@@ -963,6 +1031,20 @@ def blocks_add_command(
     change = blocks.plan_add(validated, file, name, params, lines, heading)
     _show_plan(validated, (change,), options)
     return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
+
+
+@cli.command(name="templates")
+def templates_command() -> int:
+    """Print what a block template can read: every variable, filter and field, in spec words.
+
+    \b
+    Example:
+      routecfg templates
+    """
+    from routecfg.targets import template_context
+
+    click.echo(template_context.describe(), nl=False)
+    return int(Exit.OK)
 
 
 @cli.command(name="schema")

@@ -7,6 +7,7 @@ runs), so that path never pays for importing click. Both print the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from routecfg import compiler, report, spec
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, validate
+from routecfg.validate import Validated, committed, lint_proxies, validate
 
 if TYPE_CHECKING:
     from routecfg import cost, summary
@@ -179,8 +180,25 @@ def plan(
         options.run.diagnostics.extend(validated.warnings)
     refuse_no_targets(validated)
     changes = compiler.make_plan(validated, fix=fix)
+    # Warnings about the target files themselves (not routecfg's to fix) join the spec's.
+    inherited = tuple(w for change in changes for w in change.warnings)
+    if inherited:
+        if options.format not in ("json", "sarif"):
+            report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
+        if options.run is not None:
+            options.run.diagnostics.extend(inherited)
+        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
+    # The LiteLLM config lint on each proxy target as the plan writes it: shown, and the exit
+    # code still says whether the files are in sync.
+    proxies = [(c.path, c.new) for c in changes if c.kind == "proxy" and c.old is not None]
+    linted = lint_proxies(validated, proxies, fail=False)
+    found = linted.warnings[len(validated.warnings) :]
+    if found and options.format not in ("json", "sarif"):  # one document: in the plan's
+        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
+    validated = linted
     if options.run is not None:
         options.run.changes = changes
+        options.run.diagnostics.extend(found)
     wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
     if wants_cost or options.run is not None:
         delta = cost_delta(validated, changes)

@@ -65,7 +65,8 @@ def _compile_one(
     render = _renderer(kind, backlog_schema)
     new = render(spec, old, relative)
     state = State.STALE if new != old else State.IN_SYNC
-    return Change(kind, relative, absolute, old, new, encoding, state)
+    warnings = preset.inherited_problems(old, relative, *backlog_schema) if kind == "preset" else ()
+    return Change(kind, relative, absolute, old, new, encoding, state, warnings=warnings)
 
 
 def _compile_skills(

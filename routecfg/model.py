@@ -90,6 +90,7 @@ class Gate:
     fallback_template: str | None = None
     description: str | None = None
     roles: tuple[str, ...] = ()  # agents prose gives this gate's model to ("implementer")
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class EscalationRule:
     after: int = 1
     counter: str | None = None
     log: str | None = None
+    counters: tuple[str, ...] = ()  # further counters, after ``counter``
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
     ledger: str | None = None  # the JSONL routecfg's LiteLLM callback appends to
+    model_info_prices: str = "always"  # or "where-stated"
 
     def chain(self, kind: str) -> Mapping[str, tuple[str, ...]]:
         return self.chains.get(kind, MappingProxyType({}))
@@ -449,6 +452,7 @@ def _gate(name: str, raw: Mapping[str, Any]) -> Gate:
         fallback_template=raw.get("fallback_template"),
         description=raw.get("description"),
         roles=tuple(raw.get("roles", ())),
+        note=raw.get("note"),
     )
 
 
@@ -464,6 +468,7 @@ def _escalation(raw: Mapping[str, Any]) -> Escalation:
                 after=rule.get("after", 1),
                 counter=rule.get("counter"),
                 log=rule.get("log"),
+                counters=tuple(rule.get("counters", ())),
             )
             for rule in raw.get("rules", ())
         ),
@@ -480,7 +485,12 @@ def _proxy(raw: Mapping[str, Any]) -> Proxy:
         AliasGroup(name, _frozen({tier: tuple(names) for tier, names in group.items()}))
         for name, group in (raw.get("aliases") or {}).items()
     )
-    return Proxy(_frozen(chains), groups, raw.get("ledger"))
+    return Proxy(
+        _frozen(chains),
+        groups,
+        raw.get("ledger"),
+        model_info_prices=raw.get("model_info_prices", "always"),
+    )
 
 
 def _paths(value: str | list[str] | None) -> tuple[str, ...]:

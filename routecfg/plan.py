@@ -60,6 +60,7 @@ class Change:
     blocks: int | None = None  # skills: how many generated blocks the file holds
     prose: tuple[Finding, ...] = ()  # skills: claims of the current text contradicting the spec
     fixed: bool = False  # skills: ``new`` has the fixable claims rewritten (`build --fix`)
+    warnings: tuple[Diagnostic, ...] = ()  # what is wrong in the file but not routecfg's to fix
 
     @property
     def changed(self) -> bool:

@@ -49,6 +49,13 @@ class RoutingRow:
     fallback_template: str | None
     config_key: str | None
     needs_note: str | None  # e.g. "needs tool_use", when the need is what rules out cheaper tiers
+    roles: tuple[str, ...] = ()  # who does the gate's work: implementer, investigator …
+    note: str | None = None  # free text from the spec
+
+    @property
+    def roles_text(self) -> str:
+        """The roles in words: ``implementers, investigators and write-agents``."""
+        return _and([_plural(role) for role in self.roles])
 
     @property
     def model(self) -> str:
@@ -104,6 +111,15 @@ class RouteGroup:
     route: Route
     gates: tuple[RoutingRow, ...]
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every role of the group's gates, in gate order, each once."""
+        return tuple(dict.fromkeys(role for row in self.gates for role in row.roles))
+
+    @property
+    def roles_text(self) -> str:
+        return _and([_plural(role) for role in self.roles])
+
 
 @dataclass(frozen=True)
 class PriceRow:
@@ -130,6 +146,15 @@ class EscalationRow:
     to: Route
     counter: str | None
     log: str | None
+    counters: tuple[str, ...] = ()  # every counter the rule increments, ``counter`` first
+
+    @property
+    def increments(self) -> tuple[str, ...]:
+        """One step per counter: ``Increment `x` ``, saying what ``[gate]`` stands for."""
+        return tuple(
+            f"Increment `{name}`" + (" (for the gate that failed)" if "[gate]" in name else "")
+            for name in self.counters
+        )
 
 
 def display_name(tier: Tier) -> str:
@@ -161,6 +186,8 @@ def _routing_row(spec: RoutingSpec, gate: Gate) -> RoutingRow:
         fallback_template=gate.fallback_template,
         config_key=gate.config_key,
         needs_note=_needs_note(spec, gate, tier),
+        roles=gate.roles,
+        note=gate.note,
     )
 
 
@@ -224,12 +251,26 @@ def _escalation_row(spec: RoutingSpec, rule: EscalationRule) -> EscalationRow:
         to=route_to(spec.tiers[rule.to]),
         counter=rule.counter,
         log=rule.log,
+        counters=(*((rule.counter,) if rule.counter else ()), *rule.counters),
     )
 
 
 def times(count: int) -> str:
     """How often a gate fails before the rule fires: 2 → "more than once"."""
     return _TIMES.get(count, f"{count} or more times")
+
+
+def _plural(role: str) -> str:
+    """``implementer`` → ``implementers``; a role already plural, or of several words ending in
+    one ("wave planning subagents"), is kept."""
+    return role if role.endswith("s") else role + "s"
+
+
+def _and(words: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _either(words: Sequence[str]) -> str:

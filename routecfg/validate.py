@@ -6,11 +6,24 @@ collects every problem it can see; a later step runs only on what the earlier on
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from routecfg import gitref, model, resources, rules, spec, structure
-from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, has_errors
+from routecfg.diagnostics import (
+    Diagnostic,
+    RoutecfgError,
+    Severity,
+    has_errors,
+    sort_diagnostics,
+)
+
+if TYPE_CHECKING:
+    from routecfg.litellm_map import ModelMap
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,112 @@ def validate(path: Path, *, budget: bool = True, missing_targets: bool = True) -
     ``missing_targets=False`` leaves missing target files to the plan, which names them.
     """
     return validate_source(spec.load(path), budget=budget, missing_targets=missing_targets)
+
+
+def lint_targets(validated: Validated, *, fail: bool = True) -> Validated:
+    """`routecfg validate`: the LiteLLM config lint on each proxy target as a build would write
+    it; its errors make the spec invalid. (`check` and `build` lint the plan's texts with
+    :func:`lint_proxies`.)"""
+    return lint_proxies(validated, _compiled_proxies(validated), fail=fail)
+
+
+def _compiled_proxies(validated: Validated) -> Iterator[tuple[str, str]]:
+    """Each proxy target that exists and compiles, as a build would write it. One that does not
+    is left to `check` and `build`, which report why."""
+    from routecfg.plan import read_target
+    from routecfg.targets import proxy
+
+    routing = validated.spec
+    for relative in routing.targets.proxy:
+        try:
+            text, _ = read_target(routing.root / relative, relative)
+            if text is not None:
+                yield relative, proxy.render(routing, text, relative)
+        except RoutecfgError:
+            continue
+
+
+def lint_proxies(
+    validated: Validated, texts: Iterable[tuple[str, str]], *, fail: bool = True
+) -> Validated:
+    """``validated`` with the lint's findings on the proxy ``texts`` (path, text) added to its
+    warnings. With ``fail``, an error raises RoutecfgError with every finding instead (validate);
+    `check` and `build` show them and keep their own exit codes, which say whether the files
+    are in sync."""
+    from routecfg.router import lint
+
+    found = [d for path, text in texts for d in lint.lint(text, path, model_map=model_map)]
+    if fail and has_errors(found):
+        raise RoutecfgError([*validated.warnings, *found])
+    if not found:
+        return validated
+    added = sort_diagnostics(found)
+    return dataclasses.replace(validated, warnings=(*validated.warnings, *added))
+
+
+NOTHING_TO_LINT = "RC766"
+
+
+@dataclass(frozen=True)
+class LintOutcome:
+    diagnostics: tuple[Diagnostic, ...]
+    summaries: tuple[str, ...]  # one line per file, for people
+
+
+def lint_proxy_files(
+    files: Sequence[tuple[str, Path]], environ: Mapping[str, str] | None, *, spec_path: str | None
+) -> LintOutcome:
+    """`routecfg lint-proxy`: each (display path, file) read and linted as it is on disk."""
+    from routecfg.plan import read_target
+    from routecfg.router import lint
+
+    if not files:
+        where = spec_path or "."
+        message = "nothing to lint: no PATH given, and the spec names no proxy target"
+        hint = "name the LiteLLM config files, or add targets.proxy to the spec"
+        problem = Diagnostic(where, 0, 0, Severity.ERROR, NOTHING_TO_LINT, message, hint)
+        return LintOutcome((problem,), ())
+    found: list[Diagnostic] = []
+    summaries: list[str] = []
+    for display, absolute in files:
+        try:
+            text, _ = read_target(absolute, display)
+        except RoutecfgError as error:
+            found.extend(error.diagnostics)
+            summaries.append(f"{display}: cannot be read")
+            continue
+        if text is None:
+            message = f"no such file: {display}"
+            hint = "check the path" if spec_path is None else "fix targets.proxy in the spec"
+            found.append(Diagnostic(display, 0, 0, Severity.ERROR, NOTHING_TO_LINT, message, hint))
+            summaries.append(f"{display}: missing")
+            continue
+        these = lint.lint(text, display, environ=environ, model_map=model_map)
+        found.extend(these)
+        summaries.append(f"{display}: {_lint_summary(these)}")
+    return LintOutcome(sort_diagnostics(found), tuple(summaries))
+
+
+def _lint_summary(found: Sequence[Diagnostic]) -> str:
+    if not found:
+        return "no problems"
+    errors = sum(1 for d in found if d.is_error)
+    warnings = len(found) - errors
+    parts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in ((errors, "error"), (warnings, "warning"))
+        if n
+    ]
+    return ", ".join(parts)
+
+
+@functools.cache
+def model_map() -> ModelMap | None:
+    """LiteLLM's model map, read once per process and only when a rule needs it (None without
+    litellm)."""
+    from routecfg.litellm_map import installed_map
+
+    return installed_map()
 
 
 def validate_source(

@@ -29,7 +29,7 @@ from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MAX_FALLBACKS, RoutingSpec
 from routecfg.plan import read_target
 from routecfg.report import format_json as diagnostics_json
-from routecfg.router import resilience
+from routecfg.router import proxy_targets, resilience
 from routecfg.targets import proxy, yamledit
 from routecfg.validate import Validated
 
@@ -158,12 +158,19 @@ def verify_targets(
         )
     texts = [(_read(absolute, display), display) for absolute, display in files]
     reports = tuple(verify(text, display, spec) for text, display in texts)
+    groups = [
+        finding
+        for text, display in texts
+        for finding in proxy_targets.group_prices(
+            yamledit.load(text, display), spec.for_proxy(display)
+        )
+    ]
     model_map = litellm_map.installed_map()
     if model_map is None:  # verify() imported litellm; its data file is missing
-        return VerifyReport(_version(), reports, ()), []
+        return VerifyReport(_version(), reports, ()), groups
     findings = litellm_map.compare(spec, model_map)
     found = litellm_map.diagnostics(findings, validated.source, model_map.version)
-    return VerifyReport(model_map.version, reports, findings), found
+    return VerifyReport(model_map.version, reports, findings), [*groups, *found]
 
 
 def _read(absolute: Path, display: str) -> str:

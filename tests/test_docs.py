@@ -31,7 +31,7 @@ def test_every_diagnostic_code_is_in_the_readme() -> None:
 
 
 def test_every_command_is_in_the_readme_table() -> None:
-    rows = set(re.findall(r"^\| `routecfg (\w+)` \|", README, re.MULTILINE))
+    rows = set(re.findall(r"^\| `routecfg ([\w-]+)` \|", README, re.MULTILINE))
     assert rows == set(cli.commands)
 
 

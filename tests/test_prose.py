@@ -198,3 +198,24 @@ def test_check_json_and_github_carry_the_prose_findings(tmp_path: Path) -> None:
     assert github.stdout.splitlines()[-1].startswith(
         "::error file=SKILL.md,line=1,col=29,title=RC802::says Gate 5 COMMIT runs on cheap"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a." * 25_000,
+        "ARCH " * 10_000,
+        'model: "sonnet" ' * 5_000,
+        "sonnet write-agent " * 5_000,
+        "Gate 4 " * 10_000,
+        "|" * 50_000,
+        "implementer (" * 5_000,
+    ],
+    ids=["dotted", "tags", "slots", "roles", "gates", "pipes", "parens"],
+)
+def test_a_pathological_line_stays_linear(line: str) -> None:
+    """Look-behinds read a bounded window and a line yields at most 16 claims of a kind, so a
+    50 KB line costs what 50 KB of prose costs (these took minutes when the scans were not
+    bounded)."""
+    findings = lint(cost_optimized(), line + "\n", "SKILL.md")
+    assert len(findings) <= 16

@@ -34,7 +34,7 @@ FOUND = {
         implementer:118:36 RC800
         implementer:119:31 RC802
         implementer:197:43 RC800
-        implementer:329:32 RC801
+        implementer:329:32 RC801 not fixable
         implementer:399:51 RC803
         implementer:399:95 RC803
         implementer:421:27 RC800
@@ -212,7 +212,8 @@ def findings(root: Path) -> list[dict[str, object]]:
 
 def short(record: dict[str, object]) -> str:
     skill = str(record["path"]).split("/")[1].removeprefix("backlog-")
-    return f"{skill}:{record['line']}:{record['column']} {record['code']}"
+    fixable = "" if str(record["hint"]).startswith("fixable:") else " not fixable"
+    return f"{skill}:{record['line']}:{record['column']} {record['code']}{fixable}"
 
 
 @pytest.mark.parametrize("snapshot", ["post-seed", "head"])
@@ -238,8 +239,9 @@ def test_build_fix_changes_only_flagged_lines_and_leaves_no_fixable_finding(
     root = adopt(upstream, snapshot, tmp_path)
     before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
     flagged = {(str(r["path"]), int(str(r["line"]))) for r in findings(root)}
+    unfixable = [f.strip() for f in FOUND[snapshot].strip().splitlines() if "not fixable" in f]
     result = run(["build", "--yes", "--fix"], cwd=root)
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == (2 if unfixable else 0), result.stderr
     for path, old in before.items():
         new = path.read_bytes()
         relative = path.relative_to(root).as_posix()
@@ -252,7 +254,7 @@ def test_build_fix_changes_only_flagged_lines_and_leaves_no_fixable_finding(
             assert changed <= {n for p, n in flagged if p == relative}
         elif relative != "config/backlog.config.schema.json":  # its drifted defaults are built
             assert new == old, relative
-    assert findings(root) == []
+    assert [short(r) for r in findings(root)] == unfixable  # fewer: only what no fix is sure of
     check = run(["check", "--no-cache"], cwd=root)
-    assert check.exit_code == 0
+    assert check.exit_code == (2 if unfixable else 0)
     assert "(no blocks; prose checked)\n" in check.stderr

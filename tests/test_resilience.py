@@ -128,9 +128,9 @@ LiteLLM proxy config/litellm/proxy-config.yaml: num_retries 2 (litellm_settings)
     balanced: balanced ×3 → frontier: 3 failed attempts and 3.5–5.75 s of backoff before frontier answers
     frontier: frontier ×3, no fallback
     (a one-deployment model sleeps 0.5 × 2^k s before retry k + 1 and once more after its last, at most 8 s, plus up to 0.75 s of jitter; no Retry-After header assumed, the attempts' own time not counted)
-  a context window error walks context_window_fallbacks, without retries:
-    free: cheap → balanced → frontier
-    cheap: balanced → frontier
+  a context window error walks context_window_fallbacks (fallbacks where neither the model nor the one asked for has one), without retries:
+    free: cheap → balanced
+    cheap: balanced
     balanced: frontier
     frontier: no fallback
   a ContentPolicyViolationError walks content_policy_fallbacks only, without retries:
@@ -146,11 +146,19 @@ LiteLLM proxy config/litellm/proxy-config.yaml: num_retries 2 (litellm_settings)
 """
 
 
-def test_explain_shows_retries_cooldowns_and_content_policy() -> None:
-    result = run(["explain", "-q"], cwd=EXAMPLE)
+def test_explain_shows_retries_cooldowns_and_content_policy(tmp_path: Path) -> None:
+    # The example with allowed_fails set (it leaves it out: lint-proxy's RC758 warns of it).
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
+    proxy = tmp_path / PROXY
+    text = proxy.read_text()
+    assert text.count("  cooldown_time: 60\n") == 1
+    proxy.write_text(
+        text.replace("  cooldown_time: 60\n", "  allowed_fails: 3\n  cooldown_time: 60\n")
+    )
+    result = run(["explain", "-q"], cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stdout.endswith("entryModelDraft\n" + EXPLAIN_PROXY)
-    markdown = run(["explain", "-q", "--format", "markdown"], cwd=EXAMPLE).stdout
+    markdown = run(["explain", "-q", "--format", "markdown"], cwd=tmp_path).stdout
     heading = EXPLAIN_PROXY.splitlines()[1]
     assert f"\n### {heading}\n\n```text\n  a server error walks fallbacks;" in markdown
 
@@ -160,9 +168,9 @@ def test_explain_without_cooldowns_or_a_readable_file(tmp_path: Path) -> None:
     proxy = tmp_path / PROXY
     text = proxy.read_text()
     proxy.write_text(
-        text.replace(
-            "  allowed_fails: 3\n  cooldown_time: 60\n", "  disable_cooldowns: true\n"
-        ).replace("  num_retries: 2\n", "  num_retries: 0\n")
+        text.replace("  cooldown_time: 60\n", "  disable_cooldowns: true\n").replace(
+            "  num_retries: 2\n", "  num_retries: 0\n"
+        )
     )
     lines = run(["explain", "-q"], cwd=tmp_path).stdout.splitlines()
     assert lines[11] == (

@@ -218,7 +218,7 @@ def test_max_fallbacks_cuts_the_walk() -> None:
 
 # ── routecfg verify on real files ────────────────────────────────────────────────────────────
 
-EXAMPLE_WALKS = """\
+POST_SEED_WALKS = """\
 {path}: fallbacks (a server error), as LiteLLM 1.110.2 walks it
   free: cheap → balanced → frontier  ok
   cheap: balanced → frontier  ok
@@ -294,6 +294,76 @@ tiers against LiteLLM 1.110.2's model map
   balanced: bedrock/us.anthropic.claude-sonnet-4-6  4 prices differ
   frontier: bedrock/us.anthropic.claude-opus-4-6-v1  4 prices differ
 """
+# The example: no context-window chain to a model whose window is no larger (RC759), and no
+# allowed_fails on its one-deployment tiers (RC758), so a short series cools nothing down.
+EXAMPLE_WALKS = """\
+{path}: fallbacks (a server error), as LiteLLM 1.110.2 walks it
+  free: cheap → balanced → frontier  ok
+  cheap: balanced → frontier  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+{path}: context_window_fallbacks (a context window error), as LiteLLM 1.110.2 walks it
+  free: cheap → balanced  ok
+  cheap: balanced  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+{path}: content_policy_fallbacks (a ContentPolicyViolationError), as LiteLLM 1.110.2 walks it
+  free: no fallback  ok
+  cheap: balanced  ok
+  balanced: no fallback  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6  ok
+  claude-sonnet-4-6: no fallback  ok
+  claude-opus-4-6: no fallback  ok
+{path}: a provider's content filter as a plain 400 BadRequestError, as LiteLLM 1.110.2 walks it
+  free: cheap → balanced → frontier  ok
+  cheap: balanced → frontier  ok
+  balanced: frontier  ok
+  frontier: no fallback  ok
+  claude-haiku-4-5: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-haiku-4-5-20251001: claude-sonnet-4-6 → claude-opus-4-6  ok
+  claude-sonnet-4-6: claude-opus-4-6  ok
+  claude-opus-4-6: no fallback  ok
+{path}: 2 requests in a row, every deployment failing with a server error, with the file's num_retries 2 (litellm_settings), no allowed_fails (no cooldown on a short series), as LiteLLM 1.110.2 runs them
+  free: ok
+    1: free ×3 → cheap ×3 → balanced ×3 → frontier ×3
+    2: free ×3 → cheap ×3 → balanced ×3 → frontier ×3
+  cheap: ok
+    1: cheap ×3 → balanced ×3 → frontier ×3
+    2: cheap ×3 → balanced ×3 → frontier ×3
+  balanced: ok
+    1: balanced ×3 → frontier ×3
+    2: balanced ×3 → frontier ×3
+  frontier: ok
+    1: frontier ×3
+    2: frontier ×3
+  claude-haiku-4-5: ok
+    1: claude-haiku-4-5 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-haiku-4-5 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+  claude-haiku-4-5-20251001: ok
+    1: claude-haiku-4-5-20251001 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-haiku-4-5-20251001 ×3 → claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+  claude-sonnet-4-6: ok
+    1: claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+    2: claude-sonnet-4-6 ×3 → claude-opus-4-6 ×3
+  claude-opus-4-6: ok
+    1: claude-opus-4-6 ×3
+    2: claude-opus-4-6 ×3
+tiers against LiteLLM 1.110.2's model map
+  free: ollama/qwen3-coder:30b  unknown to the map
+  cheap: bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  4 prices differ
+  balanced: bedrock/us.anthropic.claude-sonnet-4-6  4 prices differ
+  frontier: bedrock/us.anthropic.claude-opus-4-6-v1  4 prices differ
+"""
 HINT = (
     "  hint: the proxy config carries the spec's prices, so spend is tracked with them; "
     "check which figure is the provider's current price\n"
@@ -335,7 +405,7 @@ def test_upstream_post_seed_proxy_walks_as_routecfg_computes(
     source = upstream / "post-seed" / "config" / "litellm" / UPSTREAM_PROXY
     shutil.copyfile(source, tmp_path / UPSTREAM_PROXY)
     result = run(["verify", "--proxy", UPSTREAM_PROXY], cwd=tmp_path)
-    assert result.stdout == EXAMPLE_WALKS.format(path=UPSTREAM_PROXY)
+    assert result.stdout == POST_SEED_WALKS.format(path=UPSTREAM_PROXY)
     assert result.stderr == (
         "routecfg.yaml:53:30: warning[RC224]: gates on 'free' (wave_plan, plan, commit, "
         "classify, draft) can end on 'frontier' (bedrock/us.anthropic.claude-opus-4-6-v1): "
@@ -355,6 +425,9 @@ def test_chains_edited_by_hand_are_caught(tmp_path: Path) -> None:
     proxy = tmp_path / PROXY
     text = proxy.read_text()
     assert text.count("    - cheap: [balanced, frontier]\n") == 1
+    # allowed_fails as upstream sets it (the example leaves it out, RC758), for a series that
+    # cools groups down
+    text = text.replace("  cooldown_time: 60\n", "  allowed_fails: 3\n  cooldown_time: 60\n")
     proxy.write_text(
         text.replace("    - cheap: [balanced, frontier]\n", "    - cheap: [frontier]\n")
     )
@@ -403,10 +476,10 @@ def test_chains_edited_by_hand_are_caught(tmp_path: Path) -> None:
     github = run(["verify", "--format", "github"], cwd=tmp_path)
     assert github.exit_code == 1
     assert github.stdout.splitlines()[:2] == [
-        f"::error file={PROXY},line=133,col=7,title=RC701::fallbacks: when 'free' fails, "
+        f"::error file={PROXY},line=137,col=7,title=RC701::fallbacks: when 'free' fails, "
         "LiteLLM 1.110.2 tries cheap → frontier → balanced, routecfg computes cheap → balanced "
         "→ frontier%0Ahint: `routecfg check` shows how the file differs from the spec",
-        f"::error file={PROXY},line=134,col=7,title=RC701::fallbacks: when 'cheap' fails, "
+        f"::error file={PROXY},line=138,col=7,title=RC701::fallbacks: when 'cheap' fails, "
         "LiteLLM 1.110.2 tries frontier, routecfg computes balanced → frontier%0Ahint: "
         "`routecfg check` shows how the file differs from the spec",
     ]

@@ -6,10 +6,10 @@ JINJA2 = '3.1.6'
 
 TEMPLATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     '_macros.j2': ('macros_j2', 'cb9d588b1a4370109ea7b06c0589bcf8c6da2fcf635b2d48bee40115585f9fe3', ()),
-    'escalation.md.j2': ('escalation_md_j2', '258c667d6839c3971d6c1c09da2f26b715e48f8314d7634c39be0843ced94177', ('escalation', 'escalation_model', 'escalations')),
-    'gate-model.md.j2': ('gate_model_md_j2', 'aab9b50863f71c34861365db638e332f5d8357aec3d5ab54d92302fce37ede3e', ('gate',)),
-    'gate-routing.md.j2': ('gate_routing_md_j2', '5ef902bd346c1f2ebdd19804cf860e5aff4cd5e210741fb8f828f8ca3fcad24f', ('in_fence', 'routing', 'setting')),
-    'model-rules.md.j2': ('model_rules_md_j2', '800e978b676b6f63f5b2de8439e1137094942279529621d9380cb1e1f93186dd', ('in_fence', 'route_groups', 'tiers', 'width')),
+    'escalation.md.j2': ('escalation_md_j2', '221818f174dd3a74a7deb54698a4de15ab29b928ad5a92c4cb719f5fba22be08', ('escalation', 'escalation_model', 'escalations')),
+    'gate-model.md.j2': ('gate_model_md_j2', '3534b872abdf9678303fca6a76f9dedcfdc9128e582de7fffa8120c0cc812d0f', ('gate',)),
+    'gate-routing.md.j2': ('gate_routing_md_j2', '1900e5929f32bee6d391399057d1e5f67a403ce30d4272d363b3e5142ab3270f', ('in_fence', 'routing', 'setting')),
+    'model-rules.md.j2': ('model_rules_md_j2', '8b32eefa2a1a31e308dd9891d22da07933de2957d36433cf22540cdf5c74a413', ('in_fence', 'route_groups', 'tiers', 'width')),
     'prices.md.j2': ('prices_md_j2', '786b494ba142603b5729cdb4c7dd9fc3d782a616e08cb3126ec1f8f32784906c', ('prices',)),
     'routing-table.md.j2': ('routing_table_md_j2', '520139aae57cdd2e408b831bac5a2b42138a1be711a43aa2a239e8dca0d85003', ('routing',)),
 }

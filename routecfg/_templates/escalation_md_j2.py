@@ -11,14 +11,20 @@ def root(context, missing=missing, environment=environment):
     l_0_escalation_model = resolve('escalation_model')
     l_0_escalation = resolve('escalation')
     try:
-        t_1 = environment.tests['none']
+        t_1 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_2 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     l_1_loop = missing
-    t_2 = 1
+    t_3 = 1
     for l_1_rule, l_1_loop in LoopContext((undefined(name='escalations') if l_0_escalations is missing else l_0_escalations), undefined):
         l_1_reroute_step = missing
         _loop_vars = {}
@@ -29,13 +35,17 @@ def root(context, missing=missing, environment=environment):
         yield 'If '
         yield str(environment.getattr(l_1_rule, 'trigger'))
         yield ':\n\n'
-        l_1_reroute_step = (2 if environment.getattr(l_1_rule, 'counter') else 1)
-        _loop_vars['reroute_step'] = l_1_reroute_step
-        if environment.getattr(l_1_rule, 'counter'):
+        l_2_loop = missing
+        for l_2_step, l_2_loop in LoopContext(environment.getattr(l_1_rule, 'increments'), undefined):
+            _loop_vars = {}
             pass
-            yield '1. Increment `'
-            yield str(environment.getattr(l_1_rule, 'counter'))
-            yield '`\n'
+            yield str(environment.getattr(l_2_loop, 'index'))
+            yield '. '
+            yield str(l_2_step)
+            yield '\n'
+        l_2_loop = l_2_step = missing
+        l_1_reroute_step = (t_1(environment.getattr(l_1_rule, 'increments')) + 1)
+        _loop_vars['reroute_step'] = l_1_reroute_step
         yield str((undefined(name='reroute_step') if l_1_reroute_step is missing else l_1_reroute_step))
         yield ". Re-route that ticket's "
         yield str(environment.getattr(l_1_rule, 'reroute'))
@@ -50,12 +60,12 @@ def root(context, missing=missing, environment=environment):
             yield '. Log: "'
             yield str(environment.getattr(l_1_rule, 'log'))
             yield '"\n'
-        t_2 = 0
+        t_3 = 0
     l_1_loop = l_1_rule = l_1_reroute_step = missing
-    if t_2:
+    if t_3:
         pass
         yield 'No escalation rules.\n'
-    if ((undefined(name='escalation_model') if l_0_escalation_model is missing else l_0_escalation_model) or (not t_1(environment.getattr((undefined(name='escalation') if l_0_escalation is missing else l_0_escalation), 'max_per_ticket')))):
+    if ((undefined(name='escalation_model') if l_0_escalation_model is missing else l_0_escalation_model) or (not t_2(environment.getattr((undefined(name='escalation') if l_0_escalation is missing else l_0_escalation), 'max_per_ticket')))):
         pass
         yield '\n'
     if (undefined(name='escalation_model') if l_0_escalation_model is missing else l_0_escalation_model):
@@ -67,7 +77,7 @@ def root(context, missing=missing, environment=environment):
         yield ', '
         yield str(environment.getattr((undefined(name='escalation_model') if l_0_escalation_model is missing else l_0_escalation_model), 'markdown'))
         yield ').\n'
-    if (not t_1(environment.getattr((undefined(name='escalation') if l_0_escalation is missing else l_0_escalation), 'max_per_ticket'))):
+    if (not t_2(environment.getattr((undefined(name='escalation') if l_0_escalation is missing else l_0_escalation), 'max_per_ticket'))):
         pass
         yield 'At most '
         yield str(environment.getattr((undefined(name='escalation') if l_0_escalation is missing else l_0_escalation), 'max_per_ticket'))
@@ -76,5 +86,5 @@ def root(context, missing=missing, environment=environment):
         yield ' per ticket (`config.llmOps.routing.maxEscalationsPerTicket`).\n'
 
 blocks = {}
-debug_info = '1=22&2=26&5=30&7=32&8=34&9=37&11=39&12=47&13=49&18=58&21=61&22=64&24=70&25=73'
+debug_info = '1=28&2=32&5=36&7=39&8=42&10=47&11=49&12=57&13=59&18=68&21=71&22=74&24=80&25=83'
 # Generated from templates/escalation.md.j2; do not edit.

@@ -8,7 +8,7 @@ def root(context, missing=missing, environment=environment):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_gate = resolve('gate')
-    l_0_m = l_0_tier_and_model = l_0_setting = l_0_fallback = missing
+    l_0_m = l_0_tier_and_model = l_0_setting = l_0_fallback = l_0_roles = l_0_note = missing
     try:
         t_1 = environment.filters['format']
     except KeyError:
@@ -27,14 +27,22 @@ def root(context, missing=missing, environment=environment):
     l_0_fallback = (str_join((' ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), (undefined(name='gate') if l_0_gate is missing else l_0_gate), environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps_markdown')), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps') else '')
     context.vars['fallback'] = l_0_fallback
     context.exported_vars.add('fallback')
+    l_0_roles = (str_join((' For ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles_text'), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles') else '')
+    context.vars['roles'] = l_0_roles
+    context.exported_vars.add('roles')
+    l_0_note = (str_join((' ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note'), )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note') else '')
+    context.vars['note'] = l_0_note
+    context.exported_vars.add('note')
     yield '**Model**: '
     yield str((undefined(name='setting') if l_0_setting is missing else l_0_setting))
     yield ' via '
     yield str(environment.getattr(environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'route'), 'markdown'))
     yield '.'
     yield str((undefined(name='fallback') if l_0_fallback is missing else l_0_fallback))
+    yield str((undefined(name='roles') if l_0_roles is missing else l_0_roles))
+    yield str((undefined(name='note') if l_0_note is missing else l_0_note))
     yield '\n'
 
 blocks = {}
-debug_info = '1=19&2=21&3=24&4=27&5=31'
+debug_info = '1=19&2=21&3=24&4=27&5=30&6=33&7=37'
 # Generated from templates/gate-model.md.j2; do not edit.

@@ -59,12 +59,18 @@ def root(context, missing=missing, environment=environment):
         yield ' via '
         yield str(environment.getattr(environment.getattr(l_1_row, 'route'), 'mechanism'))
         yield str((str_join(('; fallback: ', t_2(context.eval_ctx, environment.getattr(l_1_row, 'fallback_steps'), ' → '), )) if environment.getattr(l_1_row, 'fallback_steps') else ''))
+        yield str((str_join(('; for ', environment.getattr(l_1_row, 'roles_text'), )) if environment.getattr(l_1_row, 'roles') else ''))
         yield '\n'
+        if environment.getattr(l_1_row, 'note'):
+            pass
+            yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 3)))
+            yield str(environment.getattr(l_1_row, 'note'))
+            yield '\n'
     l_1_row = l_1_setting = missing
     if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
         pass
         yield '```\n'
 
 blocks = {}
-debug_info = '1=38&2=41&5=44&6=48&7=50&9=54&11=56&13=64'
+debug_info = '1=38&2=41&5=44&6=48&7=50&9=54&11=56&12=64&13=66&16=70'
 # Generated from templates/gate-routing.md.j2; do not edit.

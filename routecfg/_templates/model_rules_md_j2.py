@@ -83,6 +83,12 @@ def root(context, missing=missing, environment=environment):
             yield '→ '
             yield str(t_2(context.eval_ctx, t_4(context, environment.getattr(l_1_group, 'gates'), attribute='title'), ', '))
             yield '\n'
+            if environment.getattr(l_1_group, 'roles'):
+                pass
+                yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 2)))
+                yield 'for '
+                yield str(environment.getattr(l_1_group, 'roles_text'))
+                yield '\n'
             def t_9(fiter):
                 for l_2_row in fiter:
                     if environment.getattr(l_2_row, 'fallback_steps'):
@@ -94,6 +100,19 @@ def root(context, missing=missing, environment=environment):
                 yield str(environment.getattr(l_2_row, 'title'))
                 yield ': '
                 yield str(environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), l_2_row, environment.getattr(l_2_row, 'fallback_steps'), _loop_vars=_loop_vars))
+                yield '\n'
+            l_2_row = missing
+            def t_10(fiter):
+                for l_2_row in fiter:
+                    if environment.getattr(l_2_row, 'note'):
+                        yield l_2_row
+            for l_2_row in t_10(environment.getattr(l_1_group, 'gates')):
+                _loop_vars = {}
+                pass
+                yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 2)))
+                yield str(environment.getattr(l_2_row, 'title'))
+                yield ': '
+                yield str(environment.getattr(l_2_row, 'note'))
                 yield '\n'
             l_2_row = missing
         l_1_group = missing
@@ -118,8 +137,14 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '  - '
             yield str(environment.getattr(l_2_row, 'title'))
+            yield str((str_join((' (', environment.getattr(l_2_row, 'roles_text'), ')', )) if environment.getattr(l_2_row, 'roles') else ''))
             yield str((str_join((': ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), l_2_row, environment.getattr(l_2_row, 'fallback_steps'), _loop_vars=_loop_vars), )) if environment.getattr(l_2_row, 'fallback_steps') else ''))
             yield '\n'
+            if environment.getattr(l_2_row, 'note'):
+                pass
+                yield '    '
+                yield str(environment.getattr(l_2_row, 'note'))
+                yield '\n'
         l_2_row = missing
     l_1_loop = l_1_group = l_1_tiers = missing
     if (not (undefined(name='in_fence') if l_0_in_fence is missing else l_0_in_fence)):
@@ -127,5 +152,5 @@ def root(context, missing=missing, environment=environment):
         yield '```\n'
 
 blocks = {}
-debug_info = '1=63&2=65&3=68&4=71&7=74&9=76&10=79&11=82&12=86&13=93&17=101&18=105&21=108&22=116&23=120&26=125'
+debug_info = '1=63&2=65&3=68&4=71&7=74&9=76&10=79&11=82&12=86&13=88&15=92&16=99&18=105&19=112&23=120&24=124&27=127&28=135&29=139&30=143&31=146&35=150'
 # Generated from templates/model-rules.md.j2; do not edit.

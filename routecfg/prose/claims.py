@@ -9,6 +9,7 @@ say what happens *instead of* the routing, so Task models on them are not read a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ _CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
 _AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
+# Look-behinds read at most this far back, and a line gives at most MAX_PER_LINE claims of each
+# kind: prose lines are short, and a pathological one must stay linear.
+WINDOW = 120
+MAX_PER_LINE = 16
 _SKIP = re.compile(
     r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
     re.IGNORECASE,
@@ -50,7 +55,11 @@ _FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
 _COUNT = re.compile(
     r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
 )
-_TAGGED = re.compile(r'\b(?:ARCH|SECURITY)\b[^\n→]*?(?:→|->)\s*"?([A-Za-z]+)"?')
+_SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
+_HEADING = re.compile(r"#{1,6}\s")
+_SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
+_TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
+_TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
 _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 
@@ -79,6 +88,8 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
+        self.section: set[str] = set()  # the gates the heading above names ("### Gate 3: LINT")
+        self.fence: str | None = None  # the opening of the code fence the scanner is in
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
 
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
@@ -104,16 +115,17 @@ class _Scanner:
 
     def _line(self, line: Line) -> None:
         stripped = line.text.strip()
+        self._headings(stripped)
         self.claims.extend(self.table.feed(line, stripped))
         mentions = self.vocab.mentions(line.text)
         skip = bool(_SKIP.search(line.text))
         if self.block is not None:
             self.block.lines.append(line)
-        slots = list(_MODEL_SLOT.finditer(line.text))
+        slots = list(itertools.islice(_MODEL_SLOT.finditer(line.text), MAX_PER_LINE))
         for slot in slots:
             self._model_slot(line, slot, mentions, skip)
         self._model_words(line, mentions, skip)
-        self._config_keys(line)
+        self._config_keys(line, mentions)
         self._arrows(line, mentions)
         self._prices(line)
         self._escalation(line, mentions)
@@ -136,8 +148,9 @@ class _Scanner:
         if tier is None:
             return
         text = line.text
-        fallback = bool(_FALLBACK.search(text, 0, slot.start()))
-        before = _ROLE_BEFORE_PAREN.search(text, 0, slot.start())
+        fallback = _said_as_fallback(text, slot.start())
+        low = max(0, slot.start() - WINDOW)
+        before = _ROLE_BEFORE_PAREN.search(text, low, slot.start())
         if before is not None:
             named = [m for m in mentions if m.start == before.start(1) and m.end == before.end(1)]
             if named:
@@ -152,11 +165,11 @@ class _Scanner:
             return
         if skip:
             return
-        in_call = "Task(" in text[: slot.start()]
+        in_call = "Task(" in text[low : slot.start()]
         if self.block is not None and (self.block.opened is line or _alone(text, slot)):
             self.block.slots.append((line, slot))
             return
-        if in_call or re.search(r"→|->", text[: slot.start()]):
+        if in_call or "→" in text[low : slot.start()] or "->" in text[low : slot.start()]:
             gates = {m.gate for m in mentions}
             if len(gates) == 1:
                 self._task(line, slot, mentions[0], tier, fallback)
@@ -189,23 +202,24 @@ class _Scanner:
         if skip:
             return
         text = line.text
-        for match in self.vocab.model_word.finditer(text):
+        for match in itertools.islice(self.vocab.model_word.finditer(text), MAX_PER_LINE):
             tier = self.vocab.tier_of(match.group(0))
             if tier is None or _in_slot(text, match):
                 continue
-            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            if _in_list(text, match):
+                continue  # `Ollama/Haiku/Sonnet`: several models, none given to anyone
+            fallback = _said_as_fallback(text, match.start())
             rest = text[match.end() :]
             gap = len(rest) - len(rest.lstrip(" "))
             following = [m for m in mentions if m.start == match.end() + gap]
             mention: Mention | None = following[0] if following and gap else None
-            if mention is None and re.match(r"\s+sub-?agents?\b", rest, re.IGNORECASE):
+            if mention is None and _SUBAGENT.match(rest):
                 gates = {m.gate for m in mentions}
                 mention = mentions[0] if len(gates) == 1 else None
-            if mention is None and _USES.search(text, 0, match.start()):
-                clause = re.split(r"[.;]", text[: match.start()])[-1]
-                earlier = [m for m in mentions if m.end <= match.start()]
-                if earlier and earlier[-1].text in clause:
-                    mention = earlier[-1]
+            uses = _USES.search(text, 0, match.start())
+            if mention is None and uses is not None:  # `write-agents use Sonnet`
+                subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
+                mention = subject[0] if subject else None
             if mention is None:
                 continue
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
@@ -237,7 +251,7 @@ class _Scanner:
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
-            for slot in _MODEL_SLOT.finditer(line.text, position):
+            for slot in itertools.islice(_MODEL_SLOT.finditer(line.text, position), MAX_PER_LINE):
                 if self.vocab.tier_of(slot.group(2)) is not None and not any(
                     c.words[0].start == line.start + slot.start(2) for c in self.claims
                 ):
@@ -273,7 +287,18 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _config_keys(self, line: Line) -> None:
+    def _headings(self, stripped: str) -> None:
+        """Track code fences and the gates the last heading outside them names."""
+        if self.fence is not None:
+            if stripped.startswith(self.fence):
+                self.fence = None
+            return
+        if stripped.startswith(("```", "~~~")):
+            self.fence = stripped[:3]
+        elif _HEADING.match(stripped):
+            self.section = {m.gate for m in self.vocab.mentions(stripped) if not m.role}
+
+    def _config_keys(self, line: Line, mentions: list[Mention]) -> None:
         keys = self.vocab.config_keys
         for match in self.vocab.key_pattern.finditer(line.text):
             key = match.group(1) or match.group(5)
@@ -290,7 +315,13 @@ class _Scanner:
             if len(tiers) != 1:
                 continue
             tier = self.vocab.tier_of(words[0].text)
-            self.claims.append(Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True))
+            # Said of another gate (`Gate 3 LINT → entryModelReview (cheap)`, or under a LINT
+            # heading): the key's tier is wrong, but so may be the key; no fix is sure.
+            named = {m.gate for m in mentions if not m.role and m.end <= match.start()}
+            other = bool((named or self.section) - {gate})
+            self.claims.append(
+                Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True, shared=other)
+            )
 
     # -- gate arrows and llm_call.sh ------------------------------------------------------------
 
@@ -325,7 +356,7 @@ class _Scanner:
             if tier is None or tier != match.group(2):
                 continue
             word = Word(line.start + match.start(2), line.start + match.end(2), match.group(2))
-            fallback = bool(_FALLBACK.search(text, 0, match.start()))
+            fallback = _said_as_fallback(text, match.start())
             gate = mentions[0].gate
             self.claims.append(
                 Claim(
@@ -380,7 +411,7 @@ class _Scanner:
                         )
                     )
             if _RERUN.search(text) and rule.reroute in gates:
-                for match in _MODEL_SLOT.finditer(text):
+                for match in itertools.islice(_MODEL_SLOT.finditer(text), MAX_PER_LINE):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:
                         continue
@@ -396,7 +427,19 @@ class _Scanner:
         """``ARCH tags (→ frontier model)``: tagged tickets go to the escalation model."""
         if self.vocab.spec.escalation.model is None:
             return
-        for match in _TAGGED.finditer(line.text):
+        text = line.text
+        tag = _TAG.search(text)
+        arrows = (
+            [p for p in (text.find("→", tag.end()), text.find("->", tag.end())) if p >= 0]
+            if tag
+            else []
+        )
+        if not arrows:
+            return
+        arrow = min(arrows)
+        for match in [_TAGGED_TIER.match(text, arrow + (1 if text[arrow] == "→" else 2))]:
+            if match is None:
+                continue
             tier = self.vocab.tier_of(match.group(1))
             if tier is None:
                 continue
@@ -407,6 +450,18 @@ class _Scanner:
     # -- tables --------------------------------------------------------------------------------
 
 
+def _said_as_fallback(text: str, position: int) -> bool:
+    """`fallback` shortly before ``position``, in the same table cell: `fallback to Task(…)`."""
+    window = text[max(0, position - 40) : position]
+    return bool(_FALLBACK.search(window.rpartition("|")[2]))
+
+
+def _in_list(text: str, match: re.Match[str]) -> bool:
+    """A model word in a list of models: `Ollama/Haiku/Sonnet`."""
+    before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+    return "/" in (before, after)
+
+
 def _alone(text: str, slot: re.Match[str]) -> bool:
     """The model slot is the only thing on its line (a trailing comma and comment aside)."""
     rest = text[slot.end() :].strip()
@@ -415,7 +470,7 @@ def _alone(text: str, slot: re.Match[str]) -> bool:
 
 def _in_slot(text: str, match: re.Match[str]) -> bool:
     """A model word that is the value of a ``model:`` slot (read as a slot, not as prose)."""
-    return bool(re.search(r'model\s*:\s*"?$', text[: match.start()]))
+    return bool(_SLOT_BEFORE.search(text[max(0, match.start() - WINDOW) : match.start()]))
 
 
 def _count_of(match: re.Match[str]) -> int:

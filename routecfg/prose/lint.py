@@ -10,6 +10,7 @@ in the spec's ``prose.ignore``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,9 +132,7 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-    return starts
+    return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
 
 
 # --- judging one claim ---------------------------------------------------------------------------
@@ -177,6 +176,8 @@ def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) 
     if claim.call and target is not None and spec.tiers[target].task_model:
         edits = ()  # llm_call.sh reaches text-only tiers; a Task tier needs another mechanism
     want = " / ".join(e.text for e in edits)
+    if not want and claim.kind == c.KEY and claim.shared:
+        want = f"{claim.subject}'s tier {gate.tier}, or name the key of the gate it speaks of"
     return _finding(claim, path, starts, message, edits, want or _plain_route(spec, gate))
 
 

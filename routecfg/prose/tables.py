@@ -20,6 +20,7 @@ from routecfg.prose.vocab import Vocabulary
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
 _MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
+_LEAD_WORD = re.compile(r"[\s*`\"]*([A-Za-z][\w.-]*)")
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -158,7 +159,7 @@ def _cells(line: Line) -> list[tuple[str, int]]:
 
 def _lead_word(text: str, at: int) -> Word | None:
     """The first word of a cell, past `**`, backticks and quotes: ``sonnet (default)``."""
-    match = re.match(r"[\s*`\"]*([A-Za-z][\w.-]*)", text)
+    match = _LEAD_WORD.match(text)
     if match is None:
         return None
     return Word(at + match.start(1), at + match.end(1), match.group(1))

@@ -38,6 +38,19 @@ LEGACY_KEYS: Mapping[str, str] = {
     "reviewModel": "review",
     "lintModel": "lint",
 }
+_WORD_START = re.compile(r"(?<![\w-])[A-Za-z]{4}")
+_NUMBER = re.compile(r"gate\s*:?\s*(\d+)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One way to name a gate; ``gate`` None: by number (`Gate 4`), looked up by the title."""
+
+    pattern: re.Pattern[str]
+    gate: str | None
+    role: bool
+
+
 _GATE_NUMBER = re.compile(r"^Gate\s+(\d+)\b\s*(.*)$", re.IGNORECASE)
 _VERSION = r"(?:[ -]v?\d+(?:\.\d+)*)?"
 
@@ -59,7 +72,7 @@ class Vocabulary:
     tier_words: Mapping[str, str]  # lower-cased tier key, task model or name -> tier
     model_word: re.Pattern[str]  # a task model or a name, in running text
     name_pattern: re.Pattern[str]  # a tier's name (group 1) and a version (group 2)
-    gate_patterns: tuple[tuple[re.Pattern[str], str, bool], ...]  # pattern, gate, is a role
+    gate_names: Mapping[str, tuple[_Name, ...]]  # first four letters -> ways to name a gate
     number_gates: Mapping[str, str]  # "4" -> review
     config_keys: Mapping[str, str]  # config key -> gate
     key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
@@ -72,23 +85,26 @@ class Vocabulary:
 
     def mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Every gate named in ``text[start:end]``, by position; overlaps keep the longer."""
-        stop = len(text) if end is None else end
         found: list[Mention] = []
-        for match in re.finditer(r"\bGates?\s*:?\s*(\d+)\b", text[start:stop], re.IGNORECASE):
-            gate = self.number_gates.get(match.group(1))
-            if gate is not None and not match.group(0).lower().startswith("gates"):
-                s, e = start + match.start(), start + match.end()
-                found.append(Mention(s, e, gate, match.group(0), role=False))
-        for pattern, gate, role in self.gate_patterns:
-            for match in pattern.finditer(text, start, stop):
-                found.append(Mention(match.start(), match.end(), gate, match.group(0), role))
-        found.sort(key=lambda m: (m.start, -(m.end - m.start), not m.role))
-        kept: list[Mention] = []
-        for mention in found:
-            if kept and mention.start < kept[-1].end:
+        stop = len(text) if end is None else end
+        after = start  # the end of the last mention: names do not overlap
+        # Each word start is looked up by its first four letters; only then is a name tried.
+        for word in _WORD_START.finditer(text, start, stop):
+            if word.start() < after:
                 continue
-            kept.append(mention)
-        return kept
+            for name in self.gate_names.get(word.group(0).lower(), ()):
+                match = name.pattern.match(text, word.start(), stop)
+                if match is None:
+                    continue
+                gate = name.gate
+                if gate is None:  # `Gate 4`: the gate whose title has that number
+                    gate = self.number_gates.get(match.group(1))
+                    if gate is None:
+                        continue
+                found.append(Mention(match.start(), match.end(), gate, match.group(0), name.role))
+                after = match.end()
+                break
+        return found
 
     def gate(self, name: str) -> Gate:
         return self.spec.gates[name]
@@ -124,7 +140,7 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         tier_words=tier_words,
         model_word=model_word,
         name_pattern=name_pattern,
-        gate_patterns=tuple(_gate_patterns(spec)),
+        gate_names=_gate_names(spec),
         number_gates=_unambiguous(
             (number, gate.name)
             for gate in spec.gates.values()
@@ -147,7 +163,7 @@ def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -
     keys = "|".join(re.escape(k) for k in sorted(config_keys, key=len, reverse=True)) or "(?!)"
     legacy = "|".join(re.escape(k) for k in sorted(json_keys, key=len, reverse=True)) or "(?!)"
     return re.compile(
-        rf"(?<![\w])(?:[\w.]*\.)?({keys})\b`?"
+        rf"(?<![\w])({keys})\b`?"
         rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
         rf"|\"\s*:\s*\"([A-Za-z]+)\")"
         rf"|\"({legacy})\"\s*:\s*\"([A-Za-z]+)\""
@@ -170,7 +186,10 @@ def gate_roles(gate: Gate) -> tuple[str, ...]:
     return gate.roles or DEFAULT_ROLES.get(gate.name, ())
 
 
-def _gate_patterns(spec: RoutingSpec) -> Iterable[tuple[re.Pattern[str], str, bool]]:
+def _gate_names(spec: RoutingSpec) -> dict[str, tuple[_Name, ...]]:
+    """Every way the spec's gates are named, keyed by the first four letters (lower-cased),
+    longest first (a role before a title of the same length), so that at each place the longest
+    name wins: `wave planning subagents` over `wave planning`."""
     phrases: list[tuple[str, str, bool, bool]] = []  # phrase, gate, is a role, case-sensitive
     for gate in spec.gates.values():
         number = _GATE_NUMBER.match(gate.title)
@@ -184,21 +203,28 @@ def _gate_patterns(spec: RoutingSpec) -> Iterable[tuple[re.Pattern[str], str, bo
         phrases.extend((role, gate.name, True, False) for role in gate_roles(gate))
     owners: dict[tuple[str, bool], set[str]] = {}
     for phrase, gate_name, _, sensitive in phrases:
-        key = (phrase if sensitive else phrase.lower(), sensitive)
-        owners.setdefault(key, set()).add(gate_name)
+        owners.setdefault(_phrase_key(phrase, sensitive), set()).add(gate_name)
+    names: dict[str, list[_Name]] = {"gate": [_Name(_NUMBER, None, False)]}
     seen: set[tuple[str, bool]] = set()
-    for phrase, gate_name, role, sensitive in phrases:
-        key = (phrase if sensitive else phrase.lower(), sensitive)
-        if len(owners[key]) > 1 or key in seen:
+    # A role takes a plural `s` the length does not show: `write-agent` reads `Write-agents`.
+    for phrase, gate_name, role, sensitive in sorted(
+        phrases, key=lambda p: (-len(p[0]) - p[2], not p[2])
+    ):
+        key = _phrase_key(phrase, sensitive)
+        if len(owners[key]) > 1 or key in seen or not _WORD_START.match(phrase):
             continue
         seen.add(key)
         body = re.escape(phrase).replace(r"\ ", r"\s+")
-        if sensitive:
-            yield re.compile(rf"(?<![\w-]){body}(?![\w-])"), gate_name, role
-        else:
+        if not sensitive:
             suffix = r"(?:s|-N|-\d+|-\{\w*\})?" if role else r"s?"
-            flags = re.IGNORECASE
-            yield re.compile(rf"(?<![\w-]){body}{suffix}(?![\w-])", flags), gate_name, role
+            body = f"(?i:{body}){suffix}"
+        pattern = re.compile(rf"{body}(?![\w-])")
+        names.setdefault(phrase[:4].lower(), []).append(_Name(pattern, gate_name, role))
+    return {prefix: tuple(found) for prefix, found in names.items()}
+
+
+def _phrase_key(phrase: str, sensitive: bool) -> tuple[str, bool]:
+    return (phrase if sensitive else phrase.lower(), sensitive)
 
 
 def _title_number(title: str) -> str | None:

@@ -125,7 +125,10 @@ def proxy_lines(spec: RoutingSpec, file: ProxyFile) -> list[str]:
             "its last, at most 8 s, plus up to 0.75 s of jitter; no Retry-After header assumed, "
             "the attempts' own time not counted)"
         )
-    lines.append("  a context window error walks context_window_fallbacks, without retries:")
+    lines.append(
+        "  a context window error walks context_window_fallbacks (fallbacks where neither the "
+        "model nor the one asked for has one), without retries:"
+    )
     lines += [
         f"    {tier}: {_walk_text(spec.proxy.walk('context_window_fallbacks', tier))}"
         for tier in spec.tiers

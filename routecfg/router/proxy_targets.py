@@ -5,15 +5,28 @@ differently."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
+
+from ruamel.yaml.comments import CommentedMap
 
 from routecfg.diagnostics import Diagnostic, Severity, suggestion_hint
-from routecfg.model import Price, RoutingSpec
+from routecfg.litellm_map import dollars
+from routecfg.model import MILLION, Price, RoutingSpec
 from routecfg.spec import PathKey, Source
+from routecfg.targets import yamledit
+from routecfg.targets.yamledit import PRICE_KEYS, ProxyDoc
+from routecfg.targets.yamlnodes import key_position
 
 UNSERVED_GATE_TIER = "RC707"
 UNKNOWN_ALIAS_GROUP = "RC708"
 GROUP_PRICES_DIFFER = "RC709"
 UNKNOWN_TIER = "RC201"
+_FIELDS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cache_read",
+    "cache_creation_input_token_cost": "cache_write",
+}
 
 
 def _target_key(source: Source, index: int) -> PathKey | None:
@@ -91,3 +104,56 @@ def deployment_prices(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]
                 "give the deployments one price, or accept the estimate's error",
                 severity=Severity.WARNING,
             )
+
+
+def group_prices(doc: ProxyDoc, spec: RoutingSpec) -> list[Diagnostic]:
+    """A tier's or alias's group in a proxy file whose deployments are priced differently
+    (routecfg's own or not): LiteLLM load-balances them, so the estimate is off. One warning at
+    each deployment priced unlike the group's first."""
+    found = []
+    served = {name: name for name in spec.tiers} | spec.proxy.alias_tiers()
+    for name, nodes in yamledit.model_entries(doc).items():
+        if name not in served or len(nodes) < 2:
+            continue
+        declared = {d.model for d in spec.tiers[served[name]].deployments}  # reported in the spec
+        first = _entry_prices(nodes[0])
+        for node in nodes[1:]:
+            prices = _entry_prices(node)
+            params = node.get("litellm_params")
+            if prices == first or (
+                isinstance(params, CommentedMap) and params.get("model") in declared
+            ):
+                continue
+            where = key_position(params, "model") if isinstance(params, CommentedMap) else None
+            line, column = (where.line, where.column) if where else (0, 0)
+            model = params.get("model") if isinstance(params, CommentedMap) else None
+            found.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    column,
+                    Severity.WARNING,
+                    GROUP_PRICES_DIFFER,
+                    f"model_list '{name}': deployment {model} is priced {_describe(prices)}, the "
+                    f"group's first deployment {_describe(first)}; LiteLLM load-balances the "
+                    "group, and cost estimates use the tier's price",
+                    "give the group's deployments one price, or declare the deployment under "
+                    "the tier's `deployments` with its price",
+                )
+            )
+    return found
+
+
+def _entry_prices(node: CommentedMap) -> dict[str, Decimal | None]:
+    params = node.get("litellm_params")
+    values = params if isinstance(params, CommentedMap) else CommentedMap()
+    return {key: yamledit.as_decimal(values.get(key)) for key in PRICE_KEYS}
+
+
+def _describe(prices: dict[str, Decimal | None]) -> str:
+    stated = [(key, value) for key, value in prices.items() if value is not None]
+    if not stated:
+        return "without prices"
+    return "at " + ", ".join(
+        f"{_FIELDS[key]} {dollars(value * MILLION)}/MTok" for key, value in stated
+    )

@@ -289,7 +289,8 @@ class _Renderer:
         try:
             return template.render({**self.context, "in_fence": block.fence is not None, **params})
         except _render_errors() as error:
-            raise _template_error(block.name, error) from error
+            names = [*self.context["tiers"], *self.context["gates"]]
+            raise _template_error(block.name, error, names) from error
 
     def _params(self, block: Block, accepted: frozenset[str]) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -331,14 +332,21 @@ def _template_name(block_name: str) -> str:
     return block_name + TEMPLATE_SUFFIX
 
 
-def _template_error(block_name: str, error: Exception) -> _BlockProblem:
-    """RC411 naming the template file and line where it failed (an included one, maybe)."""
+def _template_error(block_name: str, error: Exception, names: Sequence[str] = ()) -> _BlockProblem:
+    """RC411 naming the template file and line where it failed (an included one, maybe), and
+    what went wrong in the spec's words, never a Python class."""
     import jinja2
+
+    from routecfg.targets import template_context
 
     file, line = _failing_place(block_name, error)
     what = error.message if isinstance(error, jinja2.TemplateError) and error.message else error
-    message = f"template '{Path(file).name}', line {line}: {what}"
-    return _BlockProblem(TEMPLATE_ERROR, message, f"template file: {file}")
+    said = template_context.in_spec_words(str(what), names)
+    message = f"template '{Path(file).name}', line {line}: {said or what}"
+    hint = f"template file: {file}"
+    if said is not None:
+        hint += "; `routecfg templates` lists every variable and field a template can read"
+    return _BlockProblem(TEMPLATE_ERROR, message, hint)
 
 
 def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:

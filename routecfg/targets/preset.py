@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from routecfg.diagnostics import RoutecfgError
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import RoutingSpec
 from routecfg.targets import jsontext
 from routecfg.targets.jsonedit import insert_member, require_object, schema_errors, set_members
 from routecfg.targets.routing import ROUTING_PATH, routing_values
+
+INHERITED = "RC608"
 
 
 def render(
@@ -17,15 +20,51 @@ def render(
 ) -> str:
     """The preset with the spec's routing; raises when the result breaks the backlog schema."""
     wanted = routing_values(spec)
+    original = text
     doc = jsontext.parse(text, path)
     if wanted:
         text = _ensure_routing_object(doc, text, path)
         text = set_members(text, path, ROUTING_PATH, wanted, doc)
         doc = jsontext.reparse(doc, text, path)
     problems = list(schema_errors(doc, backlog_schema, schema_name))
+    if problems:  # the file's own problems outside the routing are not the spec's
+        inherited = {
+            d.message for d in inherited_problems(original, path, backlog_schema, schema_name)
+        }
+        problems = [d for d in problems if d.message not in inherited]
     if problems:
         raise RoutecfgError(problems)
     return text
+
+
+def inherited_problems(
+    text: str, path: str, backlog_schema: Mapping[str, Any], schema_name: str
+) -> tuple[Diagnostic, ...]:
+    """Where the preset as it is already breaks the backlog schema outside llmOps.routing, as
+    warnings (RC608): routecfg owns only the routing, so these are the file's, not the spec's,
+    and they do not stop a build."""
+    try:
+        doc = jsontext.parse(text, path)
+    except RoutecfgError:
+        return ()  # render reports it
+    if not isinstance(doc.value, dict):
+        return ()
+    return tuple(
+        dataclasses.replace(
+            d,
+            severity=Severity.WARNING,
+            code=INHERITED,
+            hint="the preset breaks its schema here already, outside llmOps.routing, which is "
+            "all routecfg owns: fix the preset by hand (routecfg leaves it as it is)",
+        )
+        for d in schema_errors(doc, backlog_schema, schema_name)
+        if d.code == "RC305" and not _owned(d.message)
+    )
+
+
+def _owned(message: str) -> bool:
+    where = message.partition(":")[0]
+    return where == ".".join(ROUTING_PATH) or where.startswith(".".join(ROUTING_PATH) + ".")
 
 
 def _ensure_routing_object(doc: jsontext.JsonDoc, text: str, path: str) -> str:

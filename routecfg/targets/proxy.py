@@ -118,9 +118,18 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec, *, with_prices: bool 
                 continue
             owned = owned_params(model, price, params, with_prices)
             changed = yamledit.set_section(doc, node, "litellm_params", owned) or changed
-            if prices:
+            if prices and (
+                spec.proxy.model_info_prices == "always" or _states_prices(node.get("model_info"))
+            ):
                 changed = yamledit.set_section(doc, node, "model_info", prices) or changed
     return changed
+
+
+def _states_prices(section: object) -> bool:
+    """Whether an entry's model_info states a price. Under ``model_info_prices: where-stated``
+    one that states none is left so: a file that keeps its prices in litellm_params alone (as
+    upstream's did before 300a466) keeps every byte."""
+    return isinstance(section, dict) and any(key in section for key in PRICE_FIELDS.values())
 
 
 def _deployment(nodes: list[CommentedMap], model: str) -> CommentedMap | None:

@@ -70,6 +70,7 @@ __all__ = [
     "load",
     "model_entries",
     "model_positions",
+    "parse",
     "remove_chain",
     "set_chain",
     "set_scalar",
@@ -111,6 +112,13 @@ def load(text: str, path: str, *, prove: bool = True) -> ProxyDoc:
     if prove:
         _require_round_trip(doc, text)
     return doc
+
+
+def parse(text: str, path: str) -> Any:
+    """The tree of any YAML text, with positions, for reading only (no round-trip check):
+    RoutecfgError RC311 when it does not parse, RC312 for a duplicate key."""
+    body, _ = _unwrap(text)
+    return _parse(yamlformat.round_trip_yaml(body), body, path)
 
 
 def dump(doc: ProxyDoc) -> str:

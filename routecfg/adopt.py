@@ -48,7 +48,15 @@ from routecfg.adopt_checks import (
     note_unknown_model,
     note_unknown_price,
 )
-from routecfg.adopt_read import Notes, ProxyFile, ProxyModel, RoutingValue, read_proxy, read_routing
+from routecfg.adopt_read import (
+    Notes,
+    ProxyFile,
+    ProxyModel,
+    RoutingValue,
+    read_proxy,
+    read_routing,
+    shared_readers,
+)
 from routecfg.adopt_render import GateDraft, GroupDraft, SpecDraft, TierDraft, render
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import PROXY_CHAIN_KINDS, AliasGroup, Escalation, Price, Proxy, Tier
@@ -75,6 +83,14 @@ KNOWN_GATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "entryModelReview": ("review", "Gate 4 REVIEW", ("tool_use",)),
     "entryModelClassify": ("classify", "Classification", ()),
     "entryModelDraft": ("draft", "Drafts", ()),
+}
+# gate title: (gate, needs), for the backlog toolkit's gates a schema description may name
+KNOWN_TITLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    **{title: (gate, needs) for gate, title, needs in KNOWN_GATES.values()},
+    "Wave Planning": ("wave_plan", ()),
+    "Gate 3 LINT": ("lint", ()),
+    "Gate 5 COMMIT": ("commit", ()),
+    "Write-agents": ("write_agent", ("tool_use",)),
 }
 TASK_MODELS = ("haiku", "sonnet", "opus")
 # The backlog toolkit's tier names, for a tier no model_list entry describes.
@@ -127,7 +143,9 @@ def infer_spec(
         check_schema(values, schema_props, notes)
     if preset_text is not None:
         notes.warnings.extend(_preset_against_schema(preset_text, schema_text, paths))
-    gates = _draft_gates(values, tiers, Proxy({kind: dict(c) for kind, c in chains.items()}), notes)
+    readers = shared_readers(schema_text, paths.schema)
+    chained = Proxy({kind: dict(c) for kind, c in chains.items()})
+    gates = _draft_gates(values, tiers, chained, notes, readers)
     draft = SpecDraft(
         {kind: path for kind, path in vars(paths).items() if isinstance(path, str)},
         tuple(drafts.values()),
@@ -374,9 +392,14 @@ def _tier_chains(proxy: ProxyFile | None, tiers: Iterable[str]) -> Chains:
 
 
 def _draft_gates(
-    values: Sequence[RoutingValue], tiers: Mapping[str, Tier], proxy: Proxy, notes: Notes
+    values: Sequence[RoutingValue],
+    tiers: Mapping[str, Tier],
+    proxy: Proxy,
+    notes: Notes,
+    readers: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[GateDraft]:
-    """One gate per routing key, in the order skills run them."""
+    """One gate per routing key, in the order skills run them; a key the schema says several
+    gates read (as routecfg describes a shared key) gives one gate per title, sharing it."""
     order = list(KNOWN_GATES)
     keys = sorted(
         (v for v in values if v.key not in ESCALATION_KEYS),
@@ -384,22 +407,40 @@ def _draft_gates(
     )
     gates: list[GateDraft] = []
     for v in keys:
-        gate, guessed = _draft_gate(v.key, tiers[v.value], tiers, proxy, {g.name for g in gates})
-        gates.append(gate)
-        notes.guesses.append(f"gate '{gate.name}': {guessed}")
+        tier = tiers[v.value]
+        titles = (readers or {}).get(v.key, ())
+        if len(titles) < 2:
+            gate, guessed = _draft_gate(v.key, tier, tiers, proxy, {g.name for g in gates})
+            gates.append(gate)
+            notes.guesses.append(f"gate '{gate.name}': {guessed}")
+            continue
+        for title in titles:
+            gate, guessed = _draft_gate(v.key, tier, tiers, proxy, {g.name for g in gates}, title)
+            gates.append(gate)
+            notes.guesses.append(f"gate '{gate.name}': {guessed}")
     return gates
 
 
 def _draft_gate(
-    key: str, tier: Tier, tiers: Mapping[str, Tier], proxy: Proxy, taken: set[str]
+    key: str,
+    tier: Tier,
+    tiers: Mapping[str, Tier],
+    proxy: Proxy,
+    taken: set[str],
+    title: str | None = None,
 ) -> tuple[GateDraft, str]:
-    """The gate routed by ``key``, and what about it is guessed."""
-    name, title, needs = KNOWN_GATES.get(key) or _gate_from_key(key)
+    """The gate routed by ``key`` (titled ``title`` when the schema names it), and what about
+    it is guessed."""
+    if title is not None:
+        name, needs = KNOWN_TITLES.get(title) or (_gate_from_title(title), ())
+        guessed = ["name and needs from the schema's description: several gates read the key"]
+    else:
+        name, title, needs = KNOWN_GATES.get(key) or _gate_from_key(key)
+        guessed = ["title", "needs"] if needs else ["title"]
+        if key not in KNOWN_GATES:
+            guessed = ["name and title from the key"]
     while name in taken:
         name += "_"
-    guessed = ["title", "needs"] if needs else ["title"]
-    if key not in KNOWN_GATES:
-        guessed = ["name and title from the key"]
     if any(need not in tier.capabilities for need in needs):
         needs = ()
         guessed = [*guessed[:1], f"no needs: tier '{tier.name}' is guessed to lack tool_use"]
@@ -408,6 +449,12 @@ def _draft_gate(
         guessed.append(f"fallback: '{tier.name}' is local, and no chain leaves it")
     said = ", ".join(guessed)
     return GateDraft(name, title, tier.name, needs, fallback, key, f"guess: {said}"), said
+
+
+def _gate_from_title(title: str) -> str:
+    """``Gate 3b TEST`` → ``gate_3b_test``."""
+    name = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
+    return name if re.match(r"[a-z]", name) else f"gate_{name}".rstrip("_")
 
 
 def _gate_from_key(key: str) -> tuple[str, str, tuple[str, ...]]:

@@ -10,6 +10,7 @@ guesses, for every stage of :mod:`routecfg.adopt`; the contradiction checks that
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -121,6 +122,25 @@ def _schema_defaults(schema_text: str, path: str | None) -> dict[str, RoutingVal
         else:
             defaults[key] = RoutingValue(key, None, _json_at(doc, at))
     return defaults
+
+
+_SHARED_DESCRIPTION = re.compile(r"Model alias for (?P<titles>.+) and (?P<last>[^,]+)\.")
+
+
+def shared_readers(schema_text: str | None, path: str | None) -> dict[str, tuple[str, ...]]:
+    """The gate titles of each routing property several gates read, as routecfg's schema target
+    describes a property it adds for a shared key: "Model alias for Wave Planning and Gate 1
+    PLAN." Other descriptions (upstream's own) name no gates and are not read."""
+    if schema_text is None:
+        return {}
+    doc = jsontext.parse(schema_text, path or "")
+    readers: dict[str, tuple[str, ...]] = {}
+    for key, prop in (_object_at(doc.value, SCHEMA_ROUTING_PATH) or {}).items():
+        description = prop.get("description") if isinstance(prop, dict) else None
+        match = _SHARED_DESCRIPTION.fullmatch(description) if isinstance(description, str) else None
+        if match is not None:
+            readers[key] = (*match["titles"].split(", "), match["last"])
+    return readers
 
 
 def _preset_routing(preset_text: str, notes: Notes) -> list[RoutingValue] | None:

@@ -32,7 +32,7 @@ def plan_add(
     spec = validated.spec
     relative = _skills_target(validated, file)
     absolute = spec.root / relative
-    old, encoding = read_target(absolute, relative)
+    old, encoding = read_target(absolute, relative, spec.root)
     if old is None:
         message = "the file does not exist"
         hint = "routecfg places blocks in an existing file; check the path"

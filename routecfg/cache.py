@@ -19,6 +19,8 @@ import json
 import os
 import sys
 
+from routecfg import readfile
+
 TYPE_CHECKING = False  # not `from typing import`: typing alone costs a replay 3 ms
 if (
     TYPE_CHECKING
@@ -61,26 +63,32 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read(path: StrPath) -> bytes:
-    with open(path, "rb") as stream:
-        return stream.read()
+def _read(path: StrPath, root: StrPath | None = None) -> bytes:
+    """Through the guarded reader: a FIFO, a device, a huge file or a symlink out of the root is
+    :class:`readfile.Refused`, which every caller takes as "no valid entry" (a full run then
+    says what is wrong), never as something to read."""
+    return readfile.read_bytes(path, root)
 
 
-def _contents(path: StrPath) -> str:
+def _contents(path: StrPath, root: StrPath | None = None) -> str:
     """A file's digest; for a folder, the digest of the names in it (a new template counts)."""
     if os.path.isdir(path):
+        readfile.resolve(path, root)  # a folder reached through a symlink out of the root
         names = sorted(
             os.path.relpath(os.path.join(directory, name), path)
             for directory, _, files in os.walk(path)
             for name in files
         )
         return digest("\n".join(names).encode())
-    return digest(_read(path))
+    return digest(_read(path, root))
 
 
 def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8", errors="replace") as stream:
-        return stream.read().strip()
+    try:
+        data = readfile.read_bytes(path, limit=1024 * 1024)
+    except readfile.Refused as refused:
+        raise OSError(refused.reason) from None
+    return data.decode("utf-8", errors="replace").strip()
 
 
 def _fingerprint() -> str:
@@ -194,17 +202,20 @@ def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int |
     spec = find_spec(argv, cwd)
     if spec is None:
         return None
+    root = os.path.dirname(spec)
     try:
         spec_bytes = _read(spec)
         stored = json.loads(_read(_entry_path(_key(argv, cwd, spec_bytes))))
-    except (OSError, ValueError):
+    except (OSError, ValueError, readfile.Refused):
         return None
     if stored.get("format") != FORMAT or stored.get("head") != git_head(os.path.dirname(spec)):
         return None
     for name, expected in stored["files"]:
         try:
-            if _contents(name) != expected:
+            if _contents(name, root) != expected:
                 return None
+        except readfile.Refused:
+            return None
         except OSError:
             if expected is not None:
                 return None
@@ -230,9 +241,12 @@ def store(
         return
     with contextlib.suppress(OSError, ValueError):
         files: list[list[str | None]] = []
+        root = os.path.dirname(spec)
         for path in inputs:
             try:
-                files.append([os.fspath(path), _contents(path)])
+                files.append([os.fspath(path), _contents(path, root)])
+            except readfile.Refused:
+                return  # a full run must say what is wrong with it, every time
             except OSError:
                 files.append([os.fspath(path), None])
         record = {

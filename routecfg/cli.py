@@ -156,7 +156,7 @@ def cli() -> None:
 
     \b
     Exit codes: 0 ok, 1 changes (stale or not written), 2 invalid input,
-                3 a generated block was edited by hand, 4 internal error.
+                3 edited by hand (a block or an owned value), 4 internal error.
 
     \b
     Examples:
@@ -243,7 +243,7 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     """Say whether every target is in sync with the spec; never writes.
 
     For pre-commit and CI: exit 0 in sync, 1 stale (the spec changed; run `routecfg build`),
-    2 invalid, 3 a generated block was edited by hand. Diffs go to stdout.
+    2 invalid, 3 a block or an owned value was edited by hand. Diffs go to stdout.
 
     \b
     Example:
@@ -292,7 +292,11 @@ def diff_command(options: Options, exit_code: bool) -> Exit:
 @cli.command(name="build")
 @common_options
 @click.option("--yes", "-y", is_flag=True, help="Write without asking.")
-@click.option("--force", is_flag=True, help="Overwrite blocks that were edited by hand.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite what was edited by hand (blocks, owned values) and read-only targets.",
+)
 @click.option(
     "--fix",
     is_flag=True,
@@ -304,15 +308,19 @@ def build_command(options: Options, yes: bool, force: bool, fix: bool) -> Exit:
     """Compile the spec into every target: show the diffs, then write.
 
     Asks before writing on a terminal; writes at once with --yes; without a terminal and
-    without --yes it writes nothing and exits 1. Blocks edited by hand are kept (exit 3)
-    unless --force. Prose contradictions in skills are reported (exit 2 once written); --fix
-    rewrites the fixable ones, shown in the diff like every other change.
+    without --yes it writes nothing and exits 1. Blocks and owned values edited by hand are
+    kept (exit 3) unless --force; so are read-only targets (exit 2). Prose contradictions in
+    skills are reported (exit 2 once written); --fix rewrites the fixable ones, shown in the diff
+    like every other change.
 
     \b
     Example:
       routecfg build --yes --fix
     """
-    return _prose_exit(*_build(options, yes, force, fix))
+    # One build per root at a time, from planning to writing: a build that waited plans on what
+    # the other one wrote.
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        return _prose_exit(*_build(options, yes, force, fix))
 
 
 def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[Change, ...], Exit]:
@@ -326,9 +334,12 @@ def _build(options: Options, yes: bool, force: bool, fix: bool) -> tuple[tuple[C
 def _confirm_and_write(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, yes: bool, force: bool
 ) -> Exit:
-    """The last step of `build` (and `blocks add`): ask, then write every changed file."""
+    """The last step of `build` (and `blocks add`): ask, then write every changed file. The
+    caller holds the root's lock (:func:`write.locked`)."""
     pending = [c for c in changes if c.changed]
+    root = validated.spec.root
     if not pending:
+        _report_leftovers(write.tidy(changes, root, lock=False), options)
         if options.format == "text" and not options.quiet:
             click.echo(
                 f"{len(changes)} file{'s' if len(changes) != 1 else ''} in sync; nothing to write",
@@ -336,7 +347,8 @@ def _confirm_and_write(
             )
         return Exit.OK
     if any(c.state is State.HAND_EDITED for c in changes) and not force:
-        click.echo("not written: blocks were edited by hand (--force overwrites them)", err=True)
+        what = "blocks" if all(c.hand_edited for c in changes if c.edits) else "files"
+        click.echo(f"not written: {what} were edited by hand (--force overwrites them)", err=True)
         return Exit.HAND_EDITED
     if not yes:
         if not sys.stdin.isatty():
@@ -345,10 +357,22 @@ def _confirm_and_write(
         if not click.confirm(f"Write {_count(len(pending), 'file')}?", err=True):
             click.echo("not written (answered no)", err=True)
             return Exit.CHANGES
-    written = write.apply(changes, validated.source.path)
+    outcome = write.apply(changes, root, force=force, lock=False)
+    _report_leftovers(outcome, options)
+    written = outcome.written
     if options.format == "text" and not options.quiet:
         click.echo("".join(f"wrote {c.path}\n" for c in written), nl=False, err=True)
     return Exit.OK
+
+
+def _waiting(options: Options) -> Callable[[str], None]:
+    """What a build says while another build in its root holds the lock."""
+    return lambda message: click.echo(f"routecfg: {message}", err=True)
+
+
+def _report_leftovers(outcome: write.Outcome, options: Options) -> None:
+    if outcome.removed:
+        report.emit(outcome.removed, options.format, out=sys.stdout, err=sys.stderr)
 
 
 def _uncounted(validated: Validated) -> list[Diagnostic]:
@@ -734,7 +758,7 @@ def _adopt_sources(output: Path, *named: Path | None) -> tuple[list[str | None],
             raise RoutecfgError([diagnostic])
         relative = absolute.relative_to(root).as_posix()
         found.append(relative)
-        texts.append(read_target(absolute, relative)[0])
+        texts.append(read_target(absolute, relative, root)[0])
     return found, texts
 
 
@@ -935,7 +959,7 @@ def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bo
             return Exit.CHANGES
         if not click.confirm(f"Write the measured profile into {display}?", err=True):
             return Exit.CHANGES
-    write.apply([change], path)
+    write.apply([change], path.parent)
     if not options.quiet:
         click.echo(f"wrote {display}", err=True)
     return Exit.OK
@@ -1026,11 +1050,12 @@ def blocks_add_command(
 
     if (lines is None) == (heading is None):
         raise click.UsageError("give one of --lines FIRST:LAST or --heading TEXT")
-    validated = validate(_spec_path(options), missing_targets=False)
-    _print_warnings(validated, options)
-    change = blocks.plan_add(validated, file, name, params, lines, heading)
-    _show_plan(validated, (change,), options)
-    return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
+    with write.locked(_spec_path(options).parent, _waiting(options)):
+        validated = validate(_spec_path(options), missing_targets=False)
+        _print_warnings(validated, options)
+        change = blocks.plan_add(validated, file, name, params, lines, heading)
+        _show_plan(validated, (change,), options)
+        return _confirm_and_write(validated, (change,), options, yes=yes, force=False)
 
 
 @cli.command(name="templates")

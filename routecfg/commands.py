@@ -286,7 +286,8 @@ def show_plan(
 ) -> None:
     prose = [f.diagnostic for c in changes for f in c.remaining]
     if options.format == "json":
-        echo(report.format_plan_json(changes, [*validated.warnings, *prose]), nl=False)
+        planned = [*validated.warnings, *report.hand_edits(changes), *prose]
+        echo(report.format_plan_json(changes, planned), nl=False)
         return
     if options.format in ("github", "sarif"):
         from routecfg import findings
@@ -296,11 +297,14 @@ def show_plan(
             found = [*validated.warnings, *found]
         report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
         return
-    if options.quiet:  # one line per file that is not in sync, and the prose problems
+    edits = report.hand_edits(changes)  # problems: shown with their place even with -q
+    if options.quiet:  # one line per file that is not in sync, and the problems
         echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
+        report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
         emit_prose(changes, prose, options, echo)
         return
     echo(report.format_states(changes), nl=False, err=True)
+    report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
     if diffs:
         echo_diffs(changes, echo)
     emit_prose(changes, prose, options, echo)

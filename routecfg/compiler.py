@@ -14,15 +14,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from routecfg import resources
-from routecfg.diagnostics import Diagnostic, RoutecfgError
+from routecfg import handedits, resources
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, Encoding, State, read_target
 from routecfg.targets import jsontext, markers, preset, schema
-from routecfg.validate import Validated
+from routecfg.validate import Validated, committed
 
 # Schemas first: a preset is checked against the schema as compiled.
 ORDER = ("schema", "preset", "proxy", "skills")
+EDITED_BLOCK = "RC504"  # a block edited by hand: the code `check --format github` gives it too
 
 
 def make_plan(validated: Validated, *, fix: bool = False) -> tuple[Change, ...]:
@@ -34,6 +35,7 @@ def make_plan(validated: Validated, *, fix: bool = False) -> tuple[Change, ...]:
         resources.load_schema(resources.BACKLOG_SCHEMA),
         "routecfg's backlog schema",
     )
+    at_head: list[Validated | None] = []  # the spec at HEAD, read once and only when needed
     for kind in ORDER:
         for relative in getattr(spec.targets, kind):
             try:
@@ -41,6 +43,8 @@ def make_plan(validated: Validated, *, fix: bool = False) -> tuple[Change, ...]:
             except RoutecfgError as error:
                 problems.extend(error.diagnostics)
                 continue
+            if change.state is State.STALE and kind in handedits.KINDS:
+                change = _owned_edits(validated, change, backlog_schema, at_head)
             changes.append(change)
             if kind == "schema" and change.old is not None:
                 backlog_schema = (json.loads(change.new), relative)
@@ -57,7 +61,7 @@ def _compile_one(
     fix: bool = False,
 ) -> Change:
     absolute = spec.root / relative
-    old, encoding = read_target(absolute, relative)
+    old, encoding = read_target(absolute, relative, spec.root)
     if old is None:  # nothing to splice into: check and build say so, and write nothing
         return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
     if kind == "skills":
@@ -80,9 +84,9 @@ def _compile_skills(
     findings = lint(spec, old, relative)
     fixed = fix and any(f.fixable for f in findings)
     new = _skills_renderer(spec, apply_fixes(old, findings) if fixed else old, relative)
-    hand_edited = _hand_edited_blocks(old, relative)
+    edited = _hand_edited_blocks(old, relative)
     state = State.STALE if new != old else State.IN_SYNC
-    if hand_edited:
+    if edited:
         state = State.HAND_EDITED
     blocks = len(markers.find_blocks(old, relative))
     return Change(
@@ -93,7 +97,8 @@ def _compile_skills(
         new,
         encoding,
         state,
-        hand_edited,
+        tuple(block.name for block in edited),
+        tuple(_block_edit(old, relative, block) for block in edited),
         blocks=blocks,
         prose=findings,
         fixed=fixed,
@@ -109,7 +114,7 @@ def prose_findings(validated: Validated) -> tuple[Diagnostic, ...]:
     found: list[Diagnostic] = []
     for relative in spec.targets.skills:
         try:
-            text, _ = read_target(spec.root / relative, relative)
+            text, _ = read_target(spec.root / relative, relative, spec.root)
         except RoutecfgError as error:
             found.extend(error.diagnostics)
             continue
@@ -118,13 +123,52 @@ def prose_findings(validated: Validated) -> tuple[Diagnostic, ...]:
     return tuple(found)
 
 
-def _hand_edited_blocks(text: str, path: str) -> tuple[str, ...]:
+def _hand_edited_blocks(text: str, path: str) -> tuple[markers.Block, ...]:
     """Blocks whose body no longer matches the digest routecfg recorded when it wrote them."""
     return tuple(
-        block.name
+        block
         for block in markers.find_blocks(text, path)
         if markers.block_state(block) == "hand-edited"
     )
+
+
+def _block_edit(text: str, path: str, block: markers.Block) -> Diagnostic:
+    """A hand-edited block, at its begin marker, with its parameters."""
+    column = block.begin_marker_start - (text.rfind("\n", 0, block.begin_marker_start) + 1) + 1
+    params = " ".join(f"{key}={value}" for key, value in block.params)
+    return Diagnostic(
+        path,
+        block.begin_line,
+        column,
+        Severity.ERROR,
+        EDITED_BLOCK,
+        f"block '{block.name}'{f' ({params})' if params else ''} was edited by hand",
+        "make the change in routecfg.yaml or the block's template; "
+        "`routecfg build --force` overwrites the block",
+    )
+
+
+def _owned_edits(
+    validated: Validated,
+    change: Change,
+    backlog_schema: tuple[Mapping[str, Any], str],
+    at_head: list[Validated | None],
+) -> Change:
+    """A stale preset, schema or proxy whose owned values were edited by hand: only then, and
+    only for a target that differs, is the spec at HEAD read and compiled."""
+    if not at_head:
+        at_head.append(committed(validated.source.path, validated))
+    head = at_head[0]
+    if head is None or change.old is None:
+        return change  # outside git, or no valid spec at HEAD: stale and hand-edited look alike
+    try:
+        then = _renderer(change.kind, backlog_schema)(head.spec, change.old, change.path)
+    except RoutecfgError:
+        return change
+    edits = handedits.edited_values(change.kind, change.path, change.old, change.new, then)
+    if not edits:
+        return change
+    return dataclasses.replace(change, state=State.HAND_EDITED, edits=tuple(edits))
 
 
 Renderer = Callable[[RoutingSpec, str, str], str]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
 
 from routecfg.model import MILLION, Gate, GateProfile, RoutingSpec, Tier
@@ -24,7 +24,9 @@ CENTS = Decimal("0.01")
 
 
 def round_half_up(amount: Decimal, places: Decimal = CENT_TENTHS) -> Decimal:
-    return amount.quantize(places, rounding=ROUND_HALF_UP)
+    # Enough digits for the largest amount the spec's bounds allow (RC014), to the tenth of a cent.
+    with localcontext(prec=80):
+        return amount.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def dollars(amount: Decimal, places: Decimal = CENT_TENTHS) -> str:

@@ -18,7 +18,7 @@ class Exit(enum.IntEnum):
     OK = 0
     CHANGES = 1  # stale targets, changes shown but not written, over budget for `cost`
     INVALID = 2  # bad input: spec, target files, command line
-    HAND_EDITED = 3  # a generated block was edited by hand
+    HAND_EDITED = 3  # a generated block or an owned value was edited by hand
     INTERNAL = 4  # a bug in routecfg
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from routecfg import rules
+from routecfg import handedits, rules
 from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.plan import Change, State, semantic_summary
 from routecfg.targets import markers
@@ -43,6 +43,7 @@ def plan_diagnostics(validated: Validated, changes: Sequence[Change]) -> list[Di
             found.append(stale(change))
         elif change.state is State.HAND_EDITED:
             found += hand_edited(change)
+            found += [d for d in change.edits if d.code == handedits.EDITED]  # owned values
     return found
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from routecfg import readfile
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
 from routecfg.model import PROXY_CHAIN_KINDS
 from routecfg.spec import parse_yaml
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from routecfg.prose.lint import Finding
 
 BOM = "\ufeff"
-MAX_TARGET_BYTES = 8 * 1024 * 1024
+MAX_TARGET_BYTES = readfile.MAX_BYTES
+NOT_REGULAR = "RC265"  # a FIFO, a device, a socket or a folder where a target file should be
 
 
 class State(enum.StrEnum):
@@ -57,6 +59,7 @@ class Change:
     encoding: Encoding
     state: State
     hand_edited: tuple[str, ...] = ()  # names of blocks edited by hand
+    edits: tuple[Diagnostic, ...] = ()  # each hand edit, blocks and owned values, placed
     blocks: int | None = None  # skills: how many generated blocks the file holds
     prose: tuple[Finding, ...] = ()  # skills: claims of the current text contradicting the spec
     fixed: bool = False  # skills: ``new`` has the fixable claims rewritten (`build --fix`)
@@ -126,26 +129,38 @@ def decode(raw: bytes, display: str) -> tuple[str, Encoding]:
     return text.replace("\r\n", "\n"), Encoding(newline, bom)
 
 
-def read_target(absolute: Path, display: str) -> tuple[str | None, Encoding]:
+def read_target(
+    absolute: Path, display: str, root: Path | None = None
+) -> tuple[str | None, Encoding]:
+    """A target's text through the guarded reader; ``None`` when it does not exist."""
     try:
-        raw = absolute.read_bytes()
+        raw = readfile.read_bytes(absolute, root)
     except FileNotFoundError:
         return None, Encoding()
-    except OSError as error:
-        raise RoutecfgError(
-            [
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    Severity.ERROR,
-                    "RC301",
-                    f"cannot read the file: {error.strerror}",
-                    "check its permissions",
-                )
-            ]
-        ) from None
+    except readfile.Refused as refused:
+        raise RoutecfgError([refused_target(refused, display)]) from None
     return decode(raw, display)
+
+
+def refused_target(refused: readfile.Refused, display: str) -> Diagnostic:
+    """The diagnostic for a target file the guarded reader would not read."""
+    code, message, hint = {
+        readfile.NOT_REGULAR: (
+            NOT_REGULAR,
+            f"not a regular file: it is {refused.reason}",
+            "a target is a text file; replace it with one, or fix the path in routecfg.yaml",
+        ),
+        readfile.OUTSIDE_ROOT: (
+            "RC262",
+            "the file resolves through a symlink to a place outside the spec's folder",
+            "routecfg reads and writes only inside the folder of routecfg.yaml",
+        ),
+        readfile.TOO_LARGE: ("RC301", f"file is {refused.reason}", "is this the right file?"),
+    }.get(
+        refused.why,
+        ("RC301", f"cannot read the file: {refused.reason}", "check the file and its permissions"),
+    )
+    return Diagnostic(display, 0, 0, Severity.ERROR, code, message, hint)
 
 
 def unified_diff(change: Change, context: int = 3) -> str:

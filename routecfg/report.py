@@ -143,8 +143,12 @@ def format_states(changes: Sequence[Change], *, only_out_of_sync: bool = False) 
         detail = f" ({change.detail})" if change.detail else ""
         lines.append(f"{change.path}: {change.state.value}{detail}")
         lines.extend(f"  {line}" for line in semantic_summary(change))
-        lines.extend(f"  block '{name}' was edited by hand" for name in change.hand_edited)
     return "".join(line + "\n" for line in lines)
+
+
+def hand_edits(changes: Sequence[Change]) -> tuple[Diagnostic, ...]:
+    """Every hand edit of every target, blocks and owned values, each at its place."""
+    return tuple(d for c in changes for d in c.edits)
 
 
 def prose_summary(changes: Sequence[Change]) -> str | None:

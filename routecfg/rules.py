@@ -6,20 +6,26 @@ table, by the path the offending value was read from. Every rule runs; nothing s
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from routecfg import cost, resources
+from routecfg import cost, readfile, resources
 from routecfg.diagnostics import Diagnostic, Severity, did_you_mean, suggestion_hint
 from routecfg.model import PROXY_CHAIN_KINDS, Gate, RoutingSpec, Tier
+from routecfg.prose.settings import prose_ignore
 from routecfg.router import proxy_targets
 from routecfg.spec import PathKey, Source
 
 ESCALATION_KEYS = ("escalationModel", "maxEscalationsPerTicket")
 MISSING_TARGET = "RC263"  # check and build report it per file, as the state "missing"
 MISSING_FOLDER = "RC264"
+NOT_REGULAR = "RC265"  # a FIFO, a device or a socket where a target file should be
+UNUSABLE_PATH = "RC266"  # a NUL byte, a name too long, a symlink loop
+TARGET_IS_SPEC = "RC267"  # the spec names itself as a target
 
 Rule = Callable[[RoutingSpec, Source], Iterator[Diagnostic]]
 
@@ -483,6 +489,15 @@ def _target_path(
             "targets must live inside the folder of routecfg.yaml",
         )
         return
+    unusable = _unusable_path(root, path)
+    if unusable is not None:
+        yield source.diagnostic(
+            where,
+            UNUSABLE_PATH,
+            f"target path '{_shown(path)}' cannot be used: {unusable}",
+            "name a file with a short, plain path inside the folder of routecfg.yaml",
+        )
+        return
     resolved = (root / path).resolve()
     if not resolved.is_relative_to(root):
         yield source.diagnostic(
@@ -490,6 +505,23 @@ def _target_path(
             "RC262",
             f"target path '{path}' resolves through a symlink to a place outside the spec's folder",
             "routecfg reads and writes only inside the folder of routecfg.yaml",
+        )
+        return
+    if not is_folder and resolved == source.path.resolve():
+        yield source.diagnostic(
+            where,
+            TARGET_IS_SPEC,
+            f"target path '{path}' is the spec file itself",
+            "routecfg writes its targets from the spec; name another file",
+        )
+        return
+    mode = _mode(resolved)
+    if mode is not None and not is_folder and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        yield source.diagnostic(
+            where,
+            NOT_REGULAR,
+            f"target '{path}' is not a regular file: it is {readfile.kind_of(mode)}",
+            "a target is a text file; replace it with one, or fix the path",
         )
         return
     exists = resolved.is_dir() if is_folder else resolved.is_file()
@@ -501,6 +533,36 @@ def _target_path(
             f"target {what} '{path}' does not exist",
             _missing_hint(root, path, is_folder),
         )
+
+
+def _unusable_path(root: Path, path: str) -> str | None:
+    """Why the system cannot use ``path`` at all (not: why routecfg refuses it), or None."""
+    if "\x00" in path:
+        return "it holds a NUL byte"
+    try:
+        (root / path).resolve(strict=False)
+        os.lstat(root / path)
+    except FileNotFoundError:
+        return None
+    except RuntimeError:  # pathlib's word for a symlink loop
+        return "it is a symlink loop"
+    except (OSError, ValueError) as error:
+        if isinstance(error, OSError) and error.errno == errno.ELOOP:
+            return "it is a symlink loop"
+        return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return None
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _shown(path: str) -> str:
+    text = path.replace("\x00", "\\0")
+    return text if len(text) <= 60 else text[:40] + "..." + text[-12:]
 
 
 MAX_LOOKED_AT = 5000  # files a did-you-mean for a missing target looks at, at most
@@ -593,4 +655,5 @@ RULES: tuple[Rule, ...] = (
     proxy_targets.proxy_targets,
     proxy_targets.deployment_prices,
     ledger_settings,
+    prose_ignore,
 )

@@ -17,15 +17,17 @@ diagnostics quote, so both paths report the same problems at the same places.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from routecfg import resources
+from routecfg import readfile, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 
 SPEC_FILENAME = "routecfg.yaml"
 MAX_BYTES = 1024 * 1024
+NOT_REGULAR = "RC013"  # the spec is a FIFO, a device or a socket
+MAX_DIGITS = 12
+MAX_NUMBER = Decimal(10) ** MAX_DIGITS
+TOO_LARGE = "RC014"  # a number past MAX_NUMBER: no price, count or rate is that large
 MAX_NODES = 200_000  # counted as aliases would expand them
 MAX_DEPTH = 64
 
@@ -133,6 +139,11 @@ def locate(spec: str | None, cwd: Path) -> Path:
         return preset
     presets = ", ".join(resources.preset_names())
     reason = "is a folder, not a file" if candidate.is_dir() else "does not exist"
+    code = "RC009"
+    with contextlib.suppress(OSError, ValueError):
+        mode = candidate.stat().st_mode
+        if not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+            reason, code = f"is not a regular file: it is {readfile.kind_of(mode)}", NOT_REGULAR
     raise RoutecfgError(
         [
             Diagnostic(
@@ -140,7 +151,7 @@ def locate(spec: str | None, cwd: Path) -> Path:
                 0,
                 0,
                 Severity.ERROR,
-                "RC009",
+                code,
                 f"spec file '{spec}' {reason}",
                 f"name a routecfg.yaml file, or a bundled preset: {presets}",
             )
@@ -183,18 +194,26 @@ def read_text(path: Path, display: str) -> str:
         )
 
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except OSError as error:
+        raw = readfile.read_bytes(path, limit=MAX_BYTES)
+    except FileNotFoundError as error:
         raise fail("RC009", f"cannot read the file: {error.strerror}", "check the path") from None
-    if len(raw) > MAX_BYTES:
-        size = path.stat().st_size
-        raise fail(
-            "RC001",
-            f"file is {size / 1024 / 1024:.1f} MiB, over the {MAX_BYTES // 1024 // 1024} MiB limit "
-            "for a spec",
-            "a routing spec is a few kilobytes; is this the right file?",
-        )
+    except readfile.Refused as refused:
+        if refused.why == readfile.NOT_REGULAR:
+            raise fail(
+                NOT_REGULAR,
+                f"not a regular file: it is {refused.reason}",
+                "a spec is a YAML text file",
+                0,
+                0,
+            ) from None
+        if refused.why == readfile.TOO_LARGE:
+            raise fail(
+                "RC001",
+                f"file is {path.stat().st_size / 1024 / 1024:.1f} MiB, over the "
+                f"{MAX_BYTES // 1024 // 1024} MiB limit for a spec",
+                "a routing spec is a few kilobytes; is this the right file?",
+            ) from None
+        raise fail("RC009", f"cannot read the file: {refused.reason}", "check the path") from None
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = byte_position(raw, nul)
@@ -674,6 +693,8 @@ class _Builder:
 
     def to_int(self, text: str, mark: tuple[int, int]) -> int:
         digits = text.replace("_", "")
+        if len(digits.lstrip("+-0")) > MAX_DIGITS:
+            return self.too_large(text, mark)
         try:
             if digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
                 return int(digits, 0)
@@ -696,7 +717,19 @@ class _Builder:
                 "prices, rates and budgets are plain numbers such as 1.25",
             )
             return Decimal(0)
+        if abs(number) >= MAX_NUMBER:
+            return Decimal(self.too_large(text, mark))
         return number
+
+    def too_large(self, text: str, mark: tuple[int, int]) -> int:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        self.error(
+            mark,
+            TOO_LARGE,
+            f"'{shown}' is too large: routecfg accepts numbers below 10^{MAX_DIGITS}",
+            "prices are USD per million tokens, token counts and rates are small numbers",
+        )
+        return 0
 
 
 def _scalar_text(event: Any) -> str:

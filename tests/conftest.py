@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +73,25 @@ def without_lint(stderr: str) -> str:
     return "".join(kept)
 
 
-__all__ = ["SNAPSHOTS", "TESTS", "UPSTREAM", "Result", "cli", "run", "without_lint"]
+def writable_copy(source: Path, target: Path) -> Path:
+    """A copy of shared fixtures as a user's checkout is: writable (the fixtures are read-only,
+    and `build` refuses a read-only target without --force)."""
+    shutil.copytree(source, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    return target
+
+
+__all__ = [
+    "SNAPSHOTS",
+    "TESTS",
+    "UPSTREAM",
+    "Result",
+    "cli",
+    "run",
+    "without_lint",
+    "writable_copy",
+]
 
 
 @pytest.fixture(autouse=True)

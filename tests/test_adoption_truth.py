@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import run, writable_copy
 
 ROUTING = {
     "entryModelImplement": "cheap",
@@ -191,9 +191,8 @@ def test_where_stated_still_keeps_stated_model_info_prices_true(tmp_path: Path) 
 def test_adopting_upstream_is_zero_byte_on_preset_and_proxy(
     upstream: Path, tmp_path: Path, snapshot: str
 ) -> None:
-    import shutil
 
-    shutil.copytree(upstream / snapshot / "config", tmp_path / "config")
+    writable_copy(upstream / snapshot / "config", tmp_path / "config")
     names = ["config/presets/default.json", "config/litellm/proxy-config.docker.yaml"]
     before = {name: (tmp_path / name).read_bytes() for name in names}
     assert run(["init", "--from-repo", "-q"], cwd=tmp_path).exit_code == 0

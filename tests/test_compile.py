@@ -304,7 +304,10 @@ def test_a_hand_edited_block_is_reported_and_kept_unless_forced(tmp_path: Path) 
     )
     assert check.stderr.endswith(
         "skills/backlog-implementer/SKILL.md: edited by hand (8 blocks; prose checked)\n"
-        "  block 'gate-model' was edited by hand\n"
+        "skills/backlog-implementer/SKILL.md:68:1: error[RC504]: block 'gate-model' "
+        "(gate=review) was edited by hand\n"
+        "  hint: make the change in routecfg.yaml or the block's template; "
+        "`routecfg build --force` overwrites the block\n"
     )
     assert "-**Model**: Opus for every review.\n" in check.stdout
     build = run(["build", "--yes"], cwd=tmp_path)

@@ -164,6 +164,8 @@ def test_misspelt_markers_get_a_did_you_mean(text: str, expected: str) -> None:
         "<!-- routecfg:ignore RC801 -->\n",
         "```\n# router: begin\n# route cfg\n```\n",
         "<!-- TODO: end -->\n",
+        "<!-- route end -->\n",
+        "```yaml\n# route end: an ordinary comment\n```\n",
     ],
 )
 def test_ordinary_comments_and_ignore_lines_are_not_markers(text: str) -> None:

@@ -72,3 +72,24 @@ def test_a_shared_key_on_two_tiers_names_both_gates_and_tiers(
         "  hint: one llmOps.routing property holds one tier: route both gates to the same tier, "
         "or give each gate its own key",
     ]
+
+
+def test_init_from_repo_reads_back_the_gates_of_a_shared_key(tmp_path: Path) -> None:
+    # routecfg's schema target describes a property it adds for a shared key by the gates that
+    # read it; adopting the repository again gives those gates back, sharing the key.
+    case = Path(__file__).parent / "cases" / "build" / "shared-config-key"
+    shutil.copytree(case / "expected", tmp_path, dirs_exist_ok=True)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    init = ["init", "--from-repo", "--preset-file", "default.json", "--schema-file", "schema.json"]
+    assert run([*init, "-q"], cwd=tmp_path).exit_code == 0
+    spec = (tmp_path / "routecfg.yaml").read_text(encoding="utf-8")
+    assert (
+        "  gate_3b_test: {title: Gate 3b TEST,     tier: cheap,    config_key: entryModelTest}"
+        in spec
+    )
+    assert (
+        "  write_agent:  {title: Write-agents,     tier: cheap,    needs: [tool_use], "
+        "config_key: entryModelTest}" in spec
+    )
+    assert run(["build", "--yes", "-q"], cwd=tmp_path).exit_code == 0
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name in before} == before

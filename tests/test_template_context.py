@@ -65,6 +65,32 @@ def test_every_record_a_template_meets_is_described() -> None:
             id="misspelt-tier",
         ),
         pytest.param(
+            "{{ nope }}\n",
+            "'nope' is no variable of the template context, and the begin marker gives no "
+            "nope=VALUE",
+            id="undefined",
+        ),
+        pytest.param(
+            "{{ rooting[0].title }}\n",
+            "'rooting' is no variable of the template context, and the begin marker gives no "
+            "rooting=VALUE; did you mean 'routing'?",
+            id="misspelt-variable",
+        ),
+        # No path reaches a template: a Path's methods would read and write files.
+        pytest.param(
+            "{{ spec.root }}\n",
+            "'spec' is no variable of the template context, and the begin marker gives no "
+            "spec=VALUE",
+            id="no-spec-object",
+        ),
+        # Nothing random either: the same inputs give the same bytes.
+        pytest.param(
+            "{{ lipsum() }}\n",
+            "'lipsum' is no variable of the template context, and the begin marker gives no "
+            "lipsum=VALUE",
+            id="no-lipsum",
+        ),
+        pytest.param(
             "{{ routing.title }}\n",
             "a list (routing, route_groups, prices …) has no field 'title'; loop over it",
             id="a-list",

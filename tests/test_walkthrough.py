@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 from routecfg.targets.markers import find_blocks
-from tests.conftest import REPO, run
+from tests.conftest import REPO, run, writable_copy
 
 IMPLEMENTER = "skills/backlog-implementer/SKILL.md"
 # The README's `blocks add` commands, the later lines first. The two gate-model blocks take the
@@ -55,7 +54,7 @@ def changed_old_lines(old: str, new: str) -> set[int]:
 
 def test_the_seeds_change_end_to_end(upstream: Path, tmp_path: Path) -> None:
     for part in ("config", "skills"):
-        shutil.copytree(upstream / "pre-seed" / part, tmp_path / part)
+        writable_copy(upstream / "pre-seed" / part, tmp_path / part)
     original = skills(tmp_path)
 
     assert run(["init", "--from-repo", "-q"], cwd=tmp_path).exit_code == 0
@@ -119,7 +118,7 @@ def test_the_readme_counts_and_only_blocks_and_fixed_claims_change(
     upstream: Path, tmp_path: Path
 ) -> None:
     root = tmp_path / "backlog-toolkit"
-    shutil.copytree(upstream / "pre-seed", root)
+    writable_copy(upstream / "pre-seed", root)
     assert run(["init", "--from-repo"], cwd=root).exit_code == 0
     spec = root / "routecfg.yaml"
     text = spec.read_text()

@@ -26,8 +26,8 @@ def test_write_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> No
     target.chmod(0o640)
     spec = tmp_path / "routecfg.yaml"
     spec.write_text("version: 1\n")
-    written = write.apply([change(target, "{}\n", '{"a": 1}\n')], spec)
-    assert [c.path for c in written] == ["default.json"]
+    outcome = write.apply([change(target, "{}\n", '{"a": 1}\n')], tmp_path)
+    assert [c.path for c in outcome.written] == ["default.json"]
     assert target.read_text() == '{"a": 1}\n'
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["default.json", "routecfg.yaml"]
@@ -39,7 +39,7 @@ def test_unchanged_files_are_not_touched(tmp_path: Path) -> None:
     os.utime(target, ns=(1, 1))
     spec = tmp_path / "routecfg.yaml"
     spec.write_text("version: 1\n")
-    assert write.apply([change(target, "{}\n", "{}\n")], spec) == ()
+    assert write.apply([change(target, "{}\n", "{}\n")], tmp_path) == write.Outcome((), ())
     assert target.stat().st_mtime_ns == 1
 
 
@@ -51,7 +51,7 @@ def test_a_file_that_changed_since_planning_is_not_overwritten(tmp_path: Path) -
     spec.write_text("version: 1\n")
     plan = [change(first, "1\n", "2\n"), change(second, "1\n", "2\n")]
     with pytest.raises(RoutecfgError) as caught:
-        write.apply(plan, spec)
+        write.apply(plan, tmp_path)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.path, diagnostic.code) == ("b.json", "RC320")
     assert first.read_text() == "1\n"  # nothing is written when any file moved
@@ -59,8 +59,7 @@ def test_a_file_that_changed_since_planning_is_not_overwritten(tmp_path: Path) -
 
 
 def test_a_second_writer_waits_for_the_lock(tmp_path: Path) -> None:
-    spec = tmp_path / "routecfg.yaml"
-    spec.write_text("version: 1\n")
+    spec = tmp_path  # the lock is the root folder's, whatever the spec file
     waiter = (
         "import sys; from pathlib import Path; from routecfg import write\n"
         "print('waiting', flush=True)\n"

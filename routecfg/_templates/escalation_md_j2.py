@@ -44,7 +44,7 @@ def root(context, missing=missing, environment=environment):
             yield str(l_2_step)
             yield '\n'
         l_2_loop = l_2_step = missing
-        l_1_reroute_step = (t_1(environment.getattr(l_1_rule, 'increments')) + 1)
+        l_1_reroute_step = environment.call_binop(context, '+', t_1(environment.getattr(l_1_rule, 'increments')), 1)
         _loop_vars['reroute_step'] = l_1_reroute_step
         yield str((undefined(name='reroute_step') if l_1_reroute_step is missing else l_1_reroute_step))
         yield ". Re-route that ticket's "
@@ -56,7 +56,7 @@ def root(context, missing=missing, environment=environment):
         yield '\n'
         if environment.getattr(l_1_rule, 'log'):
             pass
-            yield str(((undefined(name='reroute_step') if l_1_reroute_step is missing else l_1_reroute_step) + 1))
+            yield str(environment.call_binop(context, '+', (undefined(name='reroute_step') if l_1_reroute_step is missing else l_1_reroute_step), 1))
             yield '. Log: "'
             yield str(environment.getattr(l_1_rule, 'log'))
             yield '"\n'

@@ -18,19 +18,19 @@ def root(context, missing=missing, environment=environment):
     pass
     l_0_m = context.vars['m'] = environment.get_template('_macros.j2', 'gate-model.md.j2')._get_default_module(context)
     context.exported_vars.discard('m')
-    l_0_tier_and_model = str_join((environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'tier'), '/', environment.getattr(environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'route'), 'model'), ))
+    l_0_tier_and_model = environment.bounded_concat((environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'tier'), '/', environment.getattr(environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'route'), 'model'), ))
     context.vars['tier_and_model'] = l_0_tier_and_model
     context.exported_vars.add('tier_and_model')
     l_0_setting = (t_1('`%s` (%s)', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'config_key'), (undefined(name='tier_and_model') if l_0_tier_and_model is missing else l_0_tier_and_model)) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'config_key') else (undefined(name='tier_and_model') if l_0_tier_and_model is missing else l_0_tier_and_model))
     context.vars['setting'] = l_0_setting
     context.exported_vars.add('setting')
-    l_0_fallback = (str_join((' ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), (undefined(name='gate') if l_0_gate is missing else l_0_gate), environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps_markdown')), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps') else '')
+    l_0_fallback = (environment.bounded_concat((' ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), (undefined(name='gate') if l_0_gate is missing else l_0_gate), environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps_markdown')), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'fallback_steps') else '')
     context.vars['fallback'] = l_0_fallback
     context.exported_vars.add('fallback')
-    l_0_roles = (str_join((' For ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles_text'), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles') else '')
+    l_0_roles = (environment.bounded_concat((' For ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles_text'), '.', )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'roles') else '')
     context.vars['roles'] = l_0_roles
     context.exported_vars.add('roles')
-    l_0_note = (str_join((' ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note'), )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note') else '')
+    l_0_note = (environment.bounded_concat((' ', environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note'), )) if environment.getattr((undefined(name='gate') if l_0_gate is missing else l_0_gate), 'note') else '')
     context.vars['note'] = l_0_note
     context.exported_vars.add('note')
     yield '**Model**: '

@@ -58,12 +58,12 @@ def root(context, missing=missing, environment=environment):
         yield str((undefined(name='setting') if l_1_setting is missing else l_1_setting))
         yield ' via '
         yield str(environment.getattr(environment.getattr(l_1_row, 'route'), 'mechanism'))
-        yield str((str_join(('; fallback: ', t_2(context.eval_ctx, environment.getattr(l_1_row, 'fallback_steps'), ' → '), )) if environment.getattr(l_1_row, 'fallback_steps') else ''))
-        yield str((str_join(('; for ', environment.getattr(l_1_row, 'roles_text'), )) if environment.getattr(l_1_row, 'roles') else ''))
+        yield str((environment.bounded_concat(('; fallback: ', t_2(context.eval_ctx, environment.getattr(l_1_row, 'fallback_steps'), ' → '), )) if environment.getattr(l_1_row, 'fallback_steps') else ''))
+        yield str((environment.bounded_concat(('; for ', environment.getattr(l_1_row, 'roles_text'), )) if environment.getattr(l_1_row, 'roles') else ''))
         yield '\n'
         if environment.getattr(l_1_row, 'note'):
             pass
-            yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 3)))
+            yield str(environment.call_binop(context, '*', ' ', environment.call_binop(context, '+', (undefined(name='width') if l_0_width is missing else l_0_width), 3)))
             yield str(environment.getattr(l_1_row, 'note'))
             yield '\n'
     l_1_row = l_1_setting = missing

@@ -73,7 +73,7 @@ def root(context, missing=missing, environment=environment):
         yield '```\n'
     if (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups):
         pass
-        l_0_width = (t_5(environment, t_4(context, t_4(context, (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups), attribute='route.task_model'), 'length')) + 11)
+        l_0_width = environment.call_binop(context, '+', t_5(environment, t_4(context, t_4(context, (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups), attribute='route.task_model'), 'length')), 11)
         context.vars['width'] = l_0_width
         context.exported_vars.add('width')
         for l_1_group in (undefined(name='task_groups') if l_0_task_groups is missing else l_0_task_groups):
@@ -85,7 +85,7 @@ def root(context, missing=missing, environment=environment):
             yield '\n'
             if environment.getattr(l_1_group, 'roles'):
                 pass
-                yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 2)))
+                yield str(environment.call_binop(context, '*', ' ', environment.call_binop(context, '+', (undefined(name='width') if l_0_width is missing else l_0_width), 2)))
                 yield 'for '
                 yield str(environment.getattr(l_1_group, 'roles_text'))
                 yield '\n'
@@ -96,7 +96,7 @@ def root(context, missing=missing, environment=environment):
             for l_2_row in t_9(environment.getattr(l_1_group, 'gates')):
                 _loop_vars = {}
                 pass
-                yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 2)))
+                yield str(environment.call_binop(context, '*', ' ', environment.call_binop(context, '+', (undefined(name='width') if l_0_width is missing else l_0_width), 2)))
                 yield str(environment.getattr(l_2_row, 'title'))
                 yield ': '
                 yield str(environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), l_2_row, environment.getattr(l_2_row, 'fallback_steps'), _loop_vars=_loop_vars))
@@ -109,7 +109,7 @@ def root(context, missing=missing, environment=environment):
             for l_2_row in t_10(environment.getattr(l_1_group, 'gates')):
                 _loop_vars = {}
                 pass
-                yield str((' ' * ((undefined(name='width') if l_0_width is missing else l_0_width) + 2)))
+                yield str(environment.call_binop(context, '*', ' ', environment.call_binop(context, '+', (undefined(name='width') if l_0_width is missing else l_0_width), 2)))
                 yield str(environment.getattr(l_2_row, 'title'))
                 yield ': '
                 yield str(environment.getattr(l_2_row, 'note'))
@@ -137,8 +137,8 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '  - '
             yield str(environment.getattr(l_2_row, 'title'))
-            yield str((str_join((' (', environment.getattr(l_2_row, 'roles_text'), ')', )) if environment.getattr(l_2_row, 'roles') else ''))
-            yield str((str_join((': ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), l_2_row, environment.getattr(l_2_row, 'fallback_steps'), _loop_vars=_loop_vars), )) if environment.getattr(l_2_row, 'fallback_steps') else ''))
+            yield str((environment.bounded_concat((' (', environment.getattr(l_2_row, 'roles_text'), ')', )) if environment.getattr(l_2_row, 'roles') else ''))
+            yield str((environment.bounded_concat((': ', environment.call(context, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'if_fails'), l_2_row, environment.getattr(l_2_row, 'fallback_steps'), _loop_vars=_loop_vars), )) if environment.getattr(l_2_row, 'fallback_steps') else ''))
             yield '\n'
             if environment.getattr(l_2_row, 'note'):
                 pass

@@ -55,6 +55,7 @@ _FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
 _COUNT = re.compile(
     r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
 )
+_AGENT = re.compile(r"\b[\w-]*agents?\b", re.IGNORECASE)
 _SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
@@ -158,7 +159,10 @@ class _Scanner:
                 return
         after = _AFTER_SLOT.match(text, slot.end())
         named = [m for m in mentions if after is not None and m.start >= after.end()]
-        shared = self._shared(named)
+        # Other agents in the list (`to analysis subagents and write-agents`) share the word.
+        shared = self._shared(named) or (
+            after is not None and _other_agents(text, after.end(), named)
+        )
         for mention in named:
             self._task(line, slot, mention, tier, fallback, shared)
         if named:
@@ -460,6 +464,14 @@ def _in_list(text: str, match: re.Match[str]) -> bool:
     """A model word in a list of models: `Ollama/Haiku/Sonnet`."""
     before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
     return "/" in (before, after)
+
+
+def _other_agents(text: str, start: int, named: Sequence[Mention]) -> bool:
+    """An agent named after ``start`` that is none of the mentions: `analysis subagents`."""
+    return any(
+        not any(m.start <= agent.start() < m.end for m in named)
+        for agent in itertools.islice(_AGENT.finditer(text, start), MAX_PER_LINE)
+    )
 
 
 def _alone(text: str, slot: re.Match[str]) -> bool:

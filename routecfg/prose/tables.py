@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from routecfg.prose.records import ARROW, KEY, TASK, Claim, Line, Word, price_claim, shared, subject
-from routecfg.prose.vocab import Vocabulary
+from routecfg.prose.vocab import Mention, Vocabulary
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
@@ -80,9 +80,16 @@ class Table:
             word = _lead_word(first, first_at)
             tier = self.vocab.tier_of(word.text) if word is not None else None
             if word is not None and tier is not None:
-                named = [m for text, _ in cells[1:] for m in self.vocab.mentions(text)]
+                named: list[Mention] = []
+                unknown = False  # `Implementers, fast-path`: an item the spec does not route
+                for text, _ in cells[1:]:
+                    found = self.vocab.mentions(text)
+                    named += found
+                    if found:
+                        items = (item for item in text.split(",") if item.strip())
+                        unknown |= any(not self.vocab.mentions(item) for item in items)
                 claimed = Word(line.start + word.start, line.start + word.end, word.text)
-                spread = shared(self.vocab, named)
+                spread = unknown or shared(self.vocab, named)
                 for mention in named:
                     said = subject(self.vocab, mention)
                     self.found.append(

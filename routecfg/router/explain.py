@@ -34,7 +34,7 @@ def read_proxy_files(spec: RoutingSpec) -> list[ProxyFile]:
     files = []
     for name in spec.targets.proxy:
         try:
-            text, _ = read_target(spec.root / name, name)
+            text, _ = read_target(spec.root / name, name, spec.root)
             doc = yamledit.load(text or "", name)
             deployments = {n: len(nodes) for n, nodes in yamledit.model_entries(doc).items()}
         except RoutecfgError:

@@ -25,6 +25,8 @@ NodeKind = Literal["object", "array", "string", "number", "literal"]
 
 SYNTAX_ERROR = "RC301"
 DUPLICATE_KEY = "RC302"
+LONG_NUMBER = "RC307"  # an integer Python will not turn into text (sys.get_int_max_str_digits)
+MAX_INTEGER_DIGITS = 4000
 # Deeper documents parse here, but the Python value would break recursive consumers downstream
 # (jsonschema, ==, deepcopy); real configs nest fewer than 20 levels.
 MAX_DEPTH = 100
@@ -287,6 +289,13 @@ class _Parser:
             raise self._unexpected(start)
         source = self.text[start:end]
         is_integer = "." not in source and "e" not in source and "E" not in source
+        if is_integer and len(source) > MAX_INTEGER_DIGITS:
+            raise self._error(
+                start,
+                f"an integer of {len(source.lstrip('-'))} digits, too long to read",
+                f"JSON numbers routecfg reads have at most {MAX_INTEGER_DIGITS} digits",
+                LONG_NUMBER,
+            )
         self._finish(JsonNode("number", start, end), int(source) if is_integer else float(source))
 
     def _on_word(self, start: int, end: int) -> None:
@@ -424,7 +433,7 @@ class _Parser:
             return self._error(pos, f"{expect.message}, found end of file", hint)
         return self._error(pos, f"{expect.message}, found {_describe(self.text, pos)}", expect.hint)
 
-    def _error(self, pos: int, message: str, hint: str) -> RoutecfgError:
+    def _error(self, pos: int, message: str, hint: str, code: str = SYNTAX_ERROR) -> RoutecfgError:
         line, column = _position(self.text, pos)
         return RoutecfgError(
             [
@@ -433,8 +442,8 @@ class _Parser:
                     line,
                     column,
                     Severity.ERROR,
-                    SYNTAX_ERROR,
-                    f"invalid JSON: {message}",
+                    code,
+                    f"invalid JSON: {message}" if code == SYNTAX_ERROR else message,
                     hint,
                 )
             ]

@@ -43,6 +43,7 @@ NO_PRICE = "—"
 NO_TEMPLATE = "RC410"
 TEMPLATE_ERROR = "RC411"
 BAD_PARAMETER = "RC412"
+_TEMPLATE_HINT = "templates are small UTF-8 text files that render a block of Markdown"
 
 
 def _render_errors() -> tuple[type[Exception], ...]:
@@ -130,6 +131,8 @@ class _Templates:
     def get(self, block_name: str) -> jinja2.Template:
         import jinja2
 
+        from routecfg.targets import bounded
+
         try:
             return self.env.get_template(_template_name(block_name))
         except jinja2.TemplateNotFound:
@@ -148,6 +151,8 @@ class _Templates:
             )
             hint = f"{known} or add {file} to the spec's templates folder"
             raise _BlockProblem(NO_TEMPLATE, message, hint) from None
+        except bounded.Refused as refused:
+            raise _BlockProblem(refused.code, refused.message or "", _TEMPLATE_HINT) from None
         except jinja2.TemplateSyntaxError as error:
             raise _template_error(block_name, error) from error
 
@@ -188,12 +193,17 @@ def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _T
 
 
 def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
+    """The bounded sandbox (:mod:`routecfg.targets.bounded`): the spec's templates (each file
+    must resolve inside that folder), then ours, the bundled ones served precompiled."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    folders = [str(folder) for folder in (extra_templates, resources.templates_dir()) if folder]
-    env = SandboxedEnvironment(
-        loader=precompiled.loader(folders),
+    from routecfg.targets import bounded
+
+    folders: list[tuple[str, str | None]] = [(str(resources.templates_dir()), None)]
+    if extra_templates is not None:
+        folders.insert(0, (str(extra_templates), str(extra_templates)))
+    env = bounded.BoundedSandbox(
+        loader=precompiled.loader(bounded.GuardedLoader, folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -282,12 +292,18 @@ class _Renderer:
         self.rows: dict[str, tables.RoutingRow] = {row.gate: row for row in self.context["routing"]}
 
     def body(self, block: Block) -> str:
+        from routecfg.targets import bounded
+
         template = self.templates.get(block.name)
         # Every name the template reads that the context lacks is one of its parameters.
         accepted = self.templates.names_read(template) - self.context.keys()
         params = self._params(block, accepted)
         try:
-            return template.render({**self.context, "in_fence": block.fence is not None, **params})
+            context = {**self.context, "in_fence": block.fence is not None, **params}
+            return bounded.render(template, context)
+        except bounded.Refused as refused:
+            message = f"template '{_template_name(block.name)}': {refused.message}"
+            raise _BlockProblem(refused.code, message, _TEMPLATE_HINT) from None
         except _render_errors() as error:
             names = [*self.context["tiers"], *self.context["gates"]]
             raise _template_error(block.name, error, names) from error

@@ -311,13 +311,16 @@ def _misspelt_kind(words: str) -> tuple[str, str] | None:
     Precision first: the first word must be close to ``routecfg`` and the kind close to a
     marker kind, so an ordinary comment never qualifies."""
     first, _, rest = words.partition(" ")
+    lowered = first.lower()
+    if "cf" not in lowered and not lowered.startswith("rout"):
+        return None  # cheap test first: most comments are nothing like a marker
     split = _SPLIT_WORD.fullmatch(first)
     assert split is not None  # every string matches
     prefix, separator = split["prefix"], split["separator"]
     kind, shown = (split["kind"], first) if separator else (rest.strip(), words)
     if prefix.lower() == "routecfg" and separator == ":":
         return None  # the parser reads it, and names a misspelt kind itself
-    if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.75:
+    if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.85:
         return None
     meant = _closest_kind(kind.lower().removesuffix("--"))
     return (shown.removesuffix("--"), meant) if meant else None

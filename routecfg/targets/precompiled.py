@@ -20,7 +20,7 @@ import hashlib
 import importlib.util
 import os
 import weakref
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -44,9 +44,10 @@ def module_name(template: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in template).lstrip("_") or "template"
 
 
-def loader(folders: Sequence[str]) -> jinja2.FileSystemLoader:
-    """A FileSystemLoader over ``folders`` that serves bundled templates precompiled."""
-    return _loader_class()(list(folders))
+def loader(base: type[jinja2.BaseLoader], *args: Any) -> jinja2.BaseLoader:
+    """A ``base(*args)`` loader (one with ``get_source``) that serves bundled templates
+    precompiled."""
+    return _loader_class(base)(*args)  # type: ignore[arg-type]
 
 
 def names_read(template: jinja2.Template) -> frozenset[str] | None:
@@ -56,10 +57,10 @@ def names_read(template: jinja2.Template) -> frozenset[str] | None:
 
 
 @functools.cache
-def _loader_class() -> type[jinja2.FileSystemLoader]:
+def _loader_class(base: type[jinja2.BaseLoader]) -> type[jinja2.BaseLoader]:
     import jinja2
 
-    class PrecompiledLoader(jinja2.FileSystemLoader):
+    class PrecompiledLoader(base):  # type: ignore[valid-type,misc]
         def load(
             self,
             environment: jinja2.Environment,
@@ -69,7 +70,8 @@ def _loader_class() -> type[jinja2.FileSystemLoader]:
             source, filename, uptodate = self.get_source(environment, name)
             shipped = _shipped(name, filename, source, jinja2.__version__)
             if shipped is None:
-                return super().load(environment, name, globals)
+                loaded: jinja2.Template = super().load(environment, name, globals)
+                return loaded
             code, reads = shipped
             # What Template.from_code does, with the template's file as its file name (as a
             # compiled one has), not the module's: errors name the template.

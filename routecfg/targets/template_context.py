@@ -245,6 +245,7 @@ RECORDS = (
 
 _BY_CLASS = {record.cls.__name__: record for record in RECORDS}
 _NO_ATTRIBUTE = re.compile(r"'(?P<cls>[\w.]+) object' has no attribute '(?P<attr>[^']+)'")
+_UNDEFINED = re.compile(r"'(?P<name>\w+)' is undefined")
 _MAPPINGS = ("dict", "mappingproxy")
 _LISTS = ("tuple", "list")
 
@@ -286,6 +287,15 @@ def in_spec_words(message: str, names: Iterable[str] = ()) -> str | None:
     """A Jinja failure about a Python object, said about the spec; None when it is not one.
 
     ``names`` are the spec's tier and gate names, for a did-you-mean on a mapping lookup."""
+    undefined = _UNDEFINED.fullmatch(message)
+    if undefined is not None:
+        name = undefined["name"]
+        meant = did_you_mean(name, [v.name for v in VARIABLES])
+        said = (
+            f"'{name}' is no variable of the template context, and the begin marker gives no "
+            f"{name}=VALUE"
+        )
+        return f"{said}; did you mean '{meant}'?" if meant else said
     match = _NO_ATTRIBUTE.search(message)
     if match is None:
         return None

@@ -146,6 +146,7 @@ def infer_spec(
     readers = shared_readers(schema_text, paths.schema)
     chained = Proxy({kind: dict(c) for kind, c in chains.items()})
     gates = _draft_gates(values, tiers, chained, notes, readers)
+    notes.guesses.append("cost.profile: tokens per call and calls per ticket")
     draft = SpecDraft(
         {kind: path for kind, path in vars(paths).items() if isinstance(path, str)},
         tuple(drafts.values()),

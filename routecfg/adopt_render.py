@@ -17,7 +17,20 @@ from decimal import Decimal
 from routecfg.model import AliasGroup, Escalation, Price, Tier
 from routecfg.targets.proxy import PRICE_FIELDS
 
-SCHEMA_URL = "https://routecfg.dev/schemas/routecfg.schema.json"
+SCHEMA_FILE = "routecfg.schema.json"  # beside the spec, written by init and kept by build
+SCHEMA_URL = f"./{SCHEMA_FILE}"  # relative: the editor resolves it offline
+# The cost-optimized design's estimates (tokens per call, calls per ticket) for the gates it
+# names; a starting point for the `cost:` section, marked as a guess.
+DESIGN_PROFILE = {
+    "wave_plan": "{input: 700, output: 330}",
+    "plan": "{input: 5000, output: 2000}",
+    "implement": "{input: 30000, output: 5000, calls: 2}",
+    "lint": "{input: 2000, output: 500}",
+    "review": "{input: 10000, output: 1000, calls: 2}",
+    "commit": "{input: 1000, output: 200}",
+    "write_agent": "{input: 1000, output: 670}",
+}
+OTHER_GATE_PROFILE = "{input: 5000, output: 1000}"
 TIER_COMMENT_COLUMN = 36  # just past `    capabilities: [text, tool_use]`
 SECTION_COMMENT_COLUMN = 30  # the column the `gates:` and `proxy:` comments start at
 
@@ -76,6 +89,7 @@ def render(draft: SpecDraft) -> str:
         *_escalation_lines(draft.escalation),
         *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated),
         *_target_lines(draft.sources, draft.skills, draft.left_out),
+        *_cost_lines(draft.gates),
     ]
     return "\n".join(lines) + "\n"
 
@@ -189,10 +203,9 @@ def _target_lines(
     left_out: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The files read as targets (one left out is a comment, with why), then the skills."""
-    if not sources and not skills:
-        return []
     lines = ["", "targets:"]
-    for kind, path in sources.items():
+    written = {**sources, "editor_schema": SCHEMA_FILE}  # for the `$schema` line above
+    for kind, path in written.items():
         if left_out and kind in left_out:
             lines += [f"  # {kind}: {_scalar(path)}", f"  #   {left_out[kind]}"]
         else:
@@ -201,6 +214,36 @@ def _target_lines(
         lines.append("  skills:                     # prose checked by `routecfg check`")
         lines.extend(f"    - {_scalar(path)}" for path in skills)
     return lines
+
+
+def _cost_lines(gates: Sequence[GateDraft]) -> list[str]:
+    """A starter cost model, every figure a guess: no file states tokens per call."""
+    width = max((len(g.name) for g in gates), default=0) + 1
+    rows = [
+        f"    {g.name + ':':<{width}} {DESIGN_PROFILE.get(g.name, OTHER_GATE_PROFILE)}"
+        for g in gates
+    ]
+    column = max(len(r) for r in rows) + 2 if rows else 0
+    return [
+        "",
+        "cost:",
+        "  tickets: 50",
+        _comment(
+            "  profile:",
+            "guess: tokens per call, calls per ticket; measure them (`routecfg actuals`)",
+            SECTION_COMMENT_COLUMN,
+        ),
+        *(
+            _comment(
+                row,
+                "guess: the design's estimate"
+                if g.name in DESIGN_PROFILE
+                else "guess: a typical gate",
+                column,
+            )
+            for row, g in zip(rows, gates, strict=True)
+        ),
+    ]
 
 
 # ── values ──────────────────────────────────────────────────────────────────────────────────

@@ -535,7 +535,7 @@ def explain_command(options: Options, against: str | None) -> Exit:
             if options.format == "markdown"
             else proxy_explain.format_text
         )
-        click.echo(render(routing, files), nl=False)
+        click.echo(show.fit_lines(render(routing, files), width), nl=False)
     return Exit.OK
 
 
@@ -657,10 +657,17 @@ def _init(
     if preset_name is not None:
         preset = resources.preset_path(preset_name)
         assert preset is not None  # checked by init_command
-        write.write_atomic(output, preset.read_bytes())
+        text = _with_editor_schema(preset.read_text(encoding="utf-8"))
+        write.write_atomic(output, text.encode("utf-8"))
+        schema_note = _write_editor_schema(output, force)
         if options.format == "text" and not options.quiet:
             click.echo(f"wrote {output} from the bundled preset '{preset_name}'", err=True)
-            click.echo("next: add `targets:` naming your files, then `routecfg build`", err=True)
+            click.echo(schema_note, err=True)
+            click.echo(
+                "next: name your files under `targets:` (preset, schema, proxy, skills), "
+                "then `routecfg build`",
+                err=True,
+            )
         return Exit.OK
     found, texts = _adopt_sources(output, preset_file, schema_file, proxy_file)
     if not any(text is not None for text in texts):
@@ -681,6 +688,7 @@ def _init(
         _print_diagnostics(error.diagnostics, options)
         click.echo(f"{output}: written, but it does not validate; fix the problems above", err=True)
         return Exit.INVALID
+    schema_note = _write_editor_schema(output, force)
     if options.format == "text" and not options.quiet:
         counts = ", ".join(
             _count(len(names), what)
@@ -706,8 +714,38 @@ def _init(
             )
         guesses = _count(len(inferred.guesses), "guess", "guesses")
         click.echo(f"  {guesses}, marked `# guess:` in the spec: check them", err=True)
+        click.echo(schema_note, err=True)
         click.echo("next: `routecfg check` shows what a build would change", err=True)
     return Exit.OK
+
+
+def _with_editor_schema(preset_text: str) -> str:
+    """A bundled preset as a project's starter spec: its `$schema` line pointing at the editor
+    schema written beside it, and that schema as its first target."""
+    from routecfg.adopt_render import SCHEMA_FILE, SCHEMA_URL
+
+    first, _, rest = preset_text.partition("\n")
+    header = f"# yaml-language-server: $schema={SCHEMA_URL}"
+    text = f"{header}\n{rest}" if first.startswith("# yaml-language-server:") else preset_text
+    return (
+        f"{text.rstrip(chr(10))}\n\n"
+        "targets:                      # the files `routecfg build` keeps in sync with this spec\n"
+        f"  editor_schema: {SCHEMA_FILE}  # for editors: this spec's tiers and gates as enums\n"
+    )
+
+
+def _write_editor_schema(output: Path, force: bool) -> str:
+    """The editor schema beside a spec init wrote (what its `$schema` line names); what was
+    done, in words."""
+    from routecfg.adopt_render import SCHEMA_FILE
+    from routecfg.targets import editor_schema
+
+    path = output.parent / SCHEMA_FILE
+    if path.exists() and not force:
+        return f"{path}: kept (not overwritten); `routecfg build` rewrites it from the spec"
+    routing = validate(output, budget=False).spec
+    write.write_atomic(path, editor_schema.render(routing, "", SCHEMA_FILE).encode("utf-8"))
+    return f"wrote {path} (the editor schema the spec's `$schema` line names)"
 
 
 def _skills_targets(output: Path, globs: Sequence[str]) -> tuple[str, ...]:

@@ -18,11 +18,12 @@ from routecfg import handedits, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, Encoding, State, read_target
-from routecfg.targets import jsontext, markers, preset, schema
+from routecfg.targets import editor_schema, jsontext, markers, preset, schema
 from routecfg.validate import Validated, committed
 
 # Schemas first: a preset is checked against the schema as compiled.
-ORDER = ("schema", "preset", "proxy", "skills")
+ORDER = ("schema", "preset", "proxy", "skills", "editor_schema")
+WRITTEN_WHOLE = frozenset({"editor_schema"})  # routecfg's own files: a build creates them
 EDITED_BLOCK = "RC504"  # a block edited by hand: the code `check --format github` gives it too
 
 
@@ -62,6 +63,9 @@ def _compile_one(
 ) -> Change:
     absolute = spec.root / relative
     old, encoding = read_target(absolute, relative, spec.root)
+    if old is None and kind in WRITTEN_WHOLE:
+        new = editor_schema.render(spec, "", relative)
+        return Change(kind, relative, absolute, None, new, encoding, State.STALE)
     if old is None:  # nothing to splice into: check and build say so, and write nothing
         return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
     if kind == "skills":
@@ -183,6 +187,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
         return proxy.render
     if kind == "skills":
         return _skills_renderer
+    if kind == "editor_schema":
+        return editor_schema.render
     document, name = backlog_schema
     return lambda spec, text, path: preset.render(spec, text, path, document, name)
 

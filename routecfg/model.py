@@ -301,6 +301,7 @@ class Targets:
     proxy: tuple[str, ...] = ()
     skills: tuple[str, ...] = ()
     templates: str | None = None
+    editor_schema: tuple[str, ...] = ()
     proxy_targets: Mapping[str, ProxyTarget] = field(default_factory=lambda: MappingProxyType({}))
 
     def proxy_target(self, path: str) -> ProxyTarget:
@@ -309,7 +310,7 @@ class Targets:
 
     def all_paths(self) -> tuple[str, ...]:
         """Every target file, of every kind (the templates folder is not a target)."""
-        return (*self.preset, *self.schema, *self.proxy, *self.skills)
+        return (*self.preset, *self.schema, *self.proxy, *self.skills, *self.editor_schema)
 
 
 @dataclass(frozen=True)
@@ -536,6 +537,7 @@ def _targets(raw: Mapping[str, Any]) -> Targets:
         proxy=proxy_paths,
         skills=_paths(raw.get("skills")),
         templates=raw.get("templates"),
+        editor_schema=_paths(raw.get("editor_schema")),
         proxy_targets=_frozen(proxy_targets),
     )
 

@@ -451,6 +451,7 @@ def target_paths(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
         ("schema", spec.targets.schema),
         ("proxy", spec.targets.proxy),
         ("skills", spec.targets.skills),
+        ("editor_schema", spec.targets.editor_schema),
     ):
         listed = _listed(source, kind)
         for i, path in enumerate(paths):
@@ -525,7 +526,7 @@ def _target_path(
         )
         return
     exists = resolved.is_dir() if is_folder else resolved.is_file()
-    if not exists:
+    if not exists and where[1:2] != ("editor_schema",):  # written whole: a build creates it
         what = "folder" if is_folder else "file"
         yield source.diagnostic(
             where,

@@ -240,6 +240,28 @@ def _records(
     return "\n".join(out) + "\n"
 
 
+def fit_lines(text: str, width: int | None) -> str:
+    """Prose lines wrapped to ``width``, each continuation indented two past its line."""
+    if width is None:
+        return text
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(
+            textwrap.wrap(
+                line.strip(),
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_on_hyphens=False,
+            )
+        )
+    return "".join(line + "\n" for line in out)
+
+
 def _change_mark(row: RoutingRow, before: RoutingRow | None) -> str:
     if before is None:
         return "+"

@@ -57,9 +57,7 @@ def test_init_from_repo_then_build_leaves_preset_and_proxy_byte_identical(
     assert (
         (root / "routecfg.yaml")
         .read_text()
-        .startswith(
-            "# yaml-language-server: $schema=https://routecfg.dev/schemas/routecfg.schema.json\n"
-        )
+        .startswith("# yaml-language-server: $schema=./routecfg.schema.json\n")
     )
     validated = run(["validate"], cwd=root)
     # The spec is valid; upstream's proxy config itself has errors the LiteLLM config lint
@@ -96,7 +94,8 @@ def test_post_seed_reports_the_drifted_schema_defaults(tmp_path: Path, upstream:
         "config/backlog.config.schema.json, config/litellm/proxy-config.docker.yaml\n"
         "  4 contradictions: the spec takes the side each names, and `routecfg build` makes the "
         "files agree\n"
-        "  9 guesses, marked `# guess:` in the spec: check them\n"
+        "  10 guesses, marked `# guess:` in the spec: check them\n"
+        "wrote routecfg.schema.json (the editor schema the spec's `$schema` line names)\n"
         "next: `routecfg check` shows what a build would change\n"
     )
     assert result.stdout == ""
@@ -115,7 +114,7 @@ def test_pre_seed_files_agree(tmp_path: Path, upstream: Path) -> None:
 
 
 HEAD_SPEC = """\
-# yaml-language-server: $schema=https://routecfg.dev/schemas/routecfg.schema.json
+# yaml-language-server: $schema=./routecfg.schema.json
 #
 # Inferred by `routecfg init --from-repo` from what these files already say:
 #   preset: config/presets/default.json
@@ -174,6 +173,16 @@ targets:
   preset: config/presets/default.json
   schema: config/backlog.config.schema.json
   proxy: config/litellm/proxy-config.docker.yaml
+  editor_schema: routecfg.schema.json
+
+cost:
+  tickets: 50
+  profile:                    # guess: tokens per call, calls per ticket; measure them (`routecfg actuals`)
+    plan:      {input: 5000, output: 2000}             # guess: the design's estimate
+    implement: {input: 30000, output: 5000, calls: 2}  # guess: the design's estimate
+    review:    {input: 10000, output: 1000, calls: 2}  # guess: the design's estimate
+    classify:  {input: 5000, output: 1000}             # guess: a typical gate
+    draft:     {input: 5000, output: 1000}             # guess: a typical gate
 """
 
 
@@ -182,7 +191,7 @@ def test_head_spec_has_both_alias_groups(tmp_path: Path, upstream: Path) -> None
     result = run(["init", "--from-repo"], cwd=root)
     assert result.exit_code == 0
     assert (root / "routecfg.yaml").read_text() == HEAD_SPEC
-    assert result.stderr.splitlines()[-4] == (
+    assert result.stderr.splitlines()[-5] == (
         "wrote routecfg.yaml (4 tiers, 5 gates, 2 alias groups) from config/presets/default.json, "
         "config/backlog.config.schema.json, config/litellm/proxy-config.docker.yaml"
     )
@@ -497,6 +506,13 @@ def test_a_preset_without_routing_takes_the_schema_defaults_and_says_so() -> Non
         "have `routecfg build` write the routing into it\n"
         "  schema: config/backlog.config.schema.json\n"
         "  proxy: config/litellm/proxy-config.docker.yaml\n"
+        "  editor_schema: routecfg.schema.json\n"
+        "\n"
+        "cost:\n"
+        "  tickets: 50\n"
+        "  profile:                    # guess: tokens per call, calls per ticket; measure them "
+        "(`routecfg actuals`)\n"
+        "    implement: {input: 30000, output: 5000, calls: 2}  # guess: the design's estimate\n"
     )
 
 
@@ -652,23 +668,36 @@ def test_contradictions_as_json_on_stdout(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+def starter(preset: str) -> bytes:
+    """A bundled preset as init writes it: `$schema` beside it, the editor schema a target."""
+    text = (REPO / "presets" / f"{preset}.yaml").read_text()
+    first, _, rest = text.partition("\n")
+    assert first == "# yaml-language-server: $schema=../schemas/routecfg.schema.json"
+    return (
+        "# yaml-language-server: $schema=./routecfg.schema.json\n"
+        + rest
+        + "\ntargets:                      # the files `routecfg build` keeps in sync with this spec\n"
+        "  editor_schema: routecfg.schema.json  # for editors: this spec's tiers and gates as enums\n"
+    ).encode()
+
+
 def test_preset_writes_the_bundled_preset_with_its_header(tmp_path: Path) -> None:
     result = run(["init", "--preset", "legacy"], cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stderr == (
         "wrote routecfg.yaml from the bundled preset 'legacy'\n"
-        "next: add `targets:` naming your files, then `routecfg build`\n"
+        "wrote routecfg.schema.json (the editor schema the spec's `$schema` line names)\n"
+        "next: name your files under `targets:` (preset, schema, proxy, skills), then "
+        "`routecfg build`\n"
     )
     written = (tmp_path / "routecfg.yaml").read_bytes()
-    assert written == (REPO / "presets" / "legacy.yaml").read_bytes()
-    assert written.startswith(b"# yaml-language-server: $schema=")
+    assert written == starter("legacy")
     assert run(["validate"], cwd=tmp_path).exit_code == 0
 
 
 def test_init_without_options_writes_the_cost_optimized_preset(tmp_path: Path) -> None:
     assert run(["init", "-q"], cwd=tmp_path).exit_code == 0
-    expected = (REPO / "presets" / "cost-optimized.yaml").read_bytes()
-    assert (tmp_path / "routecfg.yaml").read_bytes() == expected
+    assert (tmp_path / "routecfg.yaml").read_bytes() == starter("cost-optimized")
 
 
 def test_an_existing_file_is_never_overwritten_without_force(tmp_path: Path) -> None:
@@ -683,7 +712,7 @@ def test_an_existing_file_is_never_overwritten_without_force(tmp_path: Path) -> 
         assert spec.read_text() == "mine\n"
     forced = run(["init", "--preset", "legacy", "--force", "-q"], cwd=tmp_path)
     assert (forced.exit_code, forced.stderr) == (0, "")
-    assert spec.read_bytes() == (REPO / "presets" / "legacy.yaml").read_bytes()
+    assert spec.read_bytes() == starter("legacy")
 
 
 def test_preset_and_from_repo_together_are_a_usage_error(tmp_path: Path) -> None:

@@ -336,6 +336,19 @@ def test_explain_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     golden("explain-against-80-columns.txt", result.stdout)
 
 
+def test_explain_of_a_repository_with_a_proxy_fits_80_columns(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(["explain"], cwd=example)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert (
+        "  a provider's content filter that arrives as a plain 400 bad request (Bedrock's" in lines
+    )
+
+
 def test_explain_against_marks_changed_rows_in_a_wide_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -430,3 +443,16 @@ def test_no_spec_names_routecfg_init(tmp_path: Path) -> None:
         "  hint: start one with `routecfg init` (a bundled preset) or `routecfg init --from-repo` "
         "(the routing your files hold), or name a file or a bundled preset with --spec"
     )
+
+
+def test_a_check_that_writes_a_job_summary_is_never_replayed_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from routecfg import cache
+
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert cache.enabled(["check"])
+    assert not cache.enabled(["check", "--summary", "s.md"])
+    assert not cache.enabled(["check", "--summary=s.md"])
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/tmp/summary.md")
+    assert not cache.enabled(["check"])

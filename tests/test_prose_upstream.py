@@ -255,6 +255,9 @@ def test_build_fix_changes_only_flagged_lines_and_leaves_no_fixable_finding(
                 n for n, (a, b) in enumerate(zip(old_lines, new_lines, strict=True), 1) if a != b
             }
             assert changed <= {n for p, n in flagged if p == relative}
+        elif relative == "routecfg.schema.json":  # the editor schema: the gates added above
+            assert b'"wave_plan"' not in old
+            assert b'"wave_plan"' in new
         elif relative != "config/backlog.config.schema.json":  # its drifted defaults are built
             assert new == old, relative
     assert [short(r) for r in findings(root)] == unfixable  # fewer: only what no fix is sure of

@@ -157,6 +157,7 @@ def infer_spec(
         proxy is not None and _prices_litellm_params_only(proxy, tiers, groups),
         {} if from_preset or preset_text is None else {"preset": PRESET_LEFT_OUT},
         paths.skills,
+        ledger=proxy.ledger if proxy is not None else None,
     )
     return Inferred(
         render(draft),

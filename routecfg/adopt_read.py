@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.model import MILLION
-from routecfg.targets import jsontext, yamledit
+from routecfg.targets import jsontext, proxyledger, yamledit
 from routecfg.targets.proxy import PRICE_FIELDS
 from routecfg.targets.routing import SCHEMA_ROUTING_PATH
 from routecfg.targets.yamledit import as_decimal
@@ -94,6 +94,7 @@ class ProxyFile:
     models: Mapping[str, ProxyModel]
     chains: Mapping[str, Mapping[str, list[str]]]  # kind -> name -> targets, file order
     chain_where: Mapping[tuple[str, str], yamledit.Position]
+    ledger: str | None = None  # where routecfg's ledger callback, if registered, writes
 
 
 def read_routing(
@@ -215,7 +216,7 @@ def read_proxy(text: str, path: str) -> ProxyFile:
         chains[kind] = yamledit.chains(doc, kind)
         for key, where in yamledit.chain_positions(doc, kind).items():
             chain_where[kind, key] = where
-    return ProxyFile(models, chains, chain_where)
+    return ProxyFile(models, chains, chain_where, proxyledger.registered(doc))
 
 
 def _entry(entry: CommentedMap) -> tuple[str | None, dict[str, Decimal], dict[str, Decimal]]:

@@ -74,6 +74,7 @@ class SpecDraft:
     model_info_where_stated: bool = False  # some served entry prices litellm_params only
     left_out: Mapping[str, str] = field(default_factory=dict)  # kind -> why it is no target
     skills: tuple[str, ...] = ()  # skills targets: Markdown the prose lint reads
+    ledger: str | None = None  # proxy.ledger: the proxy registers routecfg's ledger callback
 
 
 def render(draft: SpecDraft) -> str:
@@ -87,7 +88,7 @@ def render(draft: SpecDraft) -> str:
         "gates:                        # from llmOps.routing, in the order skills run them",
         *_gate_lines(draft.gates),
         *_escalation_lines(draft.escalation),
-        *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated),
+        *_proxy_lines(draft.chains, draft.groups, draft.model_info_where_stated, draft.ledger),
         *_target_lines(draft.sources, draft.skills, draft.left_out),
         *_cost_lines(draft.gates),
     ]
@@ -161,8 +162,9 @@ def _proxy_lines(
     chains: Mapping[str, Mapping[str, tuple[str, ...]]],
     groups: Sequence[GroupDraft],
     model_info_where_stated: bool = False,
+    ledger: str | None = None,
 ) -> list[str]:
-    if not chains and not groups and not model_info_where_stated:
+    if not chains and not groups and not model_info_where_stated and ledger is None:
         return []
     lines = [
         "",
@@ -177,6 +179,14 @@ def _proxy_lines(
     if groups:
         lines.append("  aliases:                    # further model_names served like a tier")
         lines += [line for group in groups for line in _group_lines(group)]
+    if ledger is not None:
+        lines.append(
+            _comment(
+                f"  ledger: {_scalar(ledger)}",
+                "routecfg's ledger callback writes",
+                SECTION_COMMENT_COLUMN,
+            )
+        )
     return lines
 
 

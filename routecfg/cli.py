@@ -3,13 +3,11 @@ outcome becomes an exit code in one place (:func:`_run`)."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,15 +16,13 @@ import click
 
 from routecfg import (
     __version__,
-    cache,
+    commands,
     compiler,
     cost,
-    findings,
     report,
     resources,
     show,
     spec,
-    summary,
     tables,
     write,
 )
@@ -38,11 +34,9 @@ from routecfg.diagnostics import (
     has_errors,
     suggestion_hint,
 )
-from routecfg.plan import Change, State, exit_state
+from routecfg.plan import Change, State
 from routecfg.validate import (
     Validated,
-    committed,
-    lint_proxies,
     lint_targets,
     load_against,
     validate,
@@ -54,15 +48,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class Options:
-    spec: str | None
-    format: str
-    quiet: bool
-    debug: bool
-    color: str = "auto"
-    summary_to: Path | None = None  # the job summary's file (GITHUB_STEP_SUMMARY, --summary)
-    run: summary.Run | None = None  # what the command found, for that summary
+Options = commands.Options
 
 
 def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
@@ -130,79 +116,33 @@ def table_options(command: F) -> F:
 
 
 def _run(body: Callable[..., Exit]) -> Callable[..., int]:
-    """Run a command's body; map diagnostics and crashes to exit codes in one place."""
+    """Run a command's body; map diagnostics and crashes to exit codes in one place
+    (:func:`routecfg.commands.guarded`)."""
 
     @functools.wraps(body)
     def wrapper(spec_arg: str | None, fmt: str, quiet: bool, debug: bool, **kwargs: Any) -> int:
-        color = kwargs.pop("color", "auto")
-        summary_to = _summary_target(kwargs.pop("summary_path", None))
         command = body.__name__.removeprefix("_").removesuffix("_command")
-        run = summary.Run(command) if summary_to is not None else None
-        options = Options(spec_arg, fmt, quiet, debug, color, summary_to, run)
-        report.set_color(color)
-        try:
-            code = int(functools.partial(body, **kwargs)(options))
-        except RoutecfgError as error:
-            _print_diagnostics(error.diagnostics, options)
-            code = int(Exit.INVALID)
-            if run is not None:
-                run.diagnostics.extend(error.diagnostics)
-        except click.ClickException:
-            raise  # a usage error: click prints it, exit 2
-        except Exception as error:  # a bug: one line, the traceback only on request
-            if debug:
-                import traceback
-
-                traceback.print_exc()
-            click.echo(
-                f"routecfg: internal error: {type(error).__name__}: {error} "
-                "(please report it; --debug shows the traceback)",
-                err=True,
-            )
-            return int(Exit.INTERNAL)
-        if run is not None and summary_to is not None:
-            _write_summary(run, code, summary_to)
-        return code
+        options = commands.make_options(
+            spec_arg,
+            fmt,
+            quiet,
+            debug,
+            color=kwargs.pop("color", "auto"),
+            summary_path=kwargs.pop("summary_path", None),
+            command=command,
+        )
+        return commands.guarded(
+            functools.partial(body, **kwargs),
+            options,
+            click.echo,
+            passthrough=(click.ClickException,),  # a usage error: click prints it, exit 2
+        )
 
     return wrapper
 
 
-def _summary_target(given: Path | None) -> Path | None:
-    if given is not None:
-        return given
-    from_env = os.environ.get("GITHUB_STEP_SUMMARY")
-    return Path(from_env) if from_env else None
-
-
-_OUTCOMES = {
-    Exit.OK: "✅ exit 0: ok",
-    Exit.CHANGES: "❌ exit 1: changes (stale, not written, or over budget)",
-    Exit.INVALID: "❌ exit 2: invalid input",
-    Exit.HAND_EDITED: "✋ exit 3: a generated block was edited by hand",
-}
-
-
-def _write_summary(run: summary.Run, code: int, path: Path) -> None:
-    run.outcome = _OUTCOMES.get(Exit(code), f"exit {code}")
-    try:
-        write.append_text(path, summary.render(run))
-    except OSError as error:
-        problem = Diagnostic(
-            str(path),
-            0,
-            0,
-            Severity.WARNING,
-            "RC010",
-            f"cannot append the job summary: {error.strerror or error}",
-            "check --summary PATH or GITHUB_STEP_SUMMARY; the command's result is unchanged",
-        )
-        report.emit([problem], "text", out=sys.stdout, err=sys.stderr)
-
-
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], options: Options) -> None:
-    report.emit(diagnostics, options.format, out=sys.stdout, err=sys.stderr)
-    if options.format == "text" and diagnostics:
-        click.echo(f"Found {report.summary(diagnostics)}.", err=True)
+    commands.print_diagnostics(diagnostics, options, click.echo)
 
 
 def _spec_path(options: Options) -> Path:
@@ -271,175 +211,24 @@ def _estimates_only(validated: Validated) -> tuple[Diagnostic, ...]:
 
 
 def _plan(options: Options, *, fix: bool = False) -> tuple[Validated, tuple[Change, ...]]:
-    validated = validate(_spec_path(options), missing_targets=False)
-    if validated.warnings and options.format not in ("json", "sarif"):  # one document
-        report.emit(validated.warnings, options.format, out=sys.stdout, err=sys.stderr)
-    if options.run is not None:
-        options.run.spec = validated.source.display
-        options.run.diagnostics.extend(validated.warnings)
-    _refuse_no_targets(validated, options)
-    changes = compiler.make_plan(validated, fix=fix)
-    # Warnings about the target files themselves (not routecfg's to fix) join the spec's.
-    inherited = tuple(w for change in changes for w in change.warnings)
-    if inherited:
-        if options.format not in ("json", "sarif"):
-            report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
-        if options.run is not None:
-            options.run.diagnostics.extend(inherited)
-        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
-    # The LiteLLM config lint on each proxy target as the plan writes it: shown, and the exit
-    # code still says whether the files are in sync.
-    proxies = [(c.path, c.new) for c in changes if c.kind == "proxy" and c.old is not None]
-    linted = lint_proxies(validated, proxies, fail=False)
-    found = linted.warnings[len(validated.warnings) :]
-    if found and options.format not in ("json", "sarif"):  # one document: in the plan's
-        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
-    validated = linted
-    if options.run is not None:
-        options.run.changes = changes
-        options.run.diagnostics.extend(found)
-    wants_cost = (options.format == "text" and not options.quiet) or options.format == "github"
-    if wants_cost or options.run is not None:
-        delta = _cost_delta(validated, changes)
-        if delta is not None and options.run is not None:
-            options.run.cost_line, options.run.before, options.run.after = delta
-            options.run.routing_graph = _graph_if_changed(validated, delta[1], changes)
-        if delta is not None and options.format == "text" and not options.quiet:
-            click.echo(delta[0], err=True)
-        if delta is not None and options.format == "github":
-            click.echo(report.format_notice("routecfg cost", delta[0]), nl=False)
-    return validated, changes
+    return commands.plan(options, click.echo, fix=fix)
 
 
-def _refuse_no_targets(validated: Validated, options: Options) -> None:
-    """Nothing to check is not "in sync": a spec with no targets fails check, diff and build."""
-    if validated.spec.targets.all_paths():
-        return
-    raise RoutecfgError([_no_targets(validated, Severity.ERROR)])
-
-
-def _no_targets(validated: Validated, severity: Severity) -> Diagnostic:
-    path: tuple[str, ...] = ("targets",) if "targets" in validated.source.data else ()
-    return validated.source.diagnostic(
-        path,
-        NO_TARGETS,
-        "the spec has no targets: there is nothing to compile or check",
-        "name the files routecfg keeps in sync under `targets:` (preset, schema, proxy, "
-        "skills); `routecfg init --from-repo` finds them",
-        key=True,
-        severity=severity,
-    )
-
-
-NO_TARGETS = "RC507"
-
-
-def _cost_delta(
-    validated: Validated, changes: tuple[Change, ...]
-) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
-    """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
-    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
-    tier no target states are left out of both figures, and named."""
-    if not validated.spec.cost.profile:
-        return None
-    after = cost.estimate(validated.spec, "now")
-    committed_spec = committed(validated.source.path, validated)
-    if committed_spec is not None:
-        before = cost.estimate(committed_spec.spec, "HEAD")
-        return cost.delta_line(before, after), before, after
-    encoded = compiler.encoded_spec(validated.spec, changes)
-    if encoded is None:
-        return cost.delta_line(None, after), None, after
-    unknown = compiler.unstated_gates(validated.spec, changes)
-    counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
-    if unknown and len(unknown) < len(counted):
-        before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
-        after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
-        source = (
-            f"what the targets hold; left out of both: {', '.join(unknown)} "
-            "(no target states their old tier)"
-        )
-        return cost.delta_line(before, after, source), before, after
-    before = cost.estimate(encoded, "targets")
-    return cost.delta_line(before, after, "what the targets hold"), before, after
-
-
-def _graph_if_changed(
-    validated: Validated, before: cost.Estimate | None, changes: tuple[Change, ...]
-) -> str | None:
-    """The routing as a Mermaid graph, for the job summary, when a build would change it."""
-    if not any(c.changed for c in changes):
-        return None
-    from routecfg import mermaid
-
-    return mermaid.routing_graph(validated.spec)
+_no_targets = commands.no_targets
+NO_TARGETS = commands.NO_TARGETS
 
 
 def _show_plan(
     validated: Validated, changes: tuple[Change, ...], options: Options, *, diffs: bool = True
 ) -> None:
-    prose = [f.diagnostic for c in changes for f in c.remaining]
-    if options.format == "json":
-        planned = [*validated.warnings, *report.hand_edits(changes), *prose]
-        click.echo(report.format_plan_json(changes, planned), nl=False)
-        return
-    if options.format in ("github", "sarif"):
-        found = [*findings.plan_diagnostics(validated, changes), *prose]
-        if options.format == "sarif":
-            found = [*validated.warnings, *found]
-        report.emit(found, options.format, out=sys.stdout, err=sys.stderr)
-        return
-    edits = report.hand_edits(changes)  # problems: shown with their place even with -q
-    if options.quiet:  # one line per file that is not in sync, and the problems
-        click.echo(report.format_states(changes, only_out_of_sync=True), nl=False, err=True)
-        report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
-        _emit_prose(changes, prose, options)
-        return
-    click.echo(report.format_states(changes), nl=False, err=True)
-    report.emit(edits, "text", out=sys.stdout, err=sys.stderr)
-    if diffs:
-        _echo_diffs(changes)
-    _emit_prose(changes, prose, options)
+    commands.show_plan(validated, changes, options, click.echo, diffs=diffs)
 
 
-def _emit_prose(changes: tuple[Change, ...], prose: list[Diagnostic], options: Options) -> None:
-    report.emit(prose, options.format, out=sys.stdout, err=sys.stderr)
-    line = report.prose_summary(changes)
-    if line is not None:
-        click.echo(line, err=True)
-
-
-def _prose_exit(changes: tuple[Change, ...], exit_code: Exit) -> Exit:
-    """Prose contradictions left in the files make the run fail (2), as any invalid input does;
-    a hand-edited block (3) says more."""
-    if any(c.remaining for c in changes) and exit_code in (Exit.OK, Exit.CHANGES):
-        return Exit.INVALID
-    return exit_code
+_prose_exit = commands.prose_exit
 
 
 def _echo_diffs(changes: tuple[Change, ...]) -> None:
-    """The unified diffs to stdout, coloured when report.use_color says so (click would strip
-    the colour off a pipe itself, so it is told)."""
-    color = report.use_color(sys.stdout)
-    click.echo(report.format_diffs(changes, color=color), nl=False, color=color)
-
-
-def _inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
-    """Every file a check read besides the spec, for the cache to compare next time."""
-    inputs = [c.absolute for c in changes]
-    folder = validated.spec.targets.templates
-    if folder:
-        templates = validated.spec.root / folder
-        inputs += [templates, *sorted(p for p in templates.rglob("*") if p.is_file())]
-    return inputs
-
-
-_STATE_EXIT = {
-    State.IN_SYNC: Exit.OK,
-    State.STALE: Exit.CHANGES,
-    State.HAND_EDITED: Exit.HAND_EDITED,
-    State.MISSING: Exit.INVALID,
-}
+    commands.echo_diffs(changes, click.echo)
 
 
 @cli.command(name="check")
@@ -460,21 +249,10 @@ def check_command(options: Options, no_cache: bool) -> Exit:
     Example:
       routecfg check --format github
     """
-    validated, changes = _plan(options)
-    _show_plan(validated, changes, options)
-    if not no_cache:
-        cache.INPUTS[:] = _inputs(validated, changes)
-    state = exit_state(changes)
-    if options.format == "text" and not options.quiet and state in _STATE_HINTS:
-        click.echo(f"hint: {_STATE_HINTS[state]}", err=True)
-    return _prose_exit(changes, _STATE_EXIT[state])
+    return commands.check(options, click.echo, no_cache=no_cache)
 
 
-_STATE_HINTS = {
-    State.STALE: "run `routecfg build` to update the stale files",
-    State.MISSING: "create the missing files (routecfg edits files, it does not write them "
-    "from nothing), or fix their paths in routecfg.yaml",
-}
+_STATE_HINTS = commands.STATE_HINTS
 
 
 def _refuse_missing(changes: tuple[Change, ...], options: Options) -> bool:
@@ -1175,10 +953,13 @@ def actuals_command(
     from routecfg.actuals import measure
     from routecfg.actuals import report as actuals_report
 
-    validated = validate(_spec_path(options), budget=False, missing_targets=False)
+    path, fallback = _actuals_spec(options, bool(ledgers))
+    validated = validate(path, budget=False, missing_targets=False)
     chosen = measure.ledgers_to_read(validated.spec, validated.source, ledgers, Path.cwd())
     measured = measure.measure(validated.spec, validated.source, chosen)
-    warnings = [*validated.warnings, *measured.warnings]
+    # The preset's own warnings are not the user's to fix.
+    spec_warnings = [] if fallback else list(validated.warnings)
+    warnings = [*fallback, *spec_warnings, *measured.warnings]
     if warnings:  # skipped lines are problems: shown with -q too
         report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
     actuals = measured.actuals
@@ -1199,6 +980,26 @@ def actuals_command(
         )
         return Exit.CHANGES
     return outcome
+
+
+def _actuals_spec(options: Options, named: bool) -> tuple[Path, list[Diagnostic]]:
+    """The spec; with ledgers named and no routecfg.yaml anywhere, the bundled default preset
+    (the backlog toolkit's routing), said in a warning."""
+    if options.spec is not None or not named or spec.find_spec(Path.cwd()) is not None:
+        return _spec_path(options), []
+    preset = resources.preset_path(DEFAULT_INIT_PRESET)
+    assert preset is not None
+    warning = Diagnostic(
+        spec.SPEC_FILENAME,
+        0,
+        0,
+        Severity.WARNING,
+        "RC909",
+        f"no {spec.SPEC_FILENAME} here or above: the estimate and tiers are the bundled "
+        f"preset '{DEFAULT_INIT_PRESET}'",
+        "name your spec with --spec, or write one with `routecfg init`",
+    )
+    return preset, [warning]
 
 
 def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bool) -> Exit:

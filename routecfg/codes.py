@@ -175,6 +175,16 @@ RANGES: tuple[tuple[str, str, str], ...] = (
         "with tool_use the map says its model lacks",
     ),
     ("RC705", "RC705", "verify: no proxy target and no --proxy"),
+    ("RC900", "RC900", "warning of actuals: a ledger line not read (not JSON, or not a call)"),
+    ("RC901", "RC901", "actuals: a ledger cannot be read (missing, not a regular file)"),
+    ("RC902", "RC902", "actuals: a ledger holds no call record"),
+    ("RC903", "RC903", "actuals: no ledger named and none in the spec, or none exists yet"),
+    ("RC904", "RC904", "warning of actuals: a ledger gate name that maps to no spec gate"),
+    ("RC905", "RC905", "actuals.gates maps a name to a gate the spec does not have"),
+    ("RC906", "RC906", "proxy.ledger or actuals.ledgers leaves the spec's folder"),
+    ("RC907", "RC907", "actuals --calibrate: no spec gate has answered calls on a ticket"),
+    ("RC908", "RC908", "actuals --calibrate: the spec cannot be edited in place"),
+    ("RC909", "RC909", "warning of actuals: no routecfg.yaml; the bundled preset is used"),
 )
 
 

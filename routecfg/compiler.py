@@ -18,7 +18,7 @@ from routecfg import handedits, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, Encoding, State, read_target
-from routecfg.targets import editor_schema, jsontext, markers, preset, proxy, schema, yamledit
+from routecfg.targets import editor_schema, jsontext, markers, preset, schema
 from routecfg.validate import Validated, committed
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -182,6 +182,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
     if kind == "schema":
         return schema.render
     if kind == "proxy":
+        from routecfg.targets import proxy  # ruamel.yaml only where there is a proxy to edit
+
         return proxy.render
     if kind == "skills":
         return _skills_renderer
@@ -217,6 +219,8 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
                     gates[name] = dataclasses.replace(gate, tier=value)
     with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
         if proxy_text is not None:
+            from routecfg.targets import yamledit
+
             entries = yamledit.model_entries(yamledit.load(proxy_text, "proxy"))
             for name, tier in tiers.items():
                 if name in entries:
@@ -225,6 +229,8 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
 
 
 def _price(entry: Mapping[str, Any], tier: Tier) -> Price:
+    from routecfg.targets import proxy, yamledit
+
     params = entry.get("litellm_params") or {}
     found = {
         field: yamledit.as_decimal(params.get(key)) for field, key in proxy.PRICE_FIELDS.items()

@@ -1,7 +1,8 @@
 """The console entry point: `routecfg check` answered from the cache before anything heavy loads.
 
-Everything else goes straight to :mod:`routecfg.cli`. This module and :mod:`routecfg.cache`
-import only what a cache hit needs.
+A plain `routecfg check` that the cache cannot answer goes to :mod:`routecfg.commands` without
+click; everything else goes to :mod:`routecfg.cli`. This module and :mod:`routecfg.cache` import
+only what a cache hit needs.
 """
 
 from __future__ import annotations
@@ -24,9 +25,20 @@ def main() -> None:
     _exit_like_unix_tools_on_sigpipe()
     if argv[:1] == ["check"] and cache.enabled(argv):
         sys.exit(checked_and_stored(argv, os.getcwd()))
+    sys.exit(run(argv))
+
+
+def run(argv: list[str]) -> int:
+    """The command: a plain `routecfg check` straight to the core, anything else through click."""
+    if argv[:1] == ["check"]:
+        from routecfg import commands
+
+        plain = commands.plain_check(argv)
+        if plain is not None:
+            return commands.run_plain_check(*plain)
     from routecfg.cli import main as cli_main
 
-    sys.exit(cli_main(argv))
+    return cli_main(argv)
 
 
 def _exit_like_unix_tools_on_sigpipe() -> None:
@@ -46,11 +58,9 @@ def cached_check(argv: list[str], cwd: str | os.PathLike[str]) -> int:
 
 
 def checked_and_stored(argv: list[str], cwd: str | os.PathLike[str]) -> int:
-    from routecfg.cli import main as cli_main
-
     cache.INPUTS.clear()
     with cache.recording() as (out, err):
-        code = cli_main(argv)
+        code = run(argv)
     if cache.INPUTS:
         import contextlib
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 GIT_TIMEOUT = 20
@@ -13,6 +12,8 @@ class GitUnavailable(Exception):
 
 
 def _git(folder: Path, *args: str) -> str:
+    import subprocess  # only where git runs
+
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), *args],

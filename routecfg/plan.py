@@ -6,7 +6,6 @@ only in what they do with it. Nothing here writes: writing is :mod:`routecfg.wri
 
 from __future__ import annotations
 
-import difflib
 import enum
 import json
 from collections.abc import Callable, Sequence
@@ -167,6 +166,8 @@ def refused_target(refused: readfile.Refused, display: str) -> Diagnostic:
 def unified_diff(change: Change, context: int = 3) -> str:
     """A labelled unified diff. Unlike difflib's, lines that repeat often (price lines, closing
     braces) are not treated as junk, so each hunk shows just the lines that changed."""
+    import difflib  # only where something changed
+
     old = (change.old or "").splitlines(keepends=True)
     new = change.new.splitlines(keepends=True)
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)

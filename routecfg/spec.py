@@ -1,43 +1,37 @@
 """Finding and loading ``routecfg.yaml``: plain data plus a side table of positions.
 
-The YAML is read with ruamel.yaml's round-trip parser, event by event, and built into plain Python
-values here rather than by a constructor, so that:
+The YAML is read event by event, by libyaml (PyYAML's C parser) where it is installed, else by
+ruamel.yaml's pure-Python parser, and built into plain Python values here rather than by a
+constructor, so that:
 
 * every key and value keeps its line and column (in :class:`Positions`, keyed by path);
 * all duplicate keys are reported, not just the first;
 * aliases are counted as they would expand, so an alias bomb is refused in linear time;
 * deep nesting is refused before anything recurses;
 * timestamps stay strings, and decimals become :class:`~decimal.Decimal` (money is exact).
+
+Plain scalars are resolved by YAML 1.2's rules, as ruamel.yaml resolves them. Whatever libyaml
+refuses (a syntax error, a control character) is parsed again by ruamel.yaml, whose messages the
+diagnostics quote, so both paths report the same problems at the same places.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    Event,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-)
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.reader import ReaderError
+from typing import TYPE_CHECKING, Any
 
 from routecfg import readfile, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
+
+if TYPE_CHECKING:
+    from ruamel.yaml.error import MarkedYAMLError
 
 SPEC_FILENAME = "routecfg.yaml"
 MAX_BYTES = 1024 * 1024
@@ -246,23 +240,10 @@ def read_text(path: Path, display: str) -> str:
 
 def parse_yaml(text: str, display: str) -> tuple[Any, Positions]:
     """Plain data and positions from YAML text (one document)."""
-    builder = _Builder(display)
-    try:
-        builder.run(YAML(typ="rt").parse(text))
-    except _Fatal:
-        pass
-    except MarkedYAMLError as error:
-        builder.syntax_error(error)
-    except ReaderError as error:
-        line, column = _text_position(text, error.position)
-        builder.error(
-            (line - 1, column - 1),
-            "RC005",
-            f"YAML cannot contain this character: {error.reason}",
-            "remove the control character",
-        )
-    except YAMLError as error:
-        builder.error((0, 0), "RC005", f"YAML error: {error}", None)
+    builder = _Builder(display, resolve_plain)
+    if not _built_by_libyaml(builder, text):
+        builder = _Builder(display, _ruamel_resolver())
+        _build_by_ruamel(builder, text)
     if builder.diagnostics:
         raise RoutecfgError(builder.diagnostics)
     if builder.document is None or builder.document.value is None:
@@ -281,6 +262,149 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Positions]:
             ]
         )
     return builder.document.value, builder.positions
+
+
+def plain_data(text: str, display: str) -> Any:
+    """The document as plain data when libyaml reads it without any problem and it holds only
+    what a round-trip loader would give the same values: no anchors, aliases or merge keys, only
+    string keys, no timestamps. None otherwise (and where libyaml is not installed): then the
+    caller reads the text the slow way, which says what is wrong."""
+    if _libyaml_parser() is None:
+        return None
+    builder = _Builder(display, resolve_plain)
+    if not _built_by_libyaml(builder, text) or builder.diagnostics or builder.unusual:
+        return None
+    return None if builder.document is None else builder.document.value
+
+
+def _libyaml_parser() -> Any:
+    """PyYAML's C parser, or None where libyaml is not installed."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return None
+    return CParser
+
+
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+def _built_by_libyaml(builder: _Builder, text: str) -> bool:
+    """Whether libyaml read the whole text (or the builder stopped it); False sends the text to
+    ruamel.yaml: no libyaml, a directive (`%YAML`, `%TAG`), or anything libyaml refuses."""
+    parser_class = _libyaml_parser()
+    if parser_class is None or _DIRECTIVE.search(text):
+        return False
+    parser = parser_class(text)
+    try:
+        builder.run(_events(parser))
+    except _Fatal:
+        return True
+    except Exception:  # a syntax error: ruamel.yaml says it in the words users see
+        return False
+    finally:
+        parser.dispose()
+    return True
+
+
+def _events(parser: Any) -> Iterator[Any]:
+    while parser.check_event():
+        yield parser.get_event()
+
+
+def _build_by_ruamel(builder: _Builder, text: str) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    try:
+        builder.run(YAML(typ="rt").parse(text))
+    except _Fatal:
+        pass
+    except MarkedYAMLError as error:
+        builder.syntax_error(error)
+    except ReaderError as error:
+        line, column = _text_position(text, error.position)
+        builder.error(
+            (line - 1, column - 1),
+            "RC005",
+            f"YAML cannot contain this character: {error.reason}",
+            "remove the control character",
+        )
+    except YAMLError as error:
+        builder.error((0, 0), "RC005", f"YAML error: {error}", None)
+
+
+def _ruamel_resolver() -> Callable[[str], str]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import ScalarNode
+
+    resolver = YAML(typ="rt").resolver
+    return lambda value: str(resolver.resolve(ScalarNode, value, (True, False)))
+
+
+# YAML 1.2's implicit types of plain scalars, as ruamel.yaml resolves them (its resolver.py),
+# tried in this order among those listed for the scalar's first character.
+_PLAIN_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("bool", r"""^(?:true|True|TRUE|false|False|FALSE)$""", "tTfF"),
+    (
+        "float",
+        r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        "int",
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        "-+0123456789",
+    ),
+    ("merge", r"^(?:<<)$", "<"),
+    (
+        "null",
+        r"""^(?: ~
+        |null|Null|NULL
+        | )$""",
+        "~nN",
+    ),
+    (
+        "timestamp",
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        "0123456789",
+    ),
+    ("value", r"^(?:=)$", "="),
+    ("yaml", r"^(?:!|&|\*)$", "!&*"),
+)
+
+
+def _plain_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {"": [("null", re.compile("^$"))]}
+    for kind, pattern, firsts in _PLAIN_TYPES:
+        compiled = re.compile(pattern, re.X)
+        for first in firsts:
+            table.setdefault(first, []).append((kind, compiled))
+    return table
+
+
+_RESOLVERS = _plain_resolvers()
+
+
+def resolve_plain(value: str) -> str:
+    """The tag of a plain (unquoted) scalar under YAML 1.2."""
+    for kind, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            return _TAG + kind
+    return _TAG + "str"
 
 
 def _text_position(text: str, offset: int) -> Mark:
@@ -314,8 +438,9 @@ class _Collection:
 class _Builder:
     """Turns parser events into plain values, positions and diagnostics."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, plain_tag: Callable[[str], str]) -> None:
         self.display = display
+        self.plain_tag = plain_tag
         self.positions = Positions()
         self.diagnostics: list[Diagnostic] = []
         self.document: _Value | None = None
@@ -324,7 +449,9 @@ class _Builder:
         self.open_anchors: set[str] = set()
         self.total = 0
         self.documents = 0
-        self.resolver = YAML(typ="rt").resolver
+        # Anchors, aliases, merge keys, keys that are not strings, timestamps: things a plain
+        # reading of a file routecfg edits must leave to the round-trip loader (plain_data).
+        self.unusual = False
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -347,10 +474,12 @@ class _Builder:
 
     # -- events ------------------------------------------------------------------------------
 
-    def run(self, events: Iterator[Event]) -> None:
+    def run(self, events: Iterable[Any]) -> None:
+        """Build from parser events: ruamel.yaml's and PyYAML's have the same names and fields."""
         for event in events:
             mark = (event.start_mark.line, event.start_mark.column)
-            if isinstance(event, DocumentStartEvent):
+            kind = type(event).__name__
+            if kind == "DocumentStartEvent":
                 self.documents += 1
                 if self.documents > 1:
                     raise self.fatal(
@@ -359,13 +488,13 @@ class _Builder:
                         "a spec is one YAML document, but this file holds several",
                         "remove the '---' line and what follows it",
                     )
-            elif isinstance(event, CollectionStartEvent):
-                self.start_collection(event, mark)
-            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                self.start_collection(event, mark, kind == "MappingStartEvent")
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 self.end_collection()
-            elif isinstance(event, ScalarEvent):
+            elif kind == "ScalarEvent":
                 self.scalar(event, mark)
-            elif isinstance(event, AliasEvent):
+            elif kind == "AliasEvent":
                 self.alias(event, mark)
 
     def current_path(self, mark: tuple[int, int]) -> PathKey:
@@ -383,7 +512,7 @@ class _Builder:
             )
         return (*top.path, top.pending_key[0])
 
-    def start_collection(self, event: CollectionStartEvent, mark: tuple[int, int]) -> None:
+    def start_collection(self, event: Any, mark: tuple[int, int], mapping: bool) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise self.fatal(
                 mark,
@@ -398,9 +527,9 @@ class _Builder:
                 "a mapping key must be a plain value, not a list or mapping",
                 "write the key as a string",
             )
-        self.check_tag(event.tag, mark, "map" if isinstance(event, MappingStartEvent) else "seq")
+        self.check_tag(event.tag, mark, "map" if mapping else "seq")
         path = self.current_path(mark)
-        items: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
+        items: dict[str, Any] | list[Any] = {} if mapping else []
         if event.anchor:
             self.open_anchors.add(event.anchor)
         self.stack.append(_Collection(path, event.anchor, mark, items))
@@ -414,7 +543,7 @@ class _Builder:
             self.open_anchors.discard(done.anchor)
         self.attach(_Value(done.items, done.size), done.mark, done.anchor, done.path)
 
-    def scalar(self, event: ScalarEvent, mark: tuple[int, int]) -> None:
+    def scalar(self, event: Any, mark: tuple[int, int]) -> None:
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.items, dict) and top.expect_key:
             self.key(top, event, mark)
@@ -424,12 +553,14 @@ class _Builder:
         self.count(1, mark)
         self.attach(_Value(value, 1), mark, event.anchor, path)
 
-    def key(self, top: _Collection, event: ScalarEvent, mark: tuple[int, int]) -> None:
+    def key(self, top: _Collection, event: Any, mark: tuple[int, int]) -> None:
         tag = self.resolve(event)
+        if tag != _TAG + "str" or event.anchor:
+            self.unusual = True
         if tag == _TAG + "merge":
             top.pending_key = ("<<", mark)
         else:
-            name = event.value
+            name = _scalar_text(event)
             if name in top.key_lines:
                 self.error(
                     mark,
@@ -444,7 +575,8 @@ class _Builder:
         top.expect_key = False
         self.count(1, mark)
 
-    def alias(self, event: AliasEvent, mark: tuple[int, int]) -> None:
+    def alias(self, event: Any, mark: tuple[int, int]) -> None:
+        self.unusual = True
         name = event.anchor
         if name in self.open_anchors:
             raise self.fatal(
@@ -485,6 +617,7 @@ class _Builder:
     ) -> None:
         self.positions.values.setdefault(path, (mark[0] + 1, mark[1] + 1))
         if anchor:
+            self.unusual = True
             self.anchors[anchor] = value
         if not self.stack:
             self.document = value
@@ -520,6 +653,7 @@ class _Builder:
                     done.items.setdefault(name, item)
 
     def check_tag(self, tag: str | None, mark: tuple[int, int], kind: str) -> None:
+        self.unusual = self.unusual or tag is not None
         if tag is not None and tag not in (_TAG + kind, "!"):
             raise self.unsupported_tag(tag, mark)
 
@@ -532,18 +666,20 @@ class _Builder:
             "remove the tag; a spec holds plain values",
         )
 
-    def resolve(self, event: ScalarEvent) -> str:
+    def resolve(self, event: Any) -> str:
+        self.unusual = self.unusual or event.tag is not None
         if event.tag is not None and event.tag != "!":
             return str(event.tag)
         if event.implicit[0]:  # plain, unquoted
-            return str(self.resolver.resolve(ScalarNode, event.value, (True, False)))
+            return self.plain_tag(event.value)
         return _TAG + "str"
 
-    def convert(self, event: ScalarEvent, mark: tuple[int, int]) -> Any:
+    def convert(self, event: Any, mark: tuple[int, int]) -> Any:
         tag = self.resolve(event)
-        text: str = event.value
+        text = _scalar_text(event)
         kind = tag.removeprefix(_TAG)
         if kind in ("str", "timestamp"):  # timestamps stay text
+            self.unusual = self.unusual or kind == "timestamp"
             return text
         if kind == "null":
             return None
@@ -594,6 +730,13 @@ class _Builder:
             "prices are USD per million tokens, token counts and rates are small numbers",
         )
         return 0
+
+
+def _scalar_text(event: Any) -> str:
+    text: str = event.value
+    if event.style == ">":  # ruamel.yaml marks where a folded scalar folds with '\a'
+        return text.replace("\a", "")
+    return text
 
 
 def _syntax_hint(problem: str) -> str:

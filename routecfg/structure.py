@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import ValidationError, best_match
-
-from routecfg import resources
+from routecfg import jsonvalid, resources
 from routecfg.diagnostics import Diagnostic, did_you_mean
 from routecfg.spec import PathKey, Source
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SUPPORTED_VERSION = 1
 
@@ -70,7 +70,12 @@ def check_version(source: Source) -> list[Diagnostic]:
 
 def check_structure(source: Source) -> list[Diagnostic]:
     """Every place where the spec does not match ``schemas/routecfg.schema.json``."""
-    validator = Draft7Validator(resources.load_schema(resources.SPEC_SCHEMA))
+    schema = resources.load_schema(resources.SPEC_SCHEMA)
+    if jsonvalid.is_valid(source.data, schema):
+        return []  # surely valid: jsonschema (slow to import) is asked only to explain errors
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(schema)
     found: list[Diagnostic] = []
     for error in validator.iter_errors(source.data):
         found.extend(_describe(_most_relevant(error), source))
@@ -78,6 +83,8 @@ def check_structure(source: Source) -> list[Diagnostic]:
 
 
 def _most_relevant(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import best_match
+
     if error.validator == "oneOf" and _all_type_errors(error):
         return error  # "a path or a list of paths" says it better than either branch
     if error.context:
@@ -222,6 +229,8 @@ def well_formed_part(data: Any) -> tuple[Any, frozenset[tuple[str, str]]] | None
     cut out whole; a bad list item takes its list with it (later items keep their positions).
     Returns the remaining data and the ``(section, name)`` of every tier and gate cut out, or
     None when what is left is not a spec (the top level itself is wrong)."""
+    from jsonschema import Draft7Validator  # only for a spec that has errors
+
     validator = Draft7Validator(resources.load_schema(resources.SPEC_SCHEMA))
     data = _copy(data)
     removed: set[tuple[str, str]] = set()

@@ -20,7 +20,7 @@ The figures, by hand (prices per million tokens: cheap 1/5, balanced 3/15):
   8,000 / 4 = 2,000; actual 0.152, delta +0.032; 4 ticketed calls / 3 tickets.
 - review: lines 4, 8, 11 = 3 calls; in 12,000 / 3 = 4,000, out 1,000; actual 0.081, delta −0.009.
 - models: Sonnet 0.03 + 0.06 + 0.033 + 0.045 + 0.018 = 0.186 (5 calls), share 0.186 / 0.233
-  = 0.798283; Haiku 0.047 (2 calls, 1 failure), 0.201717.
+  = 0.798283 (79.8%); Haiku 0.047 (2 calls, 1 failure), 0.201717 (20.2%).
 - rounds: T-1 two on cheap, T-2 one on balanced (the fallback), T-3 one on balanced: 4 / 3 all,
   cheap 2 / 1, balanced 2 / 2.
 - escalations: T-2 (IMPLEMENT served by balanced, the rule's target) and T-3 (also an
@@ -71,8 +71,8 @@ p90                     $0.0930   $0.0700  $0.0230
 Mean $0.0717 per ticket is within the budget of $0.10 (cost.budget.max_per_ticket).
 
 Model                                                Tier      Calls  Failures    Spend  Share
-bedrock/us.anthropic.claude-sonnet-4-6               balanced      5         0  $0.1860    80%
-bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  cheap         2         1  $0.0470    20%
+bedrock/us.anthropic.claude-sonnet-4-6               balanced      5         0  $0.1860  79.8%
+bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0  cheap         2         1  $0.0470  20.2%
 
 Review rounds (implement calls)  Tickets  Calls  Per ticket
 all tiers                              3      4        1.33
@@ -116,8 +116,8 @@ Mean $0.0717 per ticket is within the budget of $0.10 (cost.budget.max_per_ticke
 
 | Model | Tier | Calls | Failures | Spend | Share |
 |-------|------|-------|----------|-------|-------|
-| bedrock/us.anthropic.claude-sonnet-4-6 | balanced | 5 | 0 | $0.1860 | 80% |
-| bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0 | cheap | 2 | 1 | $0.0470 | 20% |
+| bedrock/us.anthropic.claude-sonnet-4-6 | balanced | 5 | 0 | $0.1860 | 79.8% |
+| bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0 | cheap | 2 | 1 | $0.0470 | 20.2% |
 
 | Review rounds (implement calls) | Tickets | Calls | Per ticket |
 |---------------------------------|---------|-------|------------|
@@ -316,4 +316,21 @@ def test_calibrate_with_nothing_on_a_ticket_is_exit_2(root: Path) -> None:
         routecfg.yaml: error[RC907]: nothing to calibrate: no spec gate has answered calls on a ticket
           hint: the ledgers need ticket ids and gate names (fields, spend_logs_metadata or `ticket:`/`gate:` tags) that map to the spec's gates
         Found 1 error.
+        """)
+
+
+def test_calibrate_adds_a_cost_section_to_a_spec_without_one(root: Path) -> None:
+    spec = root / "routecfg.yaml"
+    text = spec.read_text()
+    spec.write_text(text[: text.index("cost:")])
+    result = run(["actuals", "-q", "--calibrate", "--yes"], cwd=root)
+    assert result.exit_code == 0
+    assert spec.read_text() == text[: text.index("cost:")] + textwrap.dedent("""\
+
+        cost:
+          profile:
+            implement: {input: 10500, output: 2000, calls: 1.33}
+            review: {input: 4000, output: 1000, calls: 0.67}
+          scenarios:
+            measured: {escalation_rate: 0.67}
         """)

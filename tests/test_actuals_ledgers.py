@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from routecfg.actuals import ledgers
 from routecfg.actuals.records import Call, Skipped, Vocabulary, vocabulary
@@ -116,7 +118,7 @@ def test_bad_lines_are_counted_with_their_place_and_reading_goes_on(
         b'{"model": "cheap", "input_tokens": 10, "output_tokens": -1}',
         b'{"model": "cheap", "cost_usd": true}',
         b'{"model": "cheap", "cost_usd": "a lot"}',
-        b'{"model": "cheap", "cost_usd": 1, "status": "cached"}',
+        b'{"model": "cheap", "input_tokens": 1.5, "output_tokens": 2.0}',
         b'{"model": "cheap", "input_tokens": 10}',
         b'{"model": "opus", "input_tokens": 10}',
         b'{"model": ["cheap"], "cost_usd": 1}',
@@ -130,7 +132,7 @@ def test_bad_lines_are_counted_with_their_place_and_reading_goes_on(
         Skipped("l.jsonl", 1, 1, "output_tokens is not a whole number of tokens: -1"),
         Skipped("l.jsonl", 2, 1, "cost_usd is not a number: True"),
         Skipped("l.jsonl", 3, 1, "cost_usd is not a number: 'a lot'"),
-        Skipped("l.jsonl", 4, 1, "unknown status 'cached' (success or failure)"),
+        Skipped("l.jsonl", 4, 1, "input_tokens is not a whole number of tokens: 1.5"),
         Skipped(
             "l.jsonl", 6, 1, "no cost_usd, and model 'opus' is no tier of the spec to price it by"
         ),
@@ -309,7 +311,9 @@ def test_past_twenty_skipped_lines_a_file_gets_a_count(root: Path) -> None:
     assert warnings[20] == "noisy.jsonl: warning[RC900]: 5 more lines not read (the first 20 shown)"
     result = run(["actuals", "folder.jsonl"], cwd=root)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file"
+    assert (
+        result.stderr.splitlines()[0] == "folder.jsonl: error[RC901]: not a regular file: a folder"
+    )
 
 
 def test_lines_after_a_leading_array_are_read_as_lines(names: Vocabulary) -> None:
@@ -322,3 +326,148 @@ def test_lines_after_a_leading_array_are_read_as_lines(names: Vocabulary) -> Non
     ]
     assert isinstance(records[3], Call)
     assert len(records) == 4
+
+
+def test_without_a_spec_the_bundled_routing_is_the_estimate(tmp_path: Path) -> None:
+    (tmp_path / "usage.jsonl").write_text(
+        '{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 30000, '
+        '"output_tokens": 5000, "status": "timeout", "cost_usd": 0.001}\n'
+        '{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 30000, '
+        '"output_tokens": 5000}\n'
+    )
+    result = run(["actuals", "usage.jsonl", "--format", "json"], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr == textwrap.dedent("""\
+        routecfg.yaml: warning[RC909]: no routecfg.yaml here or above: the estimate and tiers are the bundled preset 'cost-optimized'
+          hint: name your spec with --spec, or write one with `routecfg init`
+        """)
+    data = json.loads(result.stdout)
+    # A status that is not a success is a failed attempt, its cost actual all the same;
+    # the second row is priced at Haiku's $1/$5: 0.03 + 0.025.
+    assert (data["calls"], data["failures"], data["failure_cost"]) == (1, 1, "0.001000")
+    assert data["per_ticket"]["actual"] == "0.056000"
+    # The seed's per-model table lists the models nobody called too ("Ollama 0 calls").
+    assert [(m["tier"], m["calls"], m["spend"], m["share"]) for m in data["models"]] == [
+        ("cheap", 1, "0.056000", 1.0),
+        ("free", 0, "0.000000", 0.0),
+        ("balanced", 0, "0.000000", 0.0),
+        ("frontier", 0, "0.000000", 0.0),
+    ]
+    assert data["per_ticket"]["estimate"] == "0.211850"  # the design's $0.212, exactly
+
+
+def test_a_raw_standard_logging_object_keeps_its_metadata_nested(names: Vocabulary) -> None:
+    row = {
+        "trace_id": "t",
+        "status": "success",
+        "model": "bedrock/us.anthropic.claude-sonnet-4-6",
+        "model_group": "balanced",
+        "response_cost": 0.5,
+        "prompt_tokens": 1,
+        "completion_tokens": 2,
+        "startTime": 1771495200.5,
+        "metadata": {"spend_logs_metadata": {"ticket_id": "T-7", "gate": "Gate 4 REVIEW"}},
+    }
+    assert read(json.dumps(row).encode(), names) == [
+        Call(
+            "T-7",
+            "review",
+            True,
+            None,
+            "balanced",
+            "bedrock/us.anthropic.claude-sonnet-4-6",
+            1,
+            2,
+            Decimal("0.5"),
+            True,
+            False,
+            False,
+            "1771495200.5",
+        ),
+    ]
+
+
+def test_the_upstream_documented_rows_are_calls(upstream: Path, names: Vocabulary) -> None:
+    """The two shapes as the toolkit documents them: its schema doc's record and the
+    implementer skill's ledger line (pre-seed), read from the real files."""
+    schema_doc = (upstream / "head/docs/reference/usage-ledger-schema.md").read_text()
+    record = schema_doc.split("```json\n")[1].split("```")[0]
+    skill = (upstream / "pre-seed/skills/backlog-implementer/SKILL.md").read_text()
+    line = skill.split("usage-ledger.jsonl`:\n```json\n")[1].split("\n")[0]
+    rows = (json.dumps(json.loads(record)) + "\n" + line + "\n").encode()
+    assert read(rows, names) == [
+        # phase `generate` is mapped to review by tests/actuals' actuals.gates
+        Call(
+            "FEAT-001",
+            "review",
+            True,
+            None,
+            "balanced",
+            "claude-sonnet-4-6",
+            1200,
+            430,
+            Decimal("0.0231"),
+            True,
+            False,
+            False,
+            "2026-02-18T00:00:00Z",
+        ),
+        # no cost: priced on balanced, 1,200 × 3 + 800 × 15 per million
+        Call(
+            "FEAT-001",
+            "implement",
+            True,
+            None,
+            "balanced",
+            "balanced",
+            1200,
+            800,
+            Decimal("0.0156"),
+            True,
+            False,
+            True,
+            "2026-02-19",
+        ),
+    ]
+
+
+GOOD_ROWS = [
+    b'{"ticket_id": "T-1", "gate": "implement", "model": "haiku", "input_tokens": 7, "output_tokens": 3}',
+    b'{"trace_id": "t", "model_group": "balanced", "original_model_group": "cheap", "status": "success", "response_cost": 0.25}',
+    b'{"request_id": "r", "model": "sonnet", "spend": "0.5", "request_tags": ["ticket:T-2"]}',
+]
+JUNK_ROWS = [
+    b"",
+    b"{",
+    b"[]",
+    b"null",
+    b'{"model": 1}',
+    "caf\u00e9 \u2603".encode(),
+    b"\xc3",
+    b"  ",
+]
+
+
+@given(
+    rows=st.lists(st.sampled_from(GOOD_ROWS + JUNK_ROWS), max_size=30),
+    size=st.integers(min_value=1, max_value=40),
+    ending=st.sampled_from([b"\n", b"\r\n"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_mix_reads_the_same_in_any_chunks(
+    rows: list[bytes], size: int, ending: bytes, names: Vocabulary
+) -> None:
+    data = ending.join(rows)
+    whole = read(data, names)
+    assert read(data, names, size) == whole
+    calls = [r for r in whole if isinstance(r, Call)]
+    assert len(calls) == sum(row in GOOD_ROWS for row in rows)
+    skipped = [r.line for r in whole if isinstance(r, Skipped)]
+    assert skipped == sorted(skipped)
+
+
+def test_an_array_element_that_is_not_utf8_is_skipped(names: Vocabulary) -> None:
+    data = b'[{"request_id": "r", "model": "caf\xc3", "spend": 1},\n{"request_id": "s", "model": "cheap", "spend": 1}]'
+    records = read(data, names, 4)
+    assert records[0] == Skipped("l.jsonl", 1, 1, "not UTF-8")
+    assert isinstance(records[1], Call)

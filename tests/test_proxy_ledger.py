@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from routecfg.diagnostics import RoutecfgError
 from routecfg.report import format_text
 from routecfg.targets import proxyledger, yamledit
+from tests.conftest import REPO, run
 
 LEDGER = ".backlog-ops/litellm-ledger.jsonl"
 
@@ -84,3 +87,22 @@ def test_callbacks_that_are_not_a_list_are_refused_with_their_place() -> None:
     assert format_text(raised.value.diagnostics).splitlines()[0] == (
         "proxy.yaml:1:24: error[RC314]: environment_variables is a list; expected a mapping"
     )
+
+
+def test_adopting_a_proxy_with_the_callback_registered_keeps_it(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples" / "backlog-toolkit", tmp_path, dirs_exist_ok=True)
+    proxy = tmp_path / "config" / "litellm" / "proxy-config.yaml"
+    text = proxy.read_text()
+    proxy.write_text(
+        text.replace(
+            "  num_retries: 2\n",
+            "  num_retries: 2\n  callbacks: [routecfg.router.ledger_callback.ledger]\n",
+        )
+        + "\nenvironment_variables:\n  ROUTECFG_LEDGER: .backlog-ops/litellm.jsonl\n"
+    )
+    adopted = run(["init", "--from-repo", "--force", "-q"], cwd=tmp_path)
+    assert adopted.exit_code == 0, adopted.stderr
+    spec = (tmp_path / "routecfg.yaml").read_text()
+    assert '  ledger: ".backlog-ops/litellm.jsonl"  # routecfg\'s ledger callback writes\n' in spec
+    states = run(["check"], cwd=tmp_path).stderr.splitlines()
+    assert "config/litellm/proxy-config.yaml: in sync" in states

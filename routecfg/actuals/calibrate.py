@@ -106,7 +106,9 @@ def carry_over(original: str, before: str, after: str, display: str) -> str:
     matcher = difflib.SequenceMatcher(None, base, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         lines.extend(old[i1:i2] if tag == "equal" else new[j1:j2])
-    return "".join(lines)
+    result = "".join(lines)
+    # ruamel can drop the final newline after a flow mapping it appended at the very end.
+    return result + "\n" if original.endswith("\n") and not result.endswith("\n") else result
 
 
 def _cannot(display: str, line: int, column: int, message: str) -> RoutecfgError:

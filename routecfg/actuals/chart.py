@@ -38,7 +38,7 @@ def mermaid(actuals: Actuals) -> str:
     """A Mermaid ``xychart-beta``: a bar per gate for the actual cost, a line for the estimate."""
     gates = charted(actuals)
     top = max((max(g.actual, g.estimate) for g in gates), default=Decimal(0))
-    labels = ", ".join(f'"{g.gate}"' for g in gates)
+    labels = ", ".join('"' + g.gate.replace('"', "'") + '"' for g in gates)  # ledgers' own names
     lines = [
         "```mermaid",
         "xychart-beta",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -28,10 +29,10 @@ from routecfg.actuals.records import Call, Skipped, Vocabulary
 MAX_LINE = 1024 * 1024
 BOM = "\ufeff".encode()
 ANSWERED = frozenset({"success", "ok", "succeeded", "completed"})
-FAILED = frozenset({"failure", "failed", "fail", "error"})
 
 Record = Call | Skipped
 _decoder = json.JSONDecoder(parse_float=Decimal)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, escaped
 
 
 class _Bad(Exception):
@@ -100,7 +101,7 @@ class _Text:
     """Decoded text of a stream, a window at a time, with the line number of any position."""
 
     def __init__(self, head: bytes, stream: Iterator[bytes]) -> None:
-        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
         self.stream = stream
         self.buffer = self.decoder.decode(head)
         self.line = 1  # of buffer[counted]
@@ -143,7 +144,8 @@ def _array(
         if text.buffer[position] == "]":
             # Whatever follows the array is read as lines: a JSONL file may start with `[…]`.
             line = text.line_at(position)
-            rest = text.buffer[position + 1 :].encode() + text.decoder.getstate()[0]
+            rest = text.buffer[position + 1 :].encode("utf-8", "surrogateescape")
+            rest += text.decoder.getstate()[0]
             yield from _lines(rest, stream, display, names, line)
             return
         try:
@@ -158,7 +160,11 @@ def _array(
             reason = f"not JSON: {error.msg}; the rest of the array is not read"
             yield Skipped(display, line, 1, reason)
             return
-        yield _record(row, display, text.line_at(position), names)
+        line = text.line_at(position)
+        if _UNDECODABLE.search(text.buffer, position, end):
+            yield Skipped(display, line, 1, "not UTF-8")
+        else:
+            yield _record(row, display, line, names)
         position = end
 
 
@@ -206,7 +212,10 @@ def _callback_call(row: Mapping[str, Any], names: Vocabulary) -> Call:
     return _call(
         row,
         names,
-        metadata=_mapping(row.get("spend_logs_metadata")),
+        metadata=_mapping(
+            row.get("spend_logs_metadata")
+            or _mapping(row.get("metadata")).get("spend_logs_metadata")
+        ),
         requested=names.tier(_text(row, "original_model_group")),
         served=names.tier(group) or names.tier(model),
         model=model,
@@ -312,9 +321,15 @@ def _count(row: Mapping[str, Any], key: str) -> int | None:
     value = row.get(key)
     if value is None:
         return None
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)  # 1200.0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Bad(f"{key} is not a whole number of tokens: {value!r}")
+        raise _Bad(f"{key} is not a whole number of tokens: {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    return str(value) if isinstance(value, Decimal) else json.dumps(value)
 
 
 def _money(row: Mapping[str, Any], key: str) -> Decimal | None:
@@ -335,11 +350,6 @@ def _money(row: Mapping[str, Any], key: str) -> Decimal | None:
 
 
 def _answered(status: Any) -> bool:
-    if status is None:
-        return True
-    word = str(status).lower()
-    if word in ANSWERED:
-        return True
-    if word in FAILED:
-        return False
-    raise _Bad(f"unknown status {status!r} (success or failure)")
+    """A call is an answered request: no status, or a success; any other status (failure,
+    error, timeout …) is a failed attempt."""
+    return status is None or str(status).lower() in ANSWERED

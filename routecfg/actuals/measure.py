@@ -13,12 +13,12 @@ from pathlib import Path
 
 from routecfg.actuals import files, ledgers
 from routecfg.actuals.records import vocabulary
-from routecfg.actuals.report import skipped_diagnostics
-from routecfg.actuals.tally import Actuals, Tally, figures
+from routecfg.actuals.tally import KEPT_SKIPS, Actuals, Tally, figures
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
 from routecfg.model import RoutingSpec
 from routecfg.spec import Source, display_path
 
+SKIPPED = "RC900"
 NO_RECORD = "RC902"
 NO_LEDGER = "RC903"
 UNMAPPED_GATE = "RC904"
@@ -29,6 +29,7 @@ class Ledger:
     path: Path
     display: str
     required: bool  # named on the command line: it must exist
+    root: Path | None = None  # a spec's ledger stays inside the spec's folder
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def ledgers_to_read(
             ]
         )
     root = spec.root
-    return [Ledger(root / p, display_path(root / p), False) for p in paths]
+    return [Ledger(root / p, display_path(root / p), False, root) for p in paths]
 
 
 def measure(spec: RoutingSpec, source: Source, chosen: Sequence[Ledger]) -> Measured:
@@ -70,7 +71,7 @@ def measure(spec: RoutingSpec, source: Source, chosen: Sequence[Ledger]) -> Meas
     read: list[str] = []
     for ledger in chosen:
         try:
-            stream = files.chunks(ledger.path, ledger.display)
+            stream = files.chunks(ledger.path, ledger.display, ledger.root)
         except RoutecfgError as error:
             if ledger.required:
                 errors += error.diagnostics
@@ -131,3 +132,19 @@ def _unmapped(source: Source, tally: Tally, gates: list[str]) -> list[Diagnostic
             )
         )
     return found
+
+
+def skipped_diagnostics(tally: Tally) -> list[Diagnostic]:
+    """Each skipped line kept, as a warning with its place; per file, the rest counted."""
+    hint = "a ledger line is one JSON object for one call (README: `routecfg actuals`)"
+    diagnostics = [
+        Diagnostic(
+            s.path, s.line, s.column, Severity.WARNING, SKIPPED, f"line not read: {s.reason}", hint
+        )
+        for s in tally.skips
+    ]
+    for path, count in tally.skips_per_file.items():
+        if count > KEPT_SKIPS:
+            message = f"{count - KEPT_SKIPS:,} more lines not read (the first {KEPT_SKIPS} shown)"
+            diagnostics.append(Diagnostic(path, 0, 0, Severity.WARNING, SKIPPED, message, hint))
+    return diagnostics

@@ -11,9 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from routecfg.actuals import chart
-from routecfg.actuals.tally import KEPT_SKIPS, Actuals, Tally
+from routecfg.actuals.tally import Actuals
 from routecfg.cost import CENTS, dollars, percent
-from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.show import _table
 
 FORMATS = ("text", "markdown", "json")
@@ -21,7 +20,6 @@ TABLE_MONEY = Decimal("0.0001")
 QUOTIENT = Decimal("1e-12")
 MONEY_PLACES = 6
 RATE = Decimal("0.000001")
-SKIPPED = "RC900"
 
 
 def money(amount: Decimal) -> str:
@@ -54,22 +52,6 @@ def _tokens(value: Decimal) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def skipped_diagnostics(tally: Tally) -> list[Diagnostic]:
-    """Each skipped line kept, as a warning with its place; per file, the rest counted."""
-    hint = "a ledger line is one JSON object for one call (README: `routecfg actuals`)"
-    diagnostics = [
-        Diagnostic(
-            s.path, s.line, s.column, Severity.WARNING, SKIPPED, f"line not read: {s.reason}", hint
-        )
-        for s in tally.skips
-    ]
-    for path, count in tally.skips_per_file.items():
-        if count > KEPT_SKIPS:
-            message = f"{count - KEPT_SKIPS:,} more lines not read (the first {KEPT_SKIPS} shown)"
-            diagnostics.append(Diagnostic(path, 0, 0, Severity.WARNING, SKIPPED, message, hint))
-    return diagnostics
 
 
 def render(actuals: Actuals, fmt: str) -> str:
@@ -162,7 +144,7 @@ def _models(actuals: Actuals, fmt: str) -> str:
             f"{m.calls:,}",
             f"{m.failures:,}",
             _usd(m.spend),
-            percent(m.share),
+            f"{(m.share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%",
         ]
         for m in actuals.models
     ]

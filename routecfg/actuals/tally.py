@@ -252,10 +252,16 @@ def figures(tally: Tally, spec: RoutingSpec, files: Sequence[str]) -> Actuals:
     ordered += [None] if None in tally.gates else []
     gates = tuple(_gate_row(tally, spec, name, per_gate, tickets) for name in ordered)
     total = sum((s.cost for s in tally.gates.values()), Decimal(0))
-    models = tuple(
+    models = [
         ModelRow(name, m.tier, m.calls, m.failures, m.cost, m.cost / total if total else Decimal(0))
         for name, m in sorted(tally.models.items(), key=lambda item: (-item[1].cost, item[0]))
-    )
+    ]
+    # The tiers nobody called, as the seed's table lists "Ollama 0 calls".
+    models += [
+        ModelRow(tier.model, tier.name, 0, 0, Decimal(0), Decimal(0))
+        for tier in spec.tiers.values()
+        if tier.model not in tally.models
+    ]
     failures = sum(s.failures for s in tally.gates.values())
     return Actuals(
         files=tuple(files),
@@ -273,7 +279,7 @@ def figures(tally: Tally, spec: RoutingSpec, files: Sequence[str]) -> Actuals:
         p90=nearest_rank(ticket_costs, Decimal("0.9")),
         estimate=estimate.exact_per_ticket,
         gates=gates,
-        models=models,
+        models=tuple(models),
         implement=tally.implement,
         rounds=_rounds(tally, spec),
         escalation_tier=tally.escalation_tier,

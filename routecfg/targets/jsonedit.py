@@ -17,17 +17,16 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import UnknownType, ValidationError, best_match
-from jsonschema.validators import validator_for
-from referencing.exceptions import Unresolvable
-
+from routecfg import jsonvalid
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.targets import jsontext
 from routecfg.targets.jsontext import JsonDoc, JsonMember, JsonNode, JsonPath
 from routecfg.targets.routing import insertion_anchor, same
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 # What an edit accepts: Mapping and Sequence are covariant, so a dict[str, str] fits.
 JsonInput: TypeAlias = (
@@ -274,11 +273,18 @@ def _article(word: str) -> str:
 
 
 def set_members(
-    text: str, path: str, object_path: JsonPath, wanted: Mapping[str, JsonInput]
+    text: str,
+    path: str,
+    object_path: JsonPath,
+    wanted: Mapping[str, JsonInput],
+    doc: JsonDoc | None = None,
 ) -> str:
-    """The text with each wanted member of the object at ``object_path`` set; others untouched."""
+    """The text with each wanted member of the object at ``object_path`` set; others untouched.
+
+    ``doc``, when given, is the parse of ``text``: it is reused until an edit changes the text.
+    """
     for key, value in wanted.items():
-        doc = jsontext.parse(text, path)
+        doc = jsontext.reparse(doc, text, path)
         node = doc.node((*object_path, key))
         if node is None:
             present = [m.key for m in doc.node(object_path).members]  # type: ignore[union-attr]
@@ -298,6 +304,13 @@ def _value_at(doc: JsonDoc, path: JsonPath) -> Any:
 
 def schema_errors(doc: JsonDoc, schema: Mapping[str, Any], against: str) -> Iterator[Diagnostic]:
     """The document against a JSON Schema, each error at its place in the document."""
+    if jsonvalid.is_valid(doc.value, schema):
+        return  # surely valid: jsonschema (slow to import) is asked only to explain errors
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import UnknownType
+    from jsonschema.validators import validator_for
+    from referencing.exceptions import Unresolvable
+
     validator = validator_for(schema, default=Draft7Validator)(schema)
     try:
         errors = list(validator.iter_errors(doc.value))
@@ -325,6 +338,13 @@ def schema_problems(doc: JsonDoc) -> Iterator[Diagnostic]:
     if not isinstance(doc.value, dict):
         yield diagnostic_at(doc, (), "RC306", "a JSON Schema is an object", "restore the schema")
         return
+    if doc.value.get("$schema", jsonvalid.DRAFT7[0]) in jsonvalid.DRAFT7:
+        meta = jsonvalid.draft7_metaschema()
+        if meta is not None and jsonvalid.is_valid(doc.value, meta):
+            return
+    from jsonschema import Draft7Validator
+    from jsonschema.validators import validator_for
+
     cls = validator_for(doc.value, default=Draft7Validator)
     yield from _placed(
         doc,
@@ -343,6 +363,8 @@ def _placed(
     hint: str,
 ) -> Iterator[Diagnostic]:
     """Each validation error as a diagnostic at the place in ``doc`` it is about."""
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         relevant = best_match([error]) or error
         where = ".".join(str(p) for p in relevant.absolute_path) or "the document"

@@ -138,6 +138,13 @@ def parse(text: str, path: str) -> JsonDoc:
     return _Parser(text, path).parse()
 
 
+def reparse(doc: JsonDoc | None, text: str, path: str) -> JsonDoc:
+    """``doc`` when it is the parse of ``text`` (nothing was edited since), else a new parse."""
+    if doc is not None and doc.path == path and doc.text == text:
+        return doc
+    return parse(text, path)
+
+
 @dataclass(frozen=True, eq=False)
 class _Expectation:
     """What the parser accepts next: the message when something else comes, and a hint."""

@@ -14,19 +14,13 @@ Text in, text out: the only reading is the Jinja loader reading templates; nothi
 
 from __future__ import annotations
 
-import difflib
 import functools
-import traceback
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-import jinja2
-from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from routecfg import resources, tables
 from routecfg.diagnostics import (
@@ -36,8 +30,12 @@ from routecfg.diagnostics import (
     suggestion_hint,
 )
 from routecfg.model import RoutingSpec
-from routecfg.targets import bounded, markers
+from routecfg.targets import markers, precompiled
 from routecfg.targets.markers import Block
+
+if TYPE_CHECKING:  # Jinja2 is imported where there are blocks to render, not before
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_SUFFIX = ".md.j2"
 NO_PRICE = "—"
@@ -47,17 +45,21 @@ TEMPLATE_ERROR = "RC411"
 BAD_PARAMETER = "RC412"
 _TEMPLATE_HINT = "templates are small UTF-8 text files that render a block of Markdown"
 
-# What a template may fail with while rendering: Jinja's own errors (undefined names, the
-# sandbox refusing an attribute, a missing include) and the Python errors an expression can
-# raise. Anything else is a bug in routecfg and must not be dressed up as bad input.
-_RENDER_ERRORS = (
-    jinja2.TemplateError,
-    ArithmeticError,
-    LookupError,
-    TypeError,
-    ValueError,
-    RecursionError,
-)
+
+def _render_errors() -> tuple[type[Exception], ...]:
+    """What a template may fail with while rendering: Jinja's own errors (undefined names, the
+    sandbox refusing an attribute, a missing include) and the Python errors an expression can
+    raise. Anything else is a bug in routecfg and must not be dressed up as bad input."""
+    import jinja2
+
+    return (
+        jinja2.TemplateError,
+        ArithmeticError,
+        LookupError,
+        TypeError,
+        ValueError,
+        RecursionError,
+    )
 
 
 def render(spec: RoutingSpec, text: str, path: str, extra_templates: Path | None = None) -> str:
@@ -127,12 +129,18 @@ class _Templates:
         )
 
     def get(self, block_name: str) -> jinja2.Template:
+        import jinja2
+
+        from routecfg.targets import bounded
+
         try:
             return self.env.get_template(_template_name(block_name))
         except jinja2.TemplateNotFound:
             known_blocks = self._known_blocks()
             file = _template_name(block_name)
             message = f"no template for block '{block_name}'"
+            import difflib
+
             # Stricter than names elsewhere: block names share words ('-table', 'gate-').
             close = difflib.get_close_matches(block_name, known_blocks, n=1, cutoff=0.75)
             meant = close[0] if close else None
@@ -157,8 +165,12 @@ class _Templates:
         if template not in self.reads:
             assert self.env.loader is not None
             assert template.name is not None
-            source, _, _ = self.env.loader.get_source(self.env, template.name)
-            read = meta.find_undeclared_variables(self.env.parse(source))
+            read: frozenset[str] | set[str] | None = precompiled.names_read(template)
+            if read is None:
+                from jinja2 import meta
+
+                source, _, _ = self.env.loader.get_source(self.env, template.name)
+                read = meta.find_undeclared_variables(self.env.parse(source))
             self.reads[template] = frozenset(read - self.env.globals.keys())
         return self.reads[template]
 
@@ -182,12 +194,16 @@ def _templates_for(extra_templates: Path | None, listing: tuple[str, ...]) -> _T
 
 def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
     """The bounded sandbox (:mod:`routecfg.targets.bounded`): the spec's templates (each file
-    must resolve inside that folder), then ours."""
+    must resolve inside that folder), then ours, the bundled ones served precompiled."""
+    import jinja2
+
+    from routecfg.targets import bounded
+
     folders: list[tuple[str, str | None]] = [(str(resources.templates_dir()), None)]
     if extra_templates is not None:
         folders.insert(0, (str(extra_templates), str(extra_templates)))
     env = bounded.BoundedSandbox(
-        loader=bounded.GuardedLoader(folders),
+        loader=precompiled.loader(bounded.GuardedLoader, folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -276,6 +292,8 @@ class _Renderer:
         self.rows: dict[str, tables.RoutingRow] = {row.gate: row for row in self.context["routing"]}
 
     def body(self, block: Block) -> str:
+        from routecfg.targets import bounded
+
         template = self.templates.get(block.name)
         # Every name the template reads that the context lacks is one of its parameters.
         accepted = self.templates.names_read(template) - self.context.keys()
@@ -286,7 +304,7 @@ class _Renderer:
         except bounded.Refused as refused:
             message = f"template '{_template_name(block.name)}': {refused.message}"
             raise _BlockProblem(refused.code, message, _TEMPLATE_HINT) from None
-        except _RENDER_ERRORS as error:
+        except _render_errors() as error:
             names = [*self.context["tiers"], *self.context["gates"]]
             raise _template_error(block.name, error, names) from error
 
@@ -333,6 +351,8 @@ def _template_name(block_name: str) -> str:
 def _template_error(block_name: str, error: Exception, names: Sequence[str] = ()) -> _BlockProblem:
     """RC411 naming the template file and line where it failed (an included one, maybe), and
     what went wrong in the spec's words, never a Python class."""
+    import jinja2
+
     from routecfg.targets import template_context
 
     file, line = _failing_place(block_name, error)
@@ -346,8 +366,12 @@ def _template_error(block_name: str, error: Exception, names: Sequence[str] = ()
 
 
 def _failing_place(block_name: str, error: Exception) -> tuple[str, int]:
+    import jinja2
+
     if isinstance(error, jinja2.TemplateSyntaxError):
         return error.filename or error.name or _template_name(block_name), error.lineno
+    import traceback
+
     # Jinja rewrites tracebacks so that template frames carry the template's file and line.
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
     if frames:

@@ -26,6 +26,7 @@ lint and are not markers.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -99,6 +100,13 @@ class Block:
 
 def find_blocks(text: str, path: str) -> tuple[Block, ...]:
     """Every block in ``text``, in file order; raises one RoutecfgError listing every problem."""
+    return _find_blocks(text, path)
+
+
+# A check asks for one file's blocks several times (render, hand edits, the count, the prose
+# lint); the blocks are frozen records, so one scan serves them all.
+@functools.lru_cache(maxsize=32)
+def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
     markers: list[_Marker] = []
     problems: list[Diagnostic] = []
     scan = _scan(text)

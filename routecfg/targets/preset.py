@@ -24,12 +24,14 @@ def render(
     doc = jsontext.parse(text, path)
     if wanted:
         text = _ensure_routing_object(doc, text, path)
-        text = set_members(text, path, ROUTING_PATH, wanted)
-        doc = jsontext.parse(text, path)
-    inherited = {d.message for d in inherited_problems(original, path, backlog_schema, schema_name)}
-    problems = [
-        d for d in schema_errors(doc, backlog_schema, schema_name) if d.message not in inherited
-    ]
+        text = set_members(text, path, ROUTING_PATH, wanted, doc)
+        doc = jsontext.reparse(doc, text, path)
+    problems = list(schema_errors(doc, backlog_schema, schema_name))
+    if problems:  # the file's own problems outside the routing are not the spec's
+        inherited = {
+            d.message for d in inherited_problems(original, path, backlog_schema, schema_name)
+        }
+        problems = [d for d in problems if d.message not in inherited]
     if problems:
         raise RoutecfgError(problems)
     return text

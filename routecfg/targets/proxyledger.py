@@ -25,6 +25,19 @@ CALLBACK = "routecfg.router.ledger_callback.ledger"
 ENVIRONMENT = "ROUTECFG_LEDGER"
 SETTINGS = "litellm_settings"
 VARIABLES = "environment_variables"
+DEFAULT_PATH = "litellm-ledger.jsonl"  # the callback's, without ROUTECFG_LEDGER
+
+
+def registered(doc: ProxyDoc) -> str | None:
+    """The ledger path the file registers the callback with (``init --from-repo`` reads it
+    back); None when the callback is not registered."""
+    settings = doc.root.get(SETTINGS)
+    callbacks = settings.get("callbacks") if isinstance(settings, CommentedMap) else None
+    if not isinstance(callbacks, CommentedSeq) or CALLBACK not in callbacks:
+        return None
+    variables = doc.root.get(VARIABLES)
+    path = variables.get(ENVIRONMENT) if isinstance(variables, CommentedMap) else None
+    return path if isinstance(path, str) and path else DEFAULT_PATH
 
 
 def register(doc: ProxyDoc, ledger: str | None) -> bool:

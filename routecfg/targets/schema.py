@@ -19,11 +19,11 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
         raise RoutecfgError(problems)
     require_object(doc, SCHEMA_ROUTING_PATH, WHERE)
     for key, value in routing_values(spec).items():
-        doc = jsontext.parse(text, path)
+        doc = jsontext.reparse(doc, text, path)  # parsed again only after an edit
         if doc.node((*SCHEMA_ROUTING_PATH, key)) is None:
             new = {key: schema_property(spec, key, value)}
-            text = set_members(text, path, SCHEMA_ROUTING_PATH, new)
+            text = set_members(text, path, SCHEMA_ROUTING_PATH, new, doc)
         else:
             require_object(doc, (*SCHEMA_ROUTING_PATH, key), f"{WHERE}.{key}")
-            text = set_members(text, path, (*SCHEMA_ROUTING_PATH, key), {"default": value})
+            text = set_members(text, path, (*SCHEMA_ROUTING_PATH, key), {"default": value}, doc)
     return text

@@ -40,3 +40,10 @@ def test_exit_codes_table_matches_the_mapping() -> None:
 
     table = dict(re.findall(r"^\| (\d) \| (.+) \|$", README, re.MULTILINE))
     assert sorted(int(code) for code in table) == sorted(int(e) for e in Exit)
+
+
+def test_every_documented_code_has_a_sarif_rule_meaning() -> None:
+    from routecfg import codes
+
+    undescribed = sorted(code for code in documented_codes() if codes.meaning(code) is None)
+    assert undescribed == []

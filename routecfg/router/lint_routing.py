@@ -3,8 +3,8 @@
 Read in its source: a deployment's id hashes its model_name and litellm_params, so identical
 entries are one deployment twice; the Router walks chains as :func:`routecfg.model.effective_walk`
 computes (depth-limited by ``max_fallbacks``, measured by ``routecfg verify``); a one-deployment
-group with a fallback chain cools down once ``allowed_fails`` is set and exceeded within a
-minute (router_utils/cooldown_handlers.py), for ``cooldown_time`` seconds (5 when unset).
+group with a fallback chain cools down once ``allowed_fails`` is set and exceeded within
+``cooldown_time`` (router_utils/cooldown_handlers.py), for ``cooldown_time`` seconds (5 when unset).
 """
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ def validate_command(options: Options, strict: bool) -> Exit:
         return Exit.INVALID
     if options.format == "text" and not options.quiet:
         spec_ = result.spec
-        counts = f"{len(spec_.tiers)} tiers, {len(spec_.gates)} gates"
+        counts = f"{_count(len(spec_.tiers), 'tier')}, {_count(len(spec_.gates), 'gate')}"
         extra = f", {report.summary(warnings)}" if warnings else ""
         click.echo(f"{result.source.display}: valid ({counts}{extra})", err=True)
     return Exit.OK

@@ -223,7 +223,7 @@ RANGES: tuple[tuple[str, str, str], ...] = (
     (
         "RC328",
         "RC328",
-        "a value routecfg owns in the preset, schema or proxy was edited by hand: neither what the spec gives nor what the spec committed at HEAD gave (check exits 3; build writes nothing without --force; outside git, or with no valid spec at HEAD, such a value is only stale)",
+        "a value routecfg owns in the preset, schema or proxy was edited by hand: neither what the spec gives, nor what the spec committed at HEAD gave, nor what the file itself holds at HEAD (a spec committed without a build leaves its targets stale, not edited) (check exits 3; build writes nothing without --force; outside git, or with no valid spec at HEAD, such a value is only stale)",
     ),
     (
         "RC407",

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from routecfg import handedits, resources
+from routecfg import gitref, handedits, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, Encoding, State, read_target
@@ -170,6 +170,15 @@ def _owned_edits(
     except RoutecfgError:
         return change
     edits = handedits.edited_values(change.kind, change.path, change.old, change.new, then)
+    if edits:
+        try:  # only now: the file as committed, to keep an unbuilt spec commit "stale"
+            as_committed, _ = gitref.spec_at("HEAD", validated.spec.root / change.path)
+        except gitref.GitUnavailable:
+            as_committed = None
+        if as_committed is not None:
+            edits = handedits.edited_values(
+                change.kind, change.path, change.old, change.new, then, as_committed
+            )
     if not edits:
         return change
     return dataclasses.replace(change, state=State.HAND_EDITED, edits=tuple(edits))

@@ -12,6 +12,7 @@ target that differs from what the spec gives, so an in-sync check pays nothing f
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,13 +35,28 @@ class Leaf:
     path: tuple[Step, ...]  # where it sits in the document, for its position
 
 
-def edited_values(kind: str, display: str, old: str, new: str, committed: str) -> list[Diagnostic]:
+def edited_values(
+    kind: str,
+    display: str,
+    old: str,
+    new: str,
+    committed: str,
+    as_committed: str | None = None,
+) -> list[Diagnostic]:
     """One diagnostic per owned value in ``old`` that is neither what ``new`` (the spec now)
-    nor what ``committed`` (the spec at HEAD) puts there; [] when the texts cannot be read."""
+    nor what ``committed`` (the spec at HEAD) puts there; [] when the texts cannot be read.
+
+    ``as_committed`` is the target's own text at HEAD: a value still as committed there is
+    stale, not edited (a spec committed without a build leaves every target so), which keeps
+    the finding to edits made since the last commit."""
     try:
         before, now, then = (_leaves(kind, text, display) for text in (old, new, committed))
     except (RoutecfgError, ValueError):
         return []
+    kept: dict[str, Leaf] = {}
+    if as_committed is not None:
+        with contextlib.suppress(RoutecfgError, ValueError):
+            kept = _leaves(kind, as_committed.removeprefix("\ufeff"), display)
     found = []
     for key, leaf in before.items():
         wanted = now.get(key)
@@ -49,6 +65,8 @@ def edited_values(kind: str, display: str, old: str, new: str, committed: str) -
         previous = then.get(key)
         if previous is not None and _same(leaf.value, previous.value):
             continue  # stale: the committed spec gave this value
+        if key in kept and _same(leaf.value, kept[key].value):
+            continue  # stale: the file holds what was committed; the spec moved on
         line, column = _position(kind, old, display, leaf.path)
         if previous is None:
             at_head = "; at HEAD it gave no value"

@@ -118,6 +118,31 @@ def test_a_value_the_committed_spec_gave_is_stale_not_a_hand_edit(root: Path) ->
     )
 
 
+def test_a_spec_committed_without_a_build_leaves_the_files_stale(root: Path) -> None:
+    # HEAD's spec and today's both give 'frontier'; the preset still holds what was committed.
+    edit(
+        root / "routecfg.yaml",
+        "tier: balanced, needs: [tool_use], config_key: entryModelReview",
+        "tier: frontier, needs: [tool_use], config_key: entryModelReview",
+    )
+    git(root, "commit", "-qam", "review on frontier, without a build")
+    check = run(["check"], cwd=root)
+    assert check.exit_code == 1
+    assert "RC328" not in check.stderr
+    assert (
+        f"{PRESET}: stale\n  llmOps.routing.entryModelReview: 'balanced' → 'frontier'\n"
+        in check.stderr
+    )
+    # an edit made since that commit is still told apart
+    edit(root / PRESET, '"entryModelReview": "balanced"', '"entryModelReview": "cheap"')
+    edited = run(["check", "-q"], cwd=root)
+    assert edited.exit_code == 3
+    assert (
+        f"{PRESET}:21:27: error[RC328]: llmOps.routing.entryModelReview was edited by hand: "
+        "'cheap' (the spec gives 'frontier', as it did at HEAD)\n"
+    ) in edited.stderr
+
+
 def test_a_stale_file_with_a_hand_edit_elsewhere(root: Path) -> None:
     edit(root / "routecfg.yaml", "price: {input: 1.00,", "price: {input: 1.10,")
     edit(root / PRESET, '"entryModelReview": "balanced"', '"entryModelReview": "frontier"')

@@ -72,6 +72,11 @@ class Tier:
         """A local model: costs nothing and is not reachable as a Claude Code Task model."""
         return self.price.is_free and self.task_model is None
 
+    def owned_deployments(self) -> tuple[Deployment, ...]:
+        """Every deployment of the tier's group routecfg owns, in order: the tier's own (its
+        group's first entry), then those it declares."""
+        return (Deployment(self.model, self.price, self.params), *self.deployments)
+
     @property
     def mechanism(self) -> str:
         if self.task_model is not None:

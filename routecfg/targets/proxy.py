@@ -98,10 +98,7 @@ def _set_models(doc: yamledit.ProxyDoc, spec: RoutingSpec, *, with_prices: bool 
     entries = yamledit.model_entries(doc)
     for name, tier_name in served_names(spec).items():
         tier = spec.tiers[tier_name]
-        wanted = [
-            (tier.model, tier.price, tier.params),
-            *((d.model, d.price, d.params) for d in tier.deployments),
-        ]
+        wanted = [(d.model, d.price, d.params) for d in tier.owned_deployments()]
         nodes = list(entries.get(name, ()))
         for index, (model, price, params) in enumerate(wanted):
             node = nodes.pop(0) if index == 0 and nodes else _deployment(nodes, model)

@@ -89,10 +89,7 @@ def _check_models(
     deployment, each further one it declares the first other entry with its model."""
     for name, tier_name in served_names(spec).items():
         tier = spec.tiers[tier_name]
-        wanted = [
-            (tier.model, tier.price, tier.params),
-            *((d.model, d.price, d.params) for d in tier.deployments),
-        ]
+        wanted = [(d.model, d.price, d.params) for d in tier.owned_deployments()]
         nodes = list(entries.get(name, ()))
         for index, (model, price, params) in enumerate(wanted):
             node = nodes.pop(0) if index == 0 and nodes else _deployment(nodes, model)

@@ -117,6 +117,8 @@ def _generated_lines(text: str, path: str) -> frozenset[int]:
 def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
     """Line -> codes silenced there (empty: every code), from ignore comments on or above it."""
     ignored: dict[int, frozenset[str]] = {}
+    if "routecfg:ignore" not in text:
+        return ignored
     for line in c.iter_lines(text):
         for match in _IGNORE.finditer(line.text):
             codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))

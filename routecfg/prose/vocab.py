@@ -78,6 +78,9 @@ class Vocabulary:
     key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
     json_keys: Mapping[str, str]  # key read in JSON only (legacy names) -> gate
     price_pattern: re.Pattern[str]  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5`
+    # One lower-case word of each model name, found in lower-cased text wherever ``model_word``
+    # matches; None when a name is not plain ASCII (then lower-casing proves nothing).
+    model_pieces: tuple[str, ...] | None
 
     def tier_of(self, word: str) -> str | None:
         """The tier a word names: its key, its task model or one of its names."""
@@ -154,7 +157,21 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
             rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
             re.IGNORECASE,
         ),
+        model_pieces=_pieces(names),
     )
+
+
+def _pieces(names: Iterable[str]) -> tuple[str, ...] | None:
+    """A word of each name (the longest) that every match of the name contains, lower-cased:
+    ``Claude Haiku 4.5`` → ``claude``, unless a shorter name's word already covers it."""
+    pieces: set[str] = set()
+    for name in sorted(names, key=lambda n: len(n.split(" "))):
+        words = [w.lower() for w in name.split(" ") if w]
+        if not words or not all(w.isascii() for w in words):
+            return None
+        if not pieces.intersection(words):
+            pieces.add(max(words, key=len))
+    return tuple(sorted(pieces))
 
 
 def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> re.Pattern[str]:

@@ -63,7 +63,7 @@ _TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
 _TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
 _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
-_MARKUP = ("|", "#", "```", "~~~")  # tables, headings, fences: lines that move the scanner's state
+_OPENS = ("#", "```", "~~~")  # a heading or a code fence
 
 # What a line may claim, by the words it holds (a claim needs its word: no word, no reading).
 _SLOT = 1  # `model` (a Task model slot, `--model`)
@@ -163,22 +163,32 @@ class _Scanner:
                 self._end_paragraph()
                 continue
             stripped = body.strip()
+            if self.fence is not None:
+                if stripped.startswith(self.fence):
+                    self.fence = None
+            elif stripped.startswith(_OPENS):
+                self._headings(stripped)
             kind = kinds[number]
-            if (
-                kind
-                or self.block is not None
-                or stripped.startswith(_MARKUP)
-                or stripped.endswith(":")
-                or "Task(" in body
-            ):
-                self._line(Line(number, starts[number - 1], body), stripped, kind)
+            line = None
+            if stripped.startswith("|"):
+                line = Line(number, starts[number - 1], body)
+                self.claims.extend(table.feed(line, stripped, bool(kind & _KEY)))
+            else:
+                table.header = table.previous_row = None
+            # Only a line with a claim's word, or in or opening a Task( call, is read further.
+            if kind or self.block is not None or "Task(" in body:
+                line = line or Line(number, starts[number - 1], body)
+                self._line(line, stripped, kind)
+            if not stripped:
                 continue
-            # A line that can hold no claim and opens nothing: only the paragraph state moves.
-            table.header = table.previous_row = None
-            if stripped:
-                self.intro = []
-                if self.item is not None and len(body) - len(body.lstrip()) <= self.item[0]:
-                    self.item = None
+            if not stripped.startswith("```"):
+                self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
+            header = _ITEM_HEADER.match(body) if stripped.endswith(":") else None
+            if header is not None:
+                roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
+                self.item = (len(body) - len(body.lstrip()), roles) if roles else None
+            elif self.item is not None and len(body) - len(body.lstrip()) <= self.item[0]:
+                self.item = None
         if self.block is not None:
             self._close_block()
         return self.claims
@@ -195,21 +205,11 @@ class _Scanner:
     # -- one line ------------------------------------------------------------------------------
 
     def _line(self, line: Line, stripped: str, kind: int) -> None:
-        self._headings(stripped)
-        self.claims.extend(self.table.feed(line, stripped))
         if self.block is not None:
             self.block.lines.append(line)
         if kind:
             self._claims(line, kind)
         self._track_blocks(line, stripped)
-        if stripped and not stripped.startswith("```"):
-            self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
-        header = _ITEM_HEADER.match(line.text) if stripped.endswith(":") else None
-        if header is not None:
-            roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
-            self.item = (line.indent, roles) if roles else None
-        elif self.item is not None and stripped and line.indent <= self.item[0]:
-            self.item = None
 
     def _claims(self, line: Line, kind: int) -> None:
         """The claims of a line with a word of the ``kind`` bits: each reader runs only where
@@ -290,9 +290,7 @@ class _Scanner:
 
     def _model_words(self, line: Line, said: _Mentions) -> None:
         """``delegate log to sonnet write-agent``, ``fallback: sonnet subagent``,
-        ``write-agents use Sonnet``."""
-        if said.skip:
-            return
+        ``write-agents use Sonnet``. Not on a line about escalations or retries."""
         text = line.text
         for match in itertools.islice(self.vocab.model_word.finditer(text), MAX_PER_LINE):
             tier = self.vocab.tier_of(match.group(0))
@@ -300,16 +298,23 @@ class _Scanner:
                 continue
             if _in_list(text, match):
                 continue  # `Ollama/Haiku/Sonnet`: several models, none given to anyone
-            fallback = _said_as_fallback(text, match.start())
-            mentions = said.found
             rest = text[match.end() :]
             gap = len(rest) - len(rest.lstrip(" "))
-            following = [m for m in mentions if m.start == match.end() + gap]
+            after = match.end() + gap
+            subagent = _SUBAGENT.match(rest)
+            uses = _USES.search(text, 0, match.start())
+            named = gap and self.vocab.may_name(text, after)
+            if not named and subagent is None and uses is None:
+                continue  # nothing here can name who runs on the model
+            if said.skip:
+                return
+            fallback = _said_as_fallback(text, match.start())
+            mentions = said.found
+            following = [m for m in mentions if m.start == after]
             mention: Mention | None = following[0] if following and gap else None
-            if mention is None and _SUBAGENT.match(rest):
+            if mention is None and subagent:
                 gates = {m.gate for m in mentions}
                 mention = mentions[0] if len(gates) == 1 else None
-            uses = _USES.search(text, 0, match.start())
             if mention is None and uses is not None:  # `write-agents use Sonnet`
                 subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
                 mention = subject[0] if subject else None
@@ -381,11 +386,7 @@ class _Scanner:
     # -- config keys ---------------------------------------------------------------------------
 
     def _headings(self, stripped: str) -> None:
-        """Track code fences and the gates the last heading outside them names."""
-        if self.fence is not None:
-            if stripped.startswith(self.fence):
-                self.fence = None
-            return
+        """Outside a code fence: track its opening, and the last heading."""
         if stripped.startswith(("```", "~~~")):
             self.fence = stripped[:3]
         elif _HEADING.match(stripped):
@@ -425,10 +426,11 @@ class _Scanner:
     def _arrows(self, line: Line, said: _Mentions, kind: int) -> None:
         text = line.text
         calls = kind & _SLOT and "--model" in text  # `llm_call.sh --model free`
-        if not kind & _ARROW and not calls:
+        arrows = kind & _ARROW and '"' in text  # `→ always "cheap"`
+        if not arrows and not calls:
             return
         mentions = said.found
-        for mention in mentions if kind & _ARROW else ():
+        for mention in mentions if arrows else ():
             if mention.role:
                 continue
             match = _ARROW_TIER.match(text, mention.end)
@@ -488,16 +490,17 @@ class _Scanner:
     # -- escalation ----------------------------------------------------------------------------
 
     def _escalation(self, line: Line, said: _Mentions, kind: int) -> None:
-        if kind & _ARROW:
+        text = line.text
+        if kind & _ARROW and ("ARCH" in text or "SECURITY" in text):
             self._escalation_model(line)
         rules = self.vocab.spec.escalation.rules
-        if not rules or not kind & (_FAIL | _SLOT):
-            return
+        fails = _FAILS.search(text) if kind & _FAIL else None
+        rerun = kind & _SLOT and _RERUN.search(text) and _MODEL_SLOT.search(text)
+        if not rules or (fails is None and not rerun):
+            return  # neither a threshold nor a re-run's tier
         mentions = said.found
         if not mentions:
             return
-        text = line.text
-        fails = _FAILS.search(text) if kind & _FAIL else None
         gates = {m.gate for m in mentions}
         for rule in rules:
             failing = [m for m in mentions if m.gate in rule.when_fails and not m.role]
@@ -515,7 +518,7 @@ class _Scanner:
                             count=_count_of(count),
                         )
                     )
-            if kind & _SLOT and _RERUN.search(text) and rule.reroute in gates:
+            if rerun and rule.reroute in gates:
                 for match in itertools.islice(_MODEL_SLOT.finditer(text), MAX_PER_LINE):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:

@@ -72,7 +72,12 @@ _KEY = 4  # a config key
 _ARROW = 8  # `→` or `->`
 _MONEY = 16  # `$`
 _FAIL = 32  # `fail` (an escalation threshold)
-_ALL = 63
+_CLAIMS = 63
+_TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body names
+_TIER = 128  # a tier's key (`cheap`): a table cell's claim
+_READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
+_ALL = 255
+_STATEFUL = frozenset("|#`~")  # a line's first character: a table, a heading, a code fence
 # Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
 # where one occurs, lower-cased text cannot show where a name is, so every line is read.
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
@@ -83,13 +88,18 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]
     word over the whole text: linear in its size, and no per-line work for the many lines
     that speak of nothing the spec routes."""
     count = len(starts)
-    pieces = vocab.model_pieces
-    if pieces is None or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII)):
+    pieces, tiers = vocab.model_pieces, vocab.tier_pieces
+    if (
+        pieces is None
+        or tiers is None
+        or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII))
+    ):
         return bytes([_ALL]) * (count + 1)
     kinds = bytearray(count + 1)
-    words = [("model", _SLOT), ("→", _ARROW), ("->", _ARROW), ("$", _MONEY)]
-    words += [(key, _KEY) for key in (*vocab.config_keys, *vocab.json_keys)]
+    words = [("model", _SLOT), ("→", _ARROW), ("->", _ARROW), ("$", _MONEY), ("Task(", _TASK)]
+    words += [(key, _KEY) for key in vocab.key_needles]
     folded = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
+    folded += [(piece, _TIER) for piece in tiers]
     for haystack, needles in ((text, words), (text.lower(), folded)):
         for needle, kind in needles:
             at = haystack.find(needle)
@@ -152,46 +162,88 @@ class _Scanner:
         self.heading = ""  # the last heading outside code fences ("### Gate 3: LINT")
         self.fence: str | None = None  # the opening of the code fence the scanner is in
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
+        self.skip_lines: frozenset[int] = frozenset()  # generated blocks' lines
 
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
+        self.skip_lines = skip_lines
         lines = text.split("\n")
         starts = list(itertools.accumulate((len(b) + 1 for b in lines[:-1]), initial=0))
         kinds = _kinds(self.vocab, text, starts)
-        table = self.table
-        for number, body in enumerate(lines, start=1):
-            if number in skip_lines:
-                self._end_paragraph()
+        stripped = [body.strip() for body in lines]
+        # The lines that may claim, open or close something; the others only end a table or
+        # an intro (unless blank), and may end a list item.
+        read = [
+            index
+            for index, bare in enumerate(stripped)
+            if kinds[index + 1] & _READ or bare[:1] in _STATEFUL or bare[-1:] == ":"
+        ]
+        if skip_lines:
+            read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
+        blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
+        index = 0  # the next line to read
+        pending = iter(read)
+        for following in itertools.chain(pending, [len(lines)]):
+            while self.block is not None and index < following:  # a Task( call reads every line
+                self._read(index + 1, lines[index], stripped[index], starts, kinds)
+                index += 1
+            if following < index:
                 continue
-            stripped = body.strip()
-            if self.fence is not None:
-                if stripped.startswith(self.fence):
-                    self.fence = None
-            elif stripped.startswith(_OPENS):
-                self._headings(stripped)
-            kind = kinds[number]
-            line = None
-            if stripped.startswith("|"):
-                line = Line(number, starts[number - 1], body)
-                self.claims.extend(table.feed(line, stripped, bool(kind & _KEY)))
-            else:
-                table.header = table.previous_row = None
-            # Only a line with a claim's word, or in or opening a Task( call, is read further.
-            if kind or self.block is not None or "Task(" in body:
-                line = line or Line(number, starts[number - 1], body)
-                self._line(line, stripped, kind)
-            if not stripped:
-                continue
-            if not stripped.startswith("```"):
-                self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
-            header = _ITEM_HEADER.match(body) if stripped.endswith(":") else None
-            if header is not None:
-                roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
-                self.item = (len(body) - len(body.lstrip()), roles) if roles else None
-            elif self.item is not None and len(body) - len(body.lstrip()) <= self.item[0]:
-                self.item = None
+            if following > index:
+                self._skipped(lines, index, following, blank[following] > blank[index])
+            if following == len(lines):
+                break
+            self._read(following + 1, lines[following], stripped[following], starts, kinds)
+            index = following + 1
         if self.block is not None:
             self._close_block()
         return self.claims
+
+    def _skipped(self, lines: Sequence[str], start: int, end: int, written: bool) -> None:
+        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank."""
+        self.table.header = self.table.previous_row = None
+        if not written:
+            return
+        self.intro = []
+        if self.item is not None:
+            indent = self.item[0]
+            for body in lines[start:end]:
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    self.item = None
+                    break
+
+    def _read(
+        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: Sequence[int]
+    ) -> None:
+        if number in self.skip_lines:
+            self._end_paragraph()
+            return
+        if self.fence is not None:
+            if stripped.startswith(self.fence):
+                self.fence = None
+        elif stripped.startswith(_OPENS):
+            self._headings(stripped)
+        kind = kinds[number]
+        line = None
+        if stripped.startswith("|"):
+            line = Line(number, starts[number - 1], body)
+            words, keys = bool(kind & (_TIER | _MODEL)), bool(kind & _KEY)
+            self.claims.extend(self.table.feed(line, stripped, words, keys))
+        else:
+            self.table.header = self.table.previous_row = None
+        # Only a line with a claim's word, or in or opening a Task( call, is read further.
+        if kind & _READ or self.block is not None:
+            line = line or Line(number, starts[number - 1], body)
+            self._line(line, stripped, kind & _CLAIMS)
+        if not stripped:
+            return
+        if not stripped.startswith("```"):
+            self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
+        header = _ITEM_HEADER.match(body) if stripped.endswith(":") else None
+        if header is not None:
+            roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
+            self.item = (len(body) - len(body.lstrip()), roles) if roles else None
+        elif self.item is not None and len(body) - len(body.lstrip()) <= self.item[0]:
+            self.item = None
 
     def _subject(self, mention: Mention) -> str:
         return subject(self.vocab, mention)
@@ -216,7 +268,7 @@ class _Scanner:
         its word is."""
         mentions = _Mentions(self.vocab, line.text)
         if kind & _SLOT:
-            for slot in list(itertools.islice(_MODEL_SLOT.finditer(line.text), MAX_PER_LINE)):
+            for slot in _slots(line.text):
                 self._model_slot(line, slot, mentions)
         if kind & _MODEL:
             self._model_words(line, mentions)
@@ -224,7 +276,7 @@ class _Scanner:
             self._config_keys(line, mentions)
         if kind & (_ARROW | _SLOT):
             self._arrows(line, mentions, kind)
-        if kind & _MONEY:
+        if kind & _MONEY and kind & _MODEL:  # a price is said of a model's name
             self._prices(line)
         if kind & (_ARROW | _FAIL | _SLOT):
             self._escalation(line, mentions, kind)
@@ -302,7 +354,7 @@ class _Scanner:
             gap = len(rest) - len(rest.lstrip(" "))
             after = match.end() + gap
             subagent = _SUBAGENT.match(rest)
-            uses = _USES.search(text, 0, match.start())
+            uses = _uses(text, match.start())
             named = gap and self.vocab.may_name(text, after)
             if not named and subagent is None and uses is None:
                 continue  # nothing here can name who runs on the model
@@ -349,7 +401,7 @@ class _Scanner:
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
-            for slot in itertools.islice(_MODEL_SLOT.finditer(line.text, position), MAX_PER_LINE):
+            for slot in _slots(line.text, position):
                 if self.vocab.tier_of(slot.group(2)) is not None and not any(
                     c.words[0].start == line.start + slot.start(2) for c in self.claims
                 ):
@@ -494,9 +546,11 @@ class _Scanner:
         if kind & _ARROW and ("ARCH" in text or "SECURITY" in text):
             self._escalation_model(line)
         rules = self.vocab.spec.escalation.rules
+        if not rules or not kind & (_FAIL | _SLOT):
+            return
         fails = _FAILS.search(text) if kind & _FAIL else None
         rerun = kind & _SLOT and _RERUN.search(text) and _MODEL_SLOT.search(text)
-        if not rules or (fails is None and not rerun):
+        if fails is None and not rerun:
             return  # neither a threshold nor a re-run's tier
         mentions = said.found
         if not mentions:
@@ -519,7 +573,7 @@ class _Scanner:
                         )
                     )
             if rerun and rule.reroute in gates:
-                for match in itertools.islice(_MODEL_SLOT.finditer(text), MAX_PER_LINE):
+                for match in _slots(text):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:
                         continue
@@ -556,6 +610,25 @@ class _Scanner:
             self.claims.append(Claim(ESCALATION_MODEL, line.number, None, subject, (word,), tier))
 
     # -- tables --------------------------------------------------------------------------------
+
+
+def _slots(text: str, start: int = 0) -> list[re.Match[str]]:
+    """The model slots of ``text`` from ``start`` on, at most MAX_PER_LINE: ``_MODEL_SLOT``'s
+    matches, tried only where ``model`` is."""
+    found: list[re.Match[str]] = []
+    at = text.find("model", start)
+    while at >= 0 and len(found) < MAX_PER_LINE:
+        slot = _MODEL_SLOT.match(text, at)
+        if slot is not None:
+            found.append(slot)
+        at = text.find("model", at + 1 if slot is None else slot.end())
+    return found
+
+
+def _uses(text: str, end: int) -> re.Match[str] | None:
+    """``uses`` right before ``end`` (``write-agents use Sonnet``): ``_USES`` can only match
+    on the word before the spaces that end ``text[:end]``."""
+    return _USES.search(text, max(0, len(text[:end].rstrip()) - 4), end)
 
 
 def _said_as_fallback(text: str, position: int) -> bool:

@@ -33,17 +33,17 @@ class Table:
         self.previous_row: Line | None = None  # split into cells only if a separator follows
         self.found: list[Claim] = []
 
-    def feed(self, line: Line, stripped: str, keys: bool = True) -> list[Claim]:
+    def feed(self, line: Line, stripped: str, words: bool = True, keys: bool = True) -> list[Claim]:
         """The claims of ``line`` if it is a table row under a header; tracks the header.
-        ``keys``: whether the line may name a config key."""
+        ``words``: whether the line may name a tier or a model; ``keys``: a config key."""
         self.found = []
-        self._table(line, stripped, keys)
+        self._table(line, stripped, words, keys)
         return self.found
 
     def reset(self) -> None:
         self.header = self.previous_row = None
 
-    def _table(self, line: Line, stripped: str, keys: bool) -> None:
+    def _table(self, line: Line, stripped: str, words: bool, keys: bool) -> None:
         if not stripped.startswith("|"):
             self.header = self.previous_row = None
             return
@@ -52,15 +52,22 @@ class Table:
             self.header = None if previous is None else _Header([t for t, _ in _cells(previous)])
             return
         self.previous_row = line
-        if self.header is not None:
-            self._row(line, _cells(line), self.header, keys)
+        if self.header is not None and (words or keys):
+            self._row(line, _cells(line), self.header, words, keys)
 
     def _row(
-        self, line: Line, cells: Sequence[tuple[str, int]], header: _Header, keys: bool
+        self,
+        line: Line,
+        cells: Sequence[tuple[str, int]],
+        header: _Header,
+        words: bool,
+        keys: bool,
     ) -> None:
         columns = header.columns
         if keys:
             self._row_keys(line, cells)
+        if not words:
+            return
         first, first_at = cells[0]
         claimed_tiers = []  # the word and tier of each model column whose word names a tier
         for index in header.models:

@@ -87,6 +87,8 @@ class Vocabulary:
     # One lower-case word of each model name, found in lower-cased text wherever ``model_word``
     # matches; None when a name is not plain ASCII (then lower-casing proves nothing).
     model_pieces: tuple[str, ...] | None
+    tier_pieces: tuple[str, ...] | None  # the tiers' keys, lower-cased, likewise
+    key_needles: tuple[str, ...]  # what every config key (and legacy key) contains
 
     def tier_of(self, word: str) -> str | None:
         """The tier a word names: its key, its task model or one of its names."""
@@ -170,7 +172,24 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
             re.IGNORECASE,
         ),
         model_pieces=_pieces(names),
+        tier_pieces=_pieces(spec.tiers),
+        key_needles=_common_part((*config_keys, *json_keys)),
     )
+
+
+def _common_part(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Fewer strings to search for, one of which every word contains: the words' longest common
+    part of five characters or more (``Model`` in ``entryModelPlan``, ``reviewModel``), or
+    else the words themselves."""
+    if len(words) < 2:
+        return words
+    shortest = min(words, key=len)
+    for size in range(len(shortest), 4, -1):
+        for start in range(len(shortest) - size + 1):
+            part = shortest[start : start + size]
+            if all(part in word for word in words):
+                return (part,)
+    return words
 
 
 def _pieces(names: Iterable[str]) -> tuple[str, ...] | None:

@@ -181,13 +181,10 @@ class _Scanner:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
         blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
         index = 0  # the next line to read
-        pending = iter(read)
-        for following in itertools.chain(pending, [len(lines)]):
+        for following in [*read, len(lines)]:
             while self.block is not None and index < following:  # a Task( call reads every line
                 self._read(index + 1, lines[index], stripped[index], starts, kinds)
                 index += 1
-            if following < index:
-                continue
             if following > index:
                 self._skipped(lines, index, following, blank[following] > blank[index])
             if following == len(lines):

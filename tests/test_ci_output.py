@@ -214,11 +214,16 @@ def test_diffs_are_coloured_with_color_always_and_plain_with_never(stale: Path) 
 
 def diff_on_a_terminal(root: Path, **env: str) -> str:
     """`routecfg diff` with its stdout and stderr on a real pseudo-terminal; what it showed."""
+    return on_a_terminal(root, ["diff"], **env)
+
+
+def on_a_terminal(root: Path, args: list[str], **env: str) -> str:
+    """`routecfg ARGS` with its stdout and stderr on a real pseudo-terminal; what it showed."""
     primary, secondary = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.update(PYTHONPATH=str(REPO), TERM="xterm", ROUTECFG_NO_CACHE="1", **env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "routecfg", "diff"],
+        [sys.executable, "-m", "routecfg", *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=secondary,
@@ -254,6 +259,27 @@ def test_diffs_are_coloured_on_a_pseudo_terminal_and_never_with_no_color(stale: 
     plain = diff_on_a_terminal(stale, NO_COLOR="1")
     assert '+      "entryModelReview": "frontier",' in plain
     assert "\x1b[" not in plain
+
+
+VERIFY_PROGRESS = "verify: loading LiteLLM's Router (a few seconds)…"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_verify_says_what_the_wait_is_for_on_a_terminal(tmp_path: Path) -> None:
+    # A spec with no proxy target: verify stops at once (RC705), after the progress line, so the
+    # line is seen without running LiteLLM.
+    (tmp_path / "routecfg.yaml").write_text(NO_TARGETS)
+    screen = on_a_terminal(tmp_path, ["verify", "--color", "never"])
+    assert screen.split("\r\n")[:2] == [
+        VERIFY_PROGRESS,
+        "routecfg.yaml:1:1: error[RC705]: nothing to verify: the spec has no proxy target",
+    ]
+    # Problems only with -q; and not a word of it when stderr is not a terminal.
+    quiet = on_a_terminal(tmp_path, ["verify", "-q", "--color", "never"])
+    assert quiet.startswith("routecfg.yaml:1:1: error[RC705]: ")
+    piped = run(["verify"], cwd=tmp_path)
+    assert (piped.exit_code, piped.stdout) == (2, "")
+    assert piped.stderr.startswith("routecfg.yaml:1:1: error[RC705]: ")
 
 
 def test_force_color_and_no_color(stale: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,3 +482,45 @@ def test_a_check_that_writes_a_job_summary_is_never_replayed_from_the_cache(
     assert not cache.enabled(["check", "--summary=s.md"])
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/tmp/summary.md")
     assert not cache.enabled(["check"])
+
+
+# -- the README's promises -----------------------------------------------------------------------
+
+
+def pytest_header(shared: Path, path: str) -> list[str]:
+    """The routecfg lines of the header a real `pytest` run prints, with the upstream fixtures
+    looked for under ``shared`` and only ``path`` to find yaml-language-server on."""
+    environment = {k: v for k, v in os.environ.items() if k != "ROUTECFG_YAML_LANGUAGE_SERVER"}
+    environment.update(ROUTECFG_SHARED=str(shared), PATH=path, PYTHONPATH=str(REPO))
+    pytest_args = ["--collect-only", "-p", "no:cacheprovider", "--no-cov", "-k", "no_such_test"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args, "tests/test_readfile.py"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 5, done.stdout + done.stderr  # 5: no test selected
+    return [line for line in done.stdout.splitlines() if line.startswith("routecfg: ")]
+
+
+def test_pytest_header_says_why_upstream_and_editor_tests_skip(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert pytest_header(shared, str(empty)) == [
+        f"routecfg: upstream fixtures not found at {shared}/fixtures/upstream: the tests that "
+        "read the backlog toolkit's real files skip (they live beside routecfg's own checkout as "
+        "shared/fixtures/upstream; ROUTECFG_SHARED=PATH names another place)",
+        "routecfg: yaml-language-server not found: the editor tests over LSP skip (npm install "
+        "yaml-language-server, then ROUTECFG_YAML_LANGUAGE_SERVER=PATH or put it on the PATH)",
+    ]
+    (shared / "fixtures" / "upstream").mkdir(parents=True)
+    server = empty / "yaml-language-server"
+    server.write_text("#!/bin/sh\n")
+    server.chmod(0o755)
+    assert pytest_header(shared, str(empty)) == [
+        f"routecfg: upstream fixtures at {shared}/fixtures/upstream",
+        f"routecfg: yaml-language-server at {server}",
+    ]

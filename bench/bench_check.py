@@ -30,8 +30,10 @@ not by tests).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import stat
 import statistics
 import subprocess
 import sys
@@ -128,14 +130,26 @@ def check(root: Path, *extra: str) -> tuple[list[str], Path]:
 # -- the repositories --------------------------------------------------------------------------
 
 
-def example_repo(into: Path) -> Path:
-    return Path(shutil.copytree(EXAMPLE, into / "example"))
+def writable_copy(source: Path, target: Path) -> Path:
+    """A copy as a user's checkout is: writable. The shared fixtures are read-only, and a copy
+    keeps their mode bits, so `build` would refuse every target (RC325) and the bench would
+    measure a repository that was never built."""
+    shutil.copytree(source, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    return target
+
+
+def example_repo(into: Path, runner: Runner) -> Path:
+    root = writable_copy(EXAMPLE, into / "example")
+    in_sync(root, runner, "example")
+    return root
 
 
 def upstream_repo(head: Path, into: Path, runner: Runner) -> Path:
     """upstream's head files, the spec init infers from them with the eight skills as targets
     (added here when init does not list them), built with their prose fixed."""
-    root = Path(shutil.copytree(head, into / "upstream"))
+    root = writable_copy(head, into / "upstream")
     runner.run([tool("routecfg"), "init", "--from-repo", "-q"], root)
     spec = root / "routecfg.yaml"
     text = spec.read_text(encoding="utf-8")
@@ -144,11 +158,27 @@ def upstream_repo(head: Path, into: Path, runner: Runner) -> Path:
         lines = "".join(f"    - {path}\n" for path in skills)
         spec.write_text(text.rstrip("\n") + "\n  skills:\n" + lines, encoding="utf-8")
     runner.run([tool("routecfg"), "build", "--yes", "--fix", "-q"], root)
-    done = runner.run([tool("routecfg"), "check", "-q", "--no-cache"], root)
-    if done.returncode != 0:  # prose a build cannot fix: the check still does all its work
-        print(f"note: check on upstream exits {done.returncode} after `build --fix`")
+    in_sync(root, runner, "upstream")
     print(f"upstream: {head} with {len(skills)} skills as targets\n")
     return root
+
+
+def in_sync(root: Path, runner: Runner, label: str) -> None:
+    """Every target in sync, or no bench: a check of a repository that was never built (a
+    read-only copy, a build that refused) measures something else than what users run. The
+    check's exit code may still be 2: upstream's proxy and prose hold problems a build cannot fix,
+    and the check does all its work either way."""
+    done = runner.run([tool("routecfg"), "check", "--no-cache", "--format", "json"], root)
+    try:
+        files = json.loads(done.stdout)["files"]
+    except (ValueError, KeyError):
+        sys.exit(f"check on {label} printed no plan ({done.returncode}):\n{done.stderr.decode()}")
+    behind = [f"{f['path']}: {f['state']}" for f in files if f["state"] != "in sync"]
+    if behind or not files:
+        sys.exit(
+            f"{label} is not built, the bench would measure nothing real:\n" + "\n".join(behind)
+        )
+    print(f"{label}: {len(files)} targets in sync; check exits {done.returncode}")
 
 
 # -- measurements ------------------------------------------------------------------------------
@@ -264,7 +294,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         runner = Runner(workdir, args.as_is)
-        repos = {"example": example_repo(workdir)}
+        repos = {"example": example_repo(workdir, runner)}
         if args.upstream is not None:
             repos["upstream head"] = upstream_repo(args.upstream, workdir, runner)
         else:

@@ -286,7 +286,7 @@ class _Scanner:
             return
         mentions = said.found
         text = line.text
-        fallback = _said_as_fallback(text, slot.start())
+        fallback = self._said_as_fallback(line, slot.start())
         low = max(0, slot.start() - WINDOW)
         before = _ROLE_BEFORE_PAREN.search(text, low, slot.start())
         if before is not None:
@@ -334,6 +334,14 @@ class _Scanner:
             Claim(TASK, line.number, mention.gate, subject, (word,), tier, fallback, shared=shared)
         )
 
+    def _said_as_fallback(self, line: Line, position: int) -> bool:
+        """Said of a fallback: `fallback` shortly before ``position`` in its table cell, or the
+        cell is in a column of fallbacks (`| Wave Plan | free | sonnet subagent |` under
+        `| Gate | Default | Escalation |`)."""
+        return _said_as_fallback(line.text, position) or self.table.in_fallback_column(
+            line, position
+        )
+
     def _shared(self, mentions: Sequence[Mention]) -> bool:
         return shared(self.vocab, mentions)
 
@@ -357,7 +365,7 @@ class _Scanner:
                 continue  # nothing here can name who runs on the model
             if said.skip:
                 return
-            fallback = _said_as_fallback(text, match.start())
+            fallback = self._said_as_fallback(line, match.start())
             mentions = said.found
             following = [m for m in mentions if m.start == after]
             mention: Mention | None = following[0] if following and gap else None
@@ -508,7 +516,7 @@ class _Scanner:
             if tier is None or tier != match.group(2):
                 continue
             word = Word(line.start + match.start(2), line.start + match.end(2), match.group(2))
-            fallback = _said_as_fallback(text, match.start())
+            fallback = self._said_as_fallback(line, match.start())
             gate = mentions[0].gate
             self.claims.append(
                 Claim(

@@ -22,6 +22,8 @@ _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: mo
 _MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
 _LEAD_WORD = re.compile(r"[\s*`\"]*([A-Za-z][\w.-]*)")
 _PIPE = re.compile(r"(?<!\\)\|")
+# A column whose model is what a gate falls back or escalates to: `| Gate | Default | Escalation |`.
+_FALLBACK_COLUMN = re.compile(r"\b(?:escalation|fall\s*-?\s*backs?)\b", re.I)
 
 
 class Table:
@@ -42,6 +44,14 @@ class Table:
 
     def reset(self) -> None:
         self.header = self.previous_row = None
+
+    def in_fallback_column(self, line: Line, position: int) -> bool:
+        """Whether ``position`` of the row ``line`` (under the header) lies in a column of
+        fallbacks or escalations."""
+        if self.header is None or not self.header.fallbacks:
+            return False
+        column = len(_PIPE.findall(line.text, 0, position)) - 1  # the first `|` opens cell 0
+        return column in self.header.fallbacks
 
     def _table(self, line: Line, stripped: str, words: bool, keys: bool) -> None:
         if not stripped.startswith("|"):
@@ -171,6 +181,7 @@ class _Header:
         outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
         one_each = len(inputs) == 1 and len(outputs) == 1
         self.prices = (inputs[0], outputs[0]) if one_each else None
+        self.fallbacks = {i for i, c in enumerate(columns) if _FALLBACK_COLUMN.search(c)}
 
 
 def _cells(line: Line) -> list[tuple[str, int]]:

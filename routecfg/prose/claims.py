@@ -13,7 +13,6 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from routecfg.prose.records import (
     ARROW,
@@ -25,6 +24,7 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
+    pattern,
     price_claim,
     shared,
     subject,
@@ -35,7 +35,6 @@ from routecfg.prose.vocab import Mention, Vocabulary
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
 _MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
-_CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
 _AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
@@ -49,19 +48,19 @@ _SKIP = re.compile(
 )
 _FALLBACK = re.compile(r"\bfall\s*back", re.IGNORECASE)
 _ITEM_HEADER = re.compile(r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$")
-_NAMED = re.compile(r'\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")', re.I)
 _USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
-_FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
-_COUNT = re.compile(
-    r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
-)
-_AGENT = re.compile(r"\b[\w-]*agents?\b", re.IGNORECASE)
 _SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
-_TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
-_TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
-_RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
+# What only some lines need is compiled on first use (``pattern(_COUNT)``).
+_CALL_MODEL = r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")'
+_NAMED = r'(?i)\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")'
+_FAILS = r"(?i)\bfail(?:s|ed|ures?)?\b"
+_COUNT = r"(?i)\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b"
+_AGENT = r"(?i)\b[\w-]*agents?\b"
+_TAG = r"\b(?:ARCH|SECURITY)\b"
+_TAGGED_TIER = r'\s*"?([A-Za-z]+)"?'
+_RERUN = r"(?i)\bre-?(?:run|route)\b"
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 _OPENS = ("#", "```", "~~~")  # a heading or a code fence
 
@@ -135,16 +134,16 @@ class _Mentions:
         return self._skip
 
 
-@dataclass
 class _TaskBlock:
     """A ``Task(`` call over several lines: its model slot waits for the roles its body names."""
 
-    opened: Line
-    depth: int
-    intro: str  # the prose line introducing it, when that ends with ':'
-    lines: list[Line] = field(default_factory=list)
-    slots: list[tuple[Line, re.Match[str]]] = field(default_factory=list)
-    in_quotes: bool = False
+    def __init__(self, opened: Line, intro: str) -> None:
+        self.opened = opened
+        self.depth = 0
+        self.intro = intro  # the prose line introducing it, when that ends with ':'
+        self.lines = [opened]
+        self.slots: list[tuple[Line, re.Match[str]]] = []
+        self.in_quotes = False
 
 
 def find_claims(text: str, vocab: Vocabulary, skip_lines: frozenset[int]) -> list[Claim]:
@@ -402,7 +401,7 @@ class _Scanner:
         position = line.text.find("Task(")
         if position < 0:
             return
-        block = _TaskBlock(line, 0, " ".join(self.intro), [line])
+        block = _TaskBlock(line, " ".join(self.intro))
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
@@ -425,7 +424,7 @@ class _Scanner:
         assert block is not None
         mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
         for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
-            for named in _NAMED.finditer(body_line.text):
+            for named in pattern(_NAMED).finditer(body_line.text):
                 mentions += [
                     m
                     for m in self.vocab.mentions(body_line.text, named.end())
@@ -511,7 +510,7 @@ class _Scanner:
         gates = {m.gate for m in mentions}
         if len(gates) != 1 or not calls:
             return
-        for match in _CALL_MODEL.finditer(text):
+        for match in pattern(_CALL_MODEL).finditer(text):
             tier = self.vocab.tier_of(match.group(2))
             if tier is None or tier != match.group(2):
                 continue
@@ -553,8 +552,8 @@ class _Scanner:
         rules = self.vocab.spec.escalation.rules
         if not rules or not kind & (_FAIL | _SLOT):
             return
-        fails = _FAILS.search(text) if kind & _FAIL else None
-        rerun = kind & _SLOT and _RERUN.search(text) and _MODEL_SLOT.search(text)
+        fails = pattern(_FAILS).search(text) if kind & _FAIL else None
+        rerun = kind & _SLOT and pattern(_RERUN).search(text) and _MODEL_SLOT.search(text)
         if fails is None and not rerun:
             return  # neither a threshold nor a re-run's tier
         mentions = said.found
@@ -564,7 +563,7 @@ class _Scanner:
         for rule in rules:
             failing = [m for m in mentions if m.gate in rule.when_fails and not m.role]
             if fails is not None and failing:
-                count = _COUNT.search(text, fails.end())
+                count = pattern(_COUNT).search(text, fails.end())
                 if count is not None:
                     word = Word(line.start + count.start(), line.start + count.end(), count[0])
                     self.claims.append(
@@ -574,7 +573,7 @@ class _Scanner:
                             failing[0].gate,
                             self._subject(failing[0]),
                             (word,),
-                            count=_count_of(count),
+                            failures=_count_of(count),
                         )
                     )
             if rerun and rule.reroute in gates:
@@ -595,7 +594,7 @@ class _Scanner:
         if self.vocab.spec.escalation.model is None:
             return
         text = line.text
-        tag = _TAG.search(text)
+        tag = pattern(_TAG).search(text)
         arrows = (
             [p for p in (text.find("→", tag.end()), text.find("->", tag.end())) if p >= 0]
             if tag
@@ -604,7 +603,7 @@ class _Scanner:
         if not arrows:
             return
         arrow = min(arrows)
-        for match in [_TAGGED_TIER.match(text, arrow + (1 if text[arrow] == "→" else 2))]:
+        for match in [pattern(_TAGGED_TIER).match(text, arrow + (1 if text[arrow] == "→" else 2))]:
             if match is None:
                 continue
             tier = self.vocab.tier_of(match.group(1))
@@ -652,7 +651,7 @@ def _other_agents(text: str, start: int, named: Sequence[Mention]) -> bool:
     """An agent named after ``start`` that is none of the mentions: `analysis subagents`."""
     return any(
         not any(m.start <= agent.start() < m.end for m in named)
-        for agent in itertools.islice(_AGENT.finditer(text, start), MAX_PER_LINE)
+        for agent in itertools.islice(pattern(_AGENT).finditer(text, start), MAX_PER_LINE)
     )
 
 

@@ -14,12 +14,23 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from routecfg.prose.records import ARROW, KEY, TASK, Claim, Line, Word, price_claim, shared, subject
+from routecfg.prose.records import (
+    ARROW,
+    KEY,
+    TASK,
+    Claim,
+    Line,
+    Word,
+    pattern,
+    price_claim,
+    shared,
+    subject,
+)
 from routecfg.prose.vocab import Mention, Vocabulary
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
-_MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
+_MONEY = r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$"  # compiled where a table has prices
 _LEAD_WORD = re.compile(r"[\s*`\"]*([A-Za-z][\w.-]*)")
 _PIPE = re.compile(r"(?<!\\)\|")
 # A column whose model is what a gate falls back or escalates to: `| Gate | Default | Escalation |`.
@@ -162,7 +173,7 @@ class Table:
         words = []
         for index in header.prices:
             text, at = cells[index]
-            money = _MONEY.match(text)
+            money = pattern(_MONEY).match(text)
             if money is None:
                 return
             start = line.start + at + money.start(1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 
@@ -76,13 +77,14 @@ _TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body n
 _TIER = 128  # a tier's key (`cheap`): a table cell's claim
 _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
-_STATEFUL = frozenset("|#`~")  # a line's first character: a table, a heading, a code fence
+_STATEFUL = ("|", "#", "`", "~")  # how a table, a heading, a code fence start
+_READS = bytes(1 if kind & _READ else 0 for kind in range(256))  # kinds -> worth reading
 # Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
 # where one occurs, lower-cased text cannot show where a name is, so every line is read.
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
-def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]:
+def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
     """For each line number, the kinds of claim its words allow (0: none), from one search per
     word over the whole text: linear in its size, and no per-line work for the many lines
     that speak of nothing the spec routes."""
@@ -108,7 +110,7 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]
                 if number == count:
                     break
                 at = haystack.find(needle, starts[number])
-    return kinds
+    return bytes(kinds)
 
 
 class _Mentions:
@@ -166,16 +168,19 @@ class _Scanner:
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
         self.skip_lines = skip_lines
         lines = text.split("\n")
-        starts = list(itertools.accumulate((len(b) + 1 for b in lines[:-1]), initial=0))
+        count = len(lines)
+        lengths = itertools.accumulate(map(len, lines[:-1]))
+        starts = [0, *map(operator.add, lengths, range(1, count))]  # each line's first offset
         kinds = _kinds(self.vocab, text, starts)
-        stripped = [body.strip() for body in lines]
+        stripped = list(map(str.strip, lines))
         # The lines that may claim, open or close something; the others only end a table or
-        # an intro (unless blank), and may end a list item.
-        read = [
-            index
-            for index, bare in enumerate(stripped)
-            if kinds[index + 1] & _READ or bare[:1] in _STATEFUL or bare[-1:] == ":"
-        ]
+        # an intro (unless blank), and may end a list item. (Iterators of C functions: this
+        # looks at every line, so it must cost next to nothing per line.)
+        stateful = map(str.startswith, stripped, itertools.repeat(_STATEFUL))
+        colons = map(str.endswith, stripped, itertools.repeat(":"))
+        claims = kinds.translate(_READS)[1:]
+        wanted = map(operator.or_, map(operator.or_, stateful, colons), claims)
+        read = list(itertools.compress(range(count), wanted))
         if skip_lines:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
         blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
@@ -208,7 +213,7 @@ class _Scanner:
                     break
 
     def _read(
-        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: Sequence[int]
+        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: bytes
     ) -> None:
         if number in self.skip_lines:
             self._end_paragraph()
@@ -262,17 +267,29 @@ class _Scanner:
     def _claims(self, line: Line, kind: int) -> None:
         """The claims of a line with a word of the ``kind`` bits: each reader runs only where
         its word is."""
-        mentions = _Mentions(self.vocab, line.text)
-        if kind & _SLOT:
-            for slot in _slots(line.text):
-                self._model_slot(line, slot, mentions)
+        text = line.text
+        slots = _slots(text) if kind & _SLOT else []
+        # A word is not yet a claim: most lines with one need no reader at all.
+        if not slots and "--model" not in text:
+            kind &= ~_SLOT
+        if '"' not in text and "ARCH" not in text and "SECURITY" not in text:
+            kind &= ~_ARROW  # a gate arrow's tier is quoted; ARCH / SECURITY tickets' is not
+        if not self.vocab.spec.escalation.rules:
+            kind &= ~_FAIL
+        if not kind & _MODEL:
+            kind &= ~_MONEY  # a price is said of a model's name
+        if not kind:
+            return
+        mentions = _Mentions(self.vocab, text)
+        for slot in slots:
+            self._model_slot(line, slot, mentions)
         if kind & _MODEL:
             self._model_words(line, mentions)
         if kind & _KEY:
             self._config_keys(line, mentions)
         if kind & (_ARROW | _SLOT):
             self._arrows(line, mentions, kind)
-        if kind & _MONEY and kind & _MODEL:  # a price is said of a model's name
+        if kind & _MONEY:
             self._prices(line)
         if kind & (_ARROW | _FAIL | _SLOT):
             self._escalation(line, mentions, kind)
@@ -413,6 +430,10 @@ class _Scanner:
 
     @staticmethod
     def _count(block: _TaskBlock, text: str) -> None:
+        if '"""' not in text:
+            if not block.in_quotes:
+                block.depth += text.count("(") - text.count(")")
+            return
         for index, part in enumerate(text.split('"""')):
             if index:
                 block.in_quotes = not block.in_quotes

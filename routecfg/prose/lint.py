@@ -100,6 +100,8 @@ def _silenced(spec: RoutingSpec, path: str, code: str | None) -> bool:
 
 def _generated_lines(text: str, path: str) -> frozenset[int]:
     """The lines of generated blocks, markers included: routecfg wrote them."""
+    if "routecfg:" not in text:  # every marker says so: no marker, no block to read around
+        return frozenset()
     from routecfg.targets import markers
 
     try:

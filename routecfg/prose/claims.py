@@ -98,18 +98,30 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
         return bytes([_ALL]) * (count + 1)
     kinds = bytearray(count + 1)
     words = [("model", _SLOT), ("→", _ARROW), ("->", _ARROW), ("$", _MONEY), ("Task(", _TASK)]
-    words += [(key, _KEY) for key in vocab.key_needles]
-    folded = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
-    folded += [(piece, _TIER) for piece in tiers]
-    for haystack, needles in ((text, words), (text.lower(), folded)):
-        for needle, kind in needles:
-            at = haystack.find(needle)
-            while at >= 0:
-                number = bisect.bisect_right(starts, at)
-                kinds[number] |= kind
-                if number == count:
-                    break
-                at = haystack.find(needle, starts[number])
+    for needle, kind in [*words, *((key, _KEY) for key in vocab.key_needles)]:
+        at = text.find(needle)
+        while at >= 0:
+            number = bisect.bisect_right(starts, at)
+            kinds[number] |= kind
+            if number == count:
+                break
+            at = text.find(needle, starts[number])
+    # Names, tiers and `fail` in any case: searched in the UTF-8 bytes with ASCII letters
+    # lower-cased (cheaper than lower-casing the text; no other character encodes to ASCII).
+    folded = text.encode("utf-8", "surrogatepass").lower()
+    hits = []
+    needles = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
+    for needle, kind in needles + [(piece, _TIER) for piece in tiers]:
+        word = needle.encode()
+        at = folded.find(word)
+        while at >= 0:
+            hits.append((at, kind))
+            at = folded.find(word, at + 1)
+    number, last = 1, 0
+    for at, kind in sorted(hits):
+        number += folded.count(b"\n", last, at)
+        last = at
+        kinds[number] |= kind
     return bytes(kinds)
 
 

@@ -149,7 +149,11 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         for key, gate in LEGACY_KEYS.items()
         if gate in spec.gates and key not in config_keys
     }
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
+    spelled: dict[str, str] = {}  # matched ignoring case, `sonnet` and `Sonnet` are one
+    for name in names:
+        alternative = re.escape(name).replace(r"\ ", r"\s+")
+        spelled.setdefault(alternative.lower(), alternative)
+    alternatives = "|".join(spelled.values()) or "(?!)"
     model_word = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
     name_pattern = re.compile(rf"(?<![\w-])({alternatives})({_VERSION})(?![\w.])", re.IGNORECASE)
     return Vocabulary(

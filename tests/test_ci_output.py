@@ -159,6 +159,8 @@ def test_every_command_that_reports_diagnostics_speaks_sarif(example: Path) -> N
 
 _NODE = re.compile(r'^  (\w+)(\["(.*)"\]|\("(.*)"\))$')
 _EDGE = re.compile(r"^  (\w+) (-->|-\.->)(?:\|(\w+)\|)? (\w+)$")
+_CLASS_DEF = re.compile(r"^  classDef (\w+) ([\w#:,-]+)$")
+_CLASS = re.compile(r"^  class ([\w,]+) (\w+)$")
 
 
 def parse_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str, str]]]:
@@ -173,12 +175,27 @@ def parse_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str, s
             nodes[node[1]] = node[3] or node[4]
         elif edge := _EDGE.match(line):
             edges.add((edge[1], "solid" if edge[2] == "-->" else "dashed", edge[3] or "", edge[4]))
+        elif _CLASS_DEF.match(line) or _CLASS.match(line):
+            pass  # read by mermaid_classes
         else:
             pytest.fail(f"not a node or an edge: {line!r}")
     for start, _, _, end in edges:
         assert start in nodes
         assert end in nodes
     return nodes, edges
+
+
+def mermaid_classes(text: str) -> dict[str, tuple[str, list[str]]]:
+    """Each class the flowchart defines: its style and the nodes drawn in it (every one a node)."""
+    nodes, _ = parse_mermaid(text)
+    styles = {m[1]: m[2] for line in text.splitlines() if (m := _CLASS_DEF.match(line))}
+    classes: dict[str, tuple[str, list[str]]] = {}
+    for line in text.splitlines():
+        if match := _CLASS.match(line):
+            members = match[1].split(",")
+            assert set(members) <= set(nodes)
+            classes[match[2]] = (styles[match[2]], members)
+    return classes
 
 
 def test_explain_mermaid_draws_gates_tiers_and_walks() -> None:
@@ -197,6 +214,95 @@ def test_explain_mermaid_draws_gates_tiers_and_walks() -> None:
         ("2", "solid", "t_balanced"),
         ("3", "dashed", "t_frontier"),
     ]
+
+
+# -- explain --against, in every format ----------------------------------------------------------
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Path:
+    """cost-optimized with gate lint moved to balanced and a gate docs added; no targets."""
+    text = (REPO / "presets" / "cost-optimized.yaml").read_text()
+    old_lint = "  lint:        {title: Gate 3 LINT,      tier: cheap}\n"
+    old_draft = (
+        "  draft:       {title: Drafts,           tier: free,  config_key: entryModelDraft}\n"
+    )
+    assert text.count(old_lint) == 1
+    assert text.count(old_draft) == 1
+    text = text.replace(old_lint, old_lint.replace("cheap", "balanced"))
+    text = text.replace(old_draft, old_draft + "  docs:        {title: Docs, tier: cheap}\n")
+    (tmp_path / "routecfg.yaml").write_text(text)
+    return tmp_path
+
+
+def test_explain_against_marks_changed_rows_in_markdown(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "markdown"], cwd=edited)
+    assert result.exit_code == 0
+    table = result.stdout.split("\n\n")[:2]
+    lines = table[0].splitlines()
+    assert lines[0] == (
+        "|  | Gate | cost-optimized Model | routecfg.yaml Model | Mechanism | Fallbacks "
+        "| Config key |"
+    )
+    assert lines[1] == "|--|------|" + "|".join("-" * n for n in (22, 21, 11, 11, 12)) + "|"
+    assert lines[2].startswith("|  | Wave Planning | free: Ollama → Haiku fallback | ")
+    assert lines[5] == (
+        '| \\* | Gate 3 LINT | cheap: Haiku | balanced: Sonnet | Task(model: "sonnet") '
+        "| — (proxy: frontier) | — |"
+    )
+    assert lines[11] == (
+        '| \\+ | Docs | N/A | cheap: Haiku | Task(model: "haiku") '
+        "| — (proxy: balanced → frontier) | — |"
+    )
+    # Escaped: a line that starts with * or + would be a Markdown list item.
+    assert table[1] == (
+        "\\* routing differs from cost-optimized; \\+ a gate cost-optimized does not have\n"
+    )
+
+
+def test_explain_against_marks_changed_rows_in_json(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "json"], cwd=edited)
+    assert result.exit_code == 0
+    rows = {row["gate"]: row for row in json.loads(result.stdout)}
+    assert [gate for gate, row in rows.items() if row["changed"]] == ["lint", "docs"]
+    assert rows["lint"]["before"] == {"tier": "cheap", "model": "Haiku"}
+    assert rows["docs"] == {
+        "gate": "docs",
+        "title": "Docs",
+        "tier": "cheap",
+        "model": "Haiku",
+        "mechanism": 'Task(model: "haiku")',
+        "fallbacks": [],
+        "fallback_template": None,
+        "proxy_walk": ["balanced", "frontier"],
+        "config_key": None,
+        "changed": True,
+    }
+    plain = run(["explain", "--format", "json"], cwd=edited)
+    assert "changed" not in json.loads(plain.stdout)[0]  # only with --against
+
+
+def test_explain_against_marks_changed_gates_in_mermaid(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "mermaid"], cwd=edited)
+    assert result.exit_code == 0
+    assert mermaid_classes(result.stdout) == {
+        "changed": ("stroke:#e8590c,stroke-width:3px", ["g_lint"]),
+        "added": ("stroke:#2f9e44,stroke-width:3px", ["g_docs"]),
+    }
+    assert result.stdout.endswith(
+        "  classDef changed stroke:#e8590c,stroke-width:3px\n"
+        "  class g_lint changed\n"
+        "  classDef added stroke:#2f9e44,stroke-width:3px\n"
+        "  class g_docs added\n"
+    )
+    golden(
+        "explain-against-legacy.mmd",
+        run(
+            ["explain", "--spec", "cost-optimized", "--against", "legacy", "--format", "mermaid"]
+        ).stdout,
+    )
+    plain = run(["explain", "--format", "mermaid"], cwd=edited)
+    assert mermaid_classes(plain.stdout) == {}
 
 
 # -- the terminal --------------------------------------------------------------------------------

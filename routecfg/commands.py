@@ -245,13 +245,15 @@ def cost_delta(
     named."""
     if not validated.spec.cost.profile:
         return None
-    from routecfg import baseline, cost  # only where there is a profile to estimate
+    from routecfg import cost  # only where there is a profile to estimate
 
     after = cost.estimate(validated.spec, "now")
     committed_spec = _committed_at_head(validated)
     if committed_spec is not None:
         before = cost.estimate(committed_spec.spec, "HEAD")
         return cost.delta_line(before, after), before, after
+    from routecfg import baseline  # only where the targets give the before
+
     encoded = baseline.encoded_spec(validated.spec, changes)
     if encoded is None:
         return cost.delta_line(None, after), None, after

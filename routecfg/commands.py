@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from routecfg import compiler, report, spec
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, lint_proxies, validate
+from routecfg.validate import Validated, committed, lint_proxies, validate, validate_source
 
 if TYPE_CHECKING:
     from routecfg import cost, summary
@@ -239,32 +239,55 @@ def cost_delta(
     validated: Validated, changes: tuple[Change, ...]
 ) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
     """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
-    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
-    tier no target states are left out of both figures, and named."""
+    is the spec as committed at HEAD, else the routing the targets hold now: the preset's tiers
+    for gates with a config key, the tier the skills' prose states for the others where all its
+    claims agree; gates whose old tier none of them states are left out of both figures, and
+    named."""
     if not validated.spec.cost.profile:
         return None
-    from routecfg import cost  # only where there is a profile to estimate
+    from routecfg import baseline, cost  # only where there is a profile to estimate
 
     after = cost.estimate(validated.spec, "now")
-    committed_spec = committed(validated.source.path, validated)
+    committed_spec = _committed_at_head(validated)
     if committed_spec is not None:
         before = cost.estimate(committed_spec.spec, "HEAD")
         return cost.delta_line(before, after), before, after
-    encoded = compiler.encoded_spec(validated.spec, changes)
+    encoded = baseline.encoded_spec(validated.spec, changes)
     if encoded is None:
         return cost.delta_line(None, after), None, after
-    unknown = compiler.unstated_gates(validated.spec, changes)
+    unknown = baseline.unstated_gates(validated.spec, changes)
+    stated = baseline.prose_stated(validated.spec, changes, unknown) if unknown else None
+    if stated is not None and stated.tiers:
+        encoded = baseline.with_tiers(encoded, stated.tiers)
+        unknown = tuple(g for g in unknown if g not in stated.tiers)
     counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
     if unknown and len(unknown) < len(counted):
         before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
         after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
-        source = (
-            f"what the targets hold; left out of both: {', '.join(unknown)} "
-            "(no target states their old tier)"
-        )
+        source = baseline.before_is(stated, unknown)
         return cost.delta_line(before, after, source), before, after
     before = cost.estimate(encoded, "targets")
-    return cost.delta_line(before, after, "what the targets hold"), before, after
+    return cost.delta_line(before, after, baseline.before_is(stated, ())), before, after
+
+
+def _committed_at_head(validated: Validated) -> Validated | None:
+    """:func:`routecfg.validate.committed`, with the spec read from git's files where they
+    answer for certain (no git process: a cold check's largest cost here), else from git."""
+    from routecfg import gitobjects
+
+    path = validated.source.path
+    try:
+        text = gitobjects.head_text(path)
+    except gitobjects.Undecided:
+        return committed(path, validated)
+    if text is None:
+        return None
+    if text == validated.source.text:
+        return validated
+    try:
+        return validate_source(spec.from_text(path, f"HEAD:{path.name}", text), budget=False)
+    except (RoutecfgError, ValueError):
+        return None
 
 
 def _graph_if_changed(validated: Validated, changes: tuple[Change, ...]) -> str | None:

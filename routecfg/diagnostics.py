@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from routecfg.frozen import record
 
 
 class Exit(enum.IntEnum):
@@ -27,7 +28,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     """A problem at a place in a file. ``line`` and ``column`` are 1-based; 0 means unknown.
     ``end_line`` is the last line of the region when it spans several (0: just ``line``)."""

@@ -22,13 +22,13 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routecfg import readfile, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
+from routecfg.frozen import field, record
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -48,7 +48,7 @@ Mark = tuple[int, int]  # 1-based line and column
 _TAG = "tag:yaml.org,2002:"
 
 
-@dataclass(frozen=True)
+@record
 class Positions:
     """Where each value (and each mapping key) of a document stands in its file."""
 
@@ -69,7 +69,7 @@ class Positions:
         return (1, 1)
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A loaded YAML document: its file, text, plain data and positions."""
 
@@ -416,23 +416,43 @@ class _Fatal(Exception):
     """Stops the build after an error that makes the rest of the document meaningless."""
 
 
-@dataclass
-class _Value:
-    value: Any
-    size: int  # nodes, counting what aliases expand to
+class _Value:  # plain classes: one per node of the document, made while it is read
+    __slots__ = ("size", "value")
+
+    def __init__(self, value: Any, size: int) -> None:
+        self.value = value
+        self.size = size  # nodes, counting what aliases expand to
 
 
-@dataclass
 class _Collection:
-    path: PathKey
-    anchor: str | None
-    mark: tuple[int, int]
-    items: dict[str, Any] | list[Any]
-    size: int = 1
-    pending_key: tuple[str, tuple[int, int]] | None = None
-    expect_key: bool = True
-    merges: list[Any] = field(default_factory=list)
-    key_lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = (
+        "anchor",
+        "expect_key",
+        "items",
+        "key_lines",
+        "mark",
+        "merges",
+        "path",
+        "pending_key",
+        "size",
+    )
+
+    def __init__(
+        self,
+        path: PathKey,
+        anchor: str | None,
+        mark: tuple[int, int],
+        items: dict[str, Any] | list[Any],
+    ) -> None:
+        self.path = path
+        self.anchor = anchor
+        self.mark = mark
+        self.items = items
+        self.size = 1
+        self.pending_key: tuple[str, tuple[int, int]] | None = None
+        self.expect_key = True
+        self.merges: list[Any] = []
+        self.key_lines: dict[str, int] = {}
 
 
 class _Builder:

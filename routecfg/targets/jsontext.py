@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Literal, TypeAlias
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 
 JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
 JsonPath: TypeAlias = tuple[str | int, ...]
@@ -93,7 +94,7 @@ class JsonNode:
         return next((m for m in self.members if m.key == key), None)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class JsonDoc:
     """A parsed JSON text: the plain value, and the node tree that says where each part sits."""
 
@@ -145,7 +146,7 @@ def reparse(doc: JsonDoc | None, text: str, path: str) -> JsonDoc:
     return parse(text, path)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class _Expectation:
     """What the parser accepts next: the message when something else comes, and a hint."""
 

@@ -30,10 +30,10 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 
 Params = tuple[tuple[str, str], ...]
 BlockState = Literal["fresh", "hand-edited", "no-digest"]
@@ -76,7 +76,7 @@ def block_key(name: str, params: Iterable[tuple[str, str]] = ()) -> BlockKey:
     return BlockKey(name, tuple(sorted(params)))
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """One generated block. Lines are 1-based; offsets index the text it was found in."""
 
@@ -345,7 +345,7 @@ def _misspelt_marker(path: str, typo: _Typo) -> Diagnostic:
 # --- one marker line ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Marker:
     kind: MarkerKind
     name: str

@@ -16,6 +16,7 @@ from typing import Any
 
 from routecfg import gitref, handedits, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import replace
 from routecfg.model import MILLION, Price, RoutingSpec, Tier
 from routecfg.plan import Change, Encoding, State, read_target
 from routecfg.targets import editor_schema, jsontext, markers, preset, schema
@@ -181,7 +182,7 @@ def _owned_edits(
             )
     if not edits:
         return change
-    return dataclasses.replace(change, state=State.HAND_EDITED, edits=tuple(edits))
+    return replace(change, state=State.HAND_EDITED, edits=tuple(edits))
 
 
 Renderer = Callable[[RoutingSpec, str, str], str]

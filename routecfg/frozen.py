@@ -66,10 +66,12 @@ class _Spec:
         "compared",
         "defaults",
         "factories",
+        "first_optional",
         "names",
         "post_init",
         "required",
         "shown",
+        "tail",
         "types",
     )
 
@@ -82,6 +84,10 @@ class _Spec:
         self.compared: tuple[str, ...] = ()
         self.required: frozenset[str] = frozenset()
         self.post_init: Callable[[Any], None] | None = None
+        # the index of the first field with a default, and when no field after it needs a
+        # factory, their defaults in order: the constructor's fast path for positional calls
+        self.first_optional = 0
+        self.tail: tuple[object, ...] | None = None
 
 
 def _spec_of(cls: type) -> _Spec:
@@ -142,6 +148,10 @@ def _spec_of(cls: type) -> _Spec:
         n for n in names if n not in spec.defaults and n not in spec.factories
     )
     spec.post_init = getattr(cls, "__post_init__", None)
+    spec.first_optional = len(names) - sum(1 for n in names if n not in spec.required)
+    optional = names[spec.first_optional :]
+    if not any(n in spec.factories for n in optional):
+        spec.tail = tuple(spec.defaults[n] for n in optional)
     return spec
 
 
@@ -149,9 +159,12 @@ def _init(self: Any, *args: object, **kwargs: object) -> None:
     spec: _Spec = self.__record_spec__
     names = spec.names
     state = self.__dict__
-    if not kwargs and len(args) == len(names):
-        for name, value in zip(names, args, strict=True):
-            state[name] = value
+    count = len(args)
+    if not kwargs and count == len(names):
+        state.update(zip(names, args, strict=True))
+    elif not kwargs and spec.tail is not None and spec.first_optional <= count < len(names):
+        state.update(zip(names, args, strict=False))
+        state.update(zip(names[count:], spec.tail[count - spec.first_optional :], strict=True))
     else:
         if len(args) > len(names):
             raise TypeError(

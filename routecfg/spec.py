@@ -387,22 +387,32 @@ _PLAIN_TYPES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _plain_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {"": [("null", re.compile("^$"))]}
-    for kind, pattern, firsts in _PLAIN_TYPES:
-        compiled = re.compile(pattern, re.X)
+def _plain_resolvers() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {"": ["null"]}
+    for kind, _, firsts in _PLAIN_TYPES:
         for first in firsts:
-            table.setdefault(first, []).append((kind, compiled))
+            table.setdefault(first, []).append(kind)
     return table
 
 
-_RESOLVERS = _plain_resolvers()
+_RESOLVERS = _plain_resolvers()  # the kinds to try, by a scalar's first character
+_SOURCES = {kind: pattern for kind, pattern, _ in _PLAIN_TYPES}
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # compiled when first needed: a spec rarely has them all
+
+
+def _pattern(kind: str) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(kind)
+    if pattern is None:
+        pattern = _PATTERNS[kind] = re.compile(_SOURCES[kind], re.X)
+    return pattern
 
 
 def resolve_plain(value: str) -> str:
     """The tag of a plain (unquoted) scalar under YAML 1.2."""
-    for kind, pattern in _RESOLVERS.get(value[:1], ()):
-        if pattern.match(value):
+    if not value:
+        return _TAG + "null"
+    for kind in _RESOLVERS.get(value[0], ()):
+        if _pattern(kind).match(value):
             return _TAG + kind
     return _TAG + "str"
 

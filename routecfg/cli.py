@@ -493,7 +493,8 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
 @click.option(
     "--against",
     metavar="PRESET|PATH|REF",
-    help="Add the routing of a bundled preset, another spec file, or the spec at a git ref.",
+    help="Add the routing of a bundled preset, another spec file, or the spec at a git ref, "
+    "and mark the gates whose routing changed (in every format).",
 )
 @_run
 def explain_command(options: Options, against: str | None) -> Exit:
@@ -510,19 +511,20 @@ def explain_command(options: Options, against: str | None) -> Exit:
     validated = validate(path, budget=False)
     _print_warnings(validated, options)
     routing = validated.spec
-    if options.format == "mermaid":
-        from routecfg import mermaid
-
-        click.echo(mermaid.routing_graph(routing), nl=False)
-        return Exit.OK
     rows = tables.routing_rows(routing)
-    walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     old_rows = None
     names = ("Current", "Proposed")
     if against is not None:
         other, label = load_against(against, path, Path.cwd())
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
+    if options.format == "mermaid":
+        from routecfg import mermaid
+
+        marks = show.change_marks(rows, old_rows) if old_rows is not None else None
+        click.echo(mermaid.routing_graph(routing, marks), nl=False)
+        return Exit.OK
+    walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     width = _terminal_width() if options.format == "text" else None
     table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
     click.echo(table, nl=False)

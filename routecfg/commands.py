@@ -19,7 +19,7 @@ from routecfg import compiler, report, spec
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
 from routecfg.frozen import record, replace
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, lint_proxies, validate
+from routecfg.validate import Validated, committed, lint_proxies, validate, validate_source
 
 if TYPE_CHECKING:
     from routecfg import cost, summary
@@ -242,17 +242,17 @@ def cost_delta(
     tier no target states are left out of both figures, and named."""
     if not validated.spec.cost.profile:
         return None
-    from routecfg import cost  # only where there is a profile to estimate
+    from routecfg import baseline, cost  # only where there is a profile to estimate
 
     after = cost.estimate(validated.spec, "now")
-    committed_spec = committed(validated.source.path, validated)
+    committed_spec = _committed_at_head(validated)
     if committed_spec is not None:
         before = cost.estimate(committed_spec.spec, "HEAD")
         return cost.delta_line(before, after), before, after
-    encoded = compiler.encoded_spec(validated.spec, changes)
+    encoded = baseline.encoded_spec(validated.spec, changes)
     if encoded is None:
         return cost.delta_line(None, after), None, after
-    unknown = compiler.unstated_gates(validated.spec, changes)
+    unknown = baseline.unstated_gates(validated.spec, changes)
     counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
     if unknown and len(unknown) < len(counted):
         before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
@@ -264,6 +264,26 @@ def cost_delta(
         return cost.delta_line(before, after, source), before, after
     before = cost.estimate(encoded, "targets")
     return cost.delta_line(before, after, "what the targets hold"), before, after
+
+
+def _committed_at_head(validated: Validated) -> Validated | None:
+    """:func:`routecfg.validate.committed`, with the spec read from git's files where they
+    answer for certain (no git process: a cold check's largest cost here), else from git."""
+    from routecfg import gitobjects
+
+    path = validated.source.path
+    try:
+        text = gitobjects.head_text(path)
+    except gitobjects.Undecided:
+        return committed(path, validated)
+    if text is None:
+        return None
+    if text == validated.source.text:
+        return validated
+    try:
+        return validate_source(spec.from_text(path, f"HEAD:{path.name}", text), budget=False)
+    except (RoutecfgError, ValueError):
+        return None
 
 
 def _graph_if_changed(validated: Validated, changes: tuple[Change, ...]) -> str | None:

@@ -6,20 +6,17 @@ target file. Problems in any target are collected across all of them and raised 
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from routecfg import gitref, handedits, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.frozen import replace
-from routecfg.model import MILLION, Price, RoutingSpec, Tier
+from routecfg.model import RoutingSpec
 from routecfg.plan import Change, Encoding, State, read_target
-from routecfg.targets import editor_schema, jsontext, markers, preset, schema
+from routecfg.targets import editor_schema, markers, preset, schema
 from routecfg.validate import Validated, committed
 
 # Schemas first: a preset is checked against the schema as compiled.
@@ -208,59 +205,3 @@ def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
 
     folder = spec.targets.templates
     return markdown.render(spec, text, path, spec.root / folder if folder else None)
-
-
-def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec | None:
-    """The routing the targets hold now, on the spec's gates and profile: the preset's tiers for
-    gates with a config key, the proxy's prices for tiers. None when no target says anything."""
-    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
-    proxy_text = next((c.old for c in changes if c.kind == "proxy" and c.old), None)
-    if preset_text is None and proxy_text is None:
-        return None
-    gates = dict(spec.gates)
-    tiers = dict(spec.tiers)
-    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
-        if preset_text is not None:
-            document: Any = jsontext.parse(preset_text, "preset").value
-            routing = document["llmOps"]["routing"]
-            for name, gate in gates.items():
-                value = routing.get(gate.config_key) if gate.config_key else None
-                if isinstance(value, str) and value in tiers:
-                    gates[name] = dataclasses.replace(gate, tier=value)
-    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
-        if proxy_text is not None:
-            from routecfg.targets import yamledit
-
-            entries = yamledit.model_entries(yamledit.load(proxy_text, "proxy"))
-            for name, tier in tiers.items():
-                if name in entries:
-                    tiers[name] = dataclasses.replace(tier, price=_price(entries[name][0], tier))
-    return dataclasses.replace(spec, gates=MappingProxyType(gates), tiers=MappingProxyType(tiers))
-
-
-def _price(entry: Mapping[str, Any], tier: Tier) -> Price:
-    from routecfg.targets import proxy, yamledit
-
-    params = entry.get("litellm_params") or {}
-    found = {
-        field: yamledit.as_decimal(params.get(key)) for field, key in proxy.PRICE_FIELDS.items()
-    }
-    per_million = {f: v * MILLION for f, v in found.items() if v is not None}
-    return dataclasses.replace(tier.price, **per_million)
-
-
-def unstated_gates(spec: RoutingSpec, changes: tuple[Change, ...]) -> tuple[str, ...]:
-    """Gates of the cost profile whose tier no target states (no config key in a preset): what
-    the targets hold says nothing of their old tier."""
-    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
-    stated: set[str] = set()
-    if preset_text is not None:
-        with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
-            document: Any = jsontext.parse(preset_text, "preset").value
-            routing = document["llmOps"]["routing"]
-            stated = {
-                name
-                for name, gate in spec.gates.items()
-                if gate.config_key and isinstance(routing.get(gate.config_key), str)
-            }
-    return tuple(g for g in spec.cost.profile if g in spec.gates and g not in stated)

@@ -5,11 +5,15 @@ A gate points to its tier (solid) and to its own fallback tiers (solid, labelled
 Each tier with proxy fallbacks points to the tiers LiteLLM tries for it, numbered in the order it
 tries them: solid for the chain the spec declares, dashed for what LiteLLM walks beyond it
 (it follows each fallback's own chain).
+
+With ``marks`` (``explain --against``), a gate whose routing changed is drawn in the class
+``changed``, and a gate the other spec does not have in ``added``: a thick orange or green border.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from routecfg.model import RoutingSpec
 from routecfg.tables import display_name
@@ -24,7 +28,13 @@ def _label(text: str) -> str:
     return '"' + text.replace('"', "#quot;") + '"'
 
 
-def routing_graph(spec: RoutingSpec) -> str:
+_CLASSES = {
+    "*": ("changed", "stroke:#e8590c,stroke-width:3px"),
+    "+": ("added", "stroke:#2f9e44,stroke-width:3px"),
+}
+
+
+def routing_graph(spec: RoutingSpec, marks: Mapping[str, str] | None = None) -> str:
     lines = ["flowchart LR"]
     tiers_used: list[str] = []
 
@@ -49,4 +59,14 @@ def routing_graph(spec: RoutingSpec) -> str:
         model = spec.tiers.get(tier)
         words = f"{tier}: {display_name(model)}" if model is not None else tier
         lines.append(f"  {node_id('t', tier)}({_label(words)})")
-    return "\n".join([*lines, *edges]) + "\n"
+    return "\n".join([*lines, *edges, *_classes(spec, marks or {})]) + "\n"
+
+
+def _classes(spec: RoutingSpec, marks: Mapping[str, str]) -> list[str]:
+    """``classDef changed …`` and ``class g_plan,g_review changed``: the marked gates."""
+    lines = []
+    for mark, (name, style) in _CLASSES.items():
+        gates = [node_id("g", gate) for gate in spec.gates if marks.get(gate) == mark]
+        if gates:
+            lines += [f"  classDef {name} {style}", f"  class {','.join(gates)} {name}"]
+    return lines

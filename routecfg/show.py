@@ -173,18 +173,18 @@ def routing_table(
 ) -> str:
     """Gate | Tier (model) | Mechanism | Fallbacks | Config key; with ``against``, the old
     column first, as the design's "Current / Proposed" table, and a first column marking the
-    rows that changed (``*``) or are new (``+``). ``width`` wraps text cells to fit it."""
+    rows that changed (``*``) or are new (``+``), in text and Markdown (escaped there), and in
+    JSON a ``changed`` field. ``width`` wraps text cells to fit it."""
     old = {r.gate: r for r in against or ()}
     if fmt == "json":
-        return (
-            json.dumps(
-                [_row_json(r, walks.get(r.gate, ()), old.get(r.gate)) for r in rows], indent=2
-            )
-            + "\n"
-        )
+        records = [_row_json(r, walks.get(r.gate, ()), old.get(r.gate)) for r in rows]
+        if against is not None:
+            for record, row in zip(records, rows, strict=True):
+                record["changed"] = _change_mark(row, old.get(row.gate)) != ""
+        return json.dumps(records, indent=2) + "\n"
     markdown = fmt == "markdown"
     header = ["Gate"]
-    marked = against is not None and fmt == "text"
+    marked = against is not None
     if against is not None:
         header = ["", "Gate"] if marked else ["Gate"]
         header += [f"{names[0]} Model", f"{names[1]} Model"]
@@ -197,7 +197,8 @@ def routing_table(
         if against is not None:
             before = old.get(row.gate)
             if marked:
-                cells.insert(0, _change_mark(row, before))
+                mark = _change_mark(row, before)
+                cells.insert(0, _MARKDOWN_MARKS[mark] if markdown else mark)
             cells.append(_tier_cell(before) if before else "N/A")
         cells.append(_tier_cell(row))
         cells.append(row.mechanism_markdown if markdown else row.mechanism)
@@ -210,11 +211,23 @@ def routing_table(
         table = _records(header, table_rows, width, marked=marked)
     else:
         table = natural
-    marks = {cells[0] for cells in table_rows} if marked else set()
+    marks = {_change_mark(r, old.get(r.gate)) for r in rows} if marked else set()
     legend = {"*": f"* routing differs from {names[0]}", "+": f"+ a gate {names[0]} does not have"}
     if marks & set(legend):
-        table += "\n" + "; ".join(legend[m] for m in ("*", "+") if m in marks) + "\n"
+        said = [legend[m] for m in ("*", "+") if m in marks]
+        if markdown:  # a line that starts with * or + would be a list item
+            said = [_MARKDOWN_MARKS[m[0]] + m[1:] for m in said]
+        table += "\n" + "; ".join(said) + "\n"
     return table
+
+
+_MARKDOWN_MARKS = {"*": "\\*", "+": "\\+", "": ""}
+
+
+def change_marks(rows: Sequence[RoutingRow], against: Sequence[RoutingRow]) -> dict[str, str]:
+    """Each gate's mark against the old routing: ``*`` changed, ``+`` new, ``""`` the same."""
+    old = {r.gate: r for r in against}
+    return {r.gate: _change_mark(r, old.get(r.gate)) for r in rows}
 
 
 def _records(

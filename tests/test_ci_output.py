@@ -159,6 +159,8 @@ def test_every_command_that_reports_diagnostics_speaks_sarif(example: Path) -> N
 
 _NODE = re.compile(r'^  (\w+)(\["(.*)"\]|\("(.*)"\))$')
 _EDGE = re.compile(r"^  (\w+) (-->|-\.->)(?:\|(\w+)\|)? (\w+)$")
+_CLASS_DEF = re.compile(r"^  classDef (\w+) ([\w#:,-]+)$")
+_CLASS = re.compile(r"^  class ([\w,]+) (\w+)$")
 
 
 def parse_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str, str]]]:
@@ -173,12 +175,27 @@ def parse_mermaid(text: str) -> tuple[dict[str, str], set[tuple[str, str, str, s
             nodes[node[1]] = node[3] or node[4]
         elif edge := _EDGE.match(line):
             edges.add((edge[1], "solid" if edge[2] == "-->" else "dashed", edge[3] or "", edge[4]))
+        elif _CLASS_DEF.match(line) or _CLASS.match(line):
+            pass  # read by mermaid_classes
         else:
             pytest.fail(f"not a node or an edge: {line!r}")
     for start, _, _, end in edges:
         assert start in nodes
         assert end in nodes
     return nodes, edges
+
+
+def mermaid_classes(text: str) -> dict[str, tuple[str, list[str]]]:
+    """Each class the flowchart defines: its style and the nodes drawn in it (every one a node)."""
+    nodes, _ = parse_mermaid(text)
+    styles = {m[1]: m[2] for line in text.splitlines() if (m := _CLASS_DEF.match(line))}
+    classes: dict[str, tuple[str, list[str]]] = {}
+    for line in text.splitlines():
+        if match := _CLASS.match(line):
+            members = match[1].split(",")
+            assert set(members) <= set(nodes)
+            classes[match[2]] = (styles[match[2]], members)
+    return classes
 
 
 def test_explain_mermaid_draws_gates_tiers_and_walks() -> None:
@@ -199,6 +216,95 @@ def test_explain_mermaid_draws_gates_tiers_and_walks() -> None:
     ]
 
 
+# -- explain --against, in every format ----------------------------------------------------------
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Path:
+    """cost-optimized with gate lint moved to balanced and a gate docs added; no targets."""
+    text = (REPO / "presets" / "cost-optimized.yaml").read_text()
+    old_lint = "  lint:        {title: Gate 3 LINT,      tier: cheap}\n"
+    old_draft = (
+        "  draft:       {title: Drafts,           tier: free,  config_key: entryModelDraft}\n"
+    )
+    assert text.count(old_lint) == 1
+    assert text.count(old_draft) == 1
+    text = text.replace(old_lint, old_lint.replace("cheap", "balanced"))
+    text = text.replace(old_draft, old_draft + "  docs:        {title: Docs, tier: cheap}\n")
+    (tmp_path / "routecfg.yaml").write_text(text)
+    return tmp_path
+
+
+def test_explain_against_marks_changed_rows_in_markdown(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "markdown"], cwd=edited)
+    assert result.exit_code == 0
+    table = result.stdout.split("\n\n")[:2]
+    lines = table[0].splitlines()
+    assert lines[0] == (
+        "|  | Gate | cost-optimized Model | routecfg.yaml Model | Mechanism | Fallbacks "
+        "| Config key |"
+    )
+    assert lines[1] == "|--|------|" + "|".join("-" * n for n in (22, 21, 11, 11, 12)) + "|"
+    assert lines[2].startswith("|  | Wave Planning | free: Ollama → Haiku fallback | ")
+    assert lines[5] == (
+        '| \\* | Gate 3 LINT | cheap: Haiku | balanced: Sonnet | Task(model: "sonnet") '
+        "| — (proxy: frontier) | — |"
+    )
+    assert lines[11] == (
+        '| \\+ | Docs | N/A | cheap: Haiku | Task(model: "haiku") '
+        "| — (proxy: balanced → frontier) | — |"
+    )
+    # Escaped: a line that starts with * or + would be a Markdown list item.
+    assert table[1] == (
+        "\\* routing differs from cost-optimized; \\+ a gate cost-optimized does not have\n"
+    )
+
+
+def test_explain_against_marks_changed_rows_in_json(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "json"], cwd=edited)
+    assert result.exit_code == 0
+    rows = {row["gate"]: row for row in json.loads(result.stdout)}
+    assert [gate for gate, row in rows.items() if row["changed"]] == ["lint", "docs"]
+    assert rows["lint"]["before"] == {"tier": "cheap", "model": "Haiku"}
+    assert rows["docs"] == {
+        "gate": "docs",
+        "title": "Docs",
+        "tier": "cheap",
+        "model": "Haiku",
+        "mechanism": 'Task(model: "haiku")',
+        "fallbacks": [],
+        "fallback_template": None,
+        "proxy_walk": ["balanced", "frontier"],
+        "config_key": None,
+        "changed": True,
+    }
+    plain = run(["explain", "--format", "json"], cwd=edited)
+    assert "changed" not in json.loads(plain.stdout)[0]  # only with --against
+
+
+def test_explain_against_marks_changed_gates_in_mermaid(edited: Path) -> None:
+    result = run(["explain", "--against", "cost-optimized", "--format", "mermaid"], cwd=edited)
+    assert result.exit_code == 0
+    assert mermaid_classes(result.stdout) == {
+        "changed": ("stroke:#e8590c,stroke-width:3px", ["g_lint"]),
+        "added": ("stroke:#2f9e44,stroke-width:3px", ["g_docs"]),
+    }
+    assert result.stdout.endswith(
+        "  classDef changed stroke:#e8590c,stroke-width:3px\n"
+        "  class g_lint changed\n"
+        "  classDef added stroke:#2f9e44,stroke-width:3px\n"
+        "  class g_docs added\n"
+    )
+    golden(
+        "explain-against-legacy.mmd",
+        run(
+            ["explain", "--spec", "cost-optimized", "--against", "legacy", "--format", "mermaid"]
+        ).stdout,
+    )
+    plain = run(["explain", "--format", "mermaid"], cwd=edited)
+    assert mermaid_classes(plain.stdout) == {}
+
+
 # -- the terminal --------------------------------------------------------------------------------
 
 
@@ -214,11 +320,16 @@ def test_diffs_are_coloured_with_color_always_and_plain_with_never(stale: Path) 
 
 def diff_on_a_terminal(root: Path, **env: str) -> str:
     """`routecfg diff` with its stdout and stderr on a real pseudo-terminal; what it showed."""
+    return on_a_terminal(root, ["diff"], **env)
+
+
+def on_a_terminal(root: Path, args: list[str], **env: str) -> str:
+    """`routecfg ARGS` with its stdout and stderr on a real pseudo-terminal; what it showed."""
     primary, secondary = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.update(PYTHONPATH=str(REPO), TERM="xterm", ROUTECFG_NO_CACHE="1", **env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "routecfg", "diff"],
+        [sys.executable, "-m", "routecfg", *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=secondary,
@@ -254,6 +365,27 @@ def test_diffs_are_coloured_on_a_pseudo_terminal_and_never_with_no_color(stale: 
     plain = diff_on_a_terminal(stale, NO_COLOR="1")
     assert '+      "entryModelReview": "frontier",' in plain
     assert "\x1b[" not in plain
+
+
+VERIFY_PROGRESS = "verify: loading LiteLLM's Router (a few seconds)…"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_verify_says_what_the_wait_is_for_on_a_terminal(tmp_path: Path) -> None:
+    # A spec with no proxy target: verify stops at once (RC705), after the progress line, so the
+    # line is seen without running LiteLLM.
+    (tmp_path / "routecfg.yaml").write_text(NO_TARGETS)
+    screen = on_a_terminal(tmp_path, ["verify", "--color", "never"])
+    assert screen.split("\r\n")[:2] == [
+        VERIFY_PROGRESS,
+        "routecfg.yaml:1:1: error[RC705]: nothing to verify: the spec has no proxy target",
+    ]
+    # Problems only with -q; and not a word of it when stderr is not a terminal.
+    quiet = on_a_terminal(tmp_path, ["verify", "-q", "--color", "never"])
+    assert quiet.startswith("routecfg.yaml:1:1: error[RC705]: ")
+    piped = run(["verify"], cwd=tmp_path)
+    assert (piped.exit_code, piped.stdout) == (2, "")
+    assert piped.stderr.startswith("routecfg.yaml:1:1: error[RC705]: ")
 
 
 def test_force_color_and_no_color(stale: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,3 +588,45 @@ def test_a_check_that_writes_a_job_summary_is_never_replayed_from_the_cache(
     assert not cache.enabled(["check", "--summary=s.md"])
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", "/tmp/summary.md")
     assert not cache.enabled(["check"])
+
+
+# -- the README's promises -----------------------------------------------------------------------
+
+
+def pytest_header(shared: Path, path: str) -> list[str]:
+    """The routecfg lines of the header a real `pytest` run prints, with the upstream fixtures
+    looked for under ``shared`` and only ``path`` to find yaml-language-server on."""
+    environment = {k: v for k, v in os.environ.items() if k != "ROUTECFG_YAML_LANGUAGE_SERVER"}
+    environment.update(ROUTECFG_SHARED=str(shared), PATH=path, PYTHONPATH=str(REPO))
+    pytest_args = ["--collect-only", "-p", "no:cacheprovider", "--no-cov", "-k", "no_such_test"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args, "tests/test_readfile.py"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 5, done.stdout + done.stderr  # 5: no test selected
+    return [line for line in done.stdout.splitlines() if line.startswith("routecfg: ")]
+
+
+def test_pytest_header_says_why_upstream_and_editor_tests_skip(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert pytest_header(shared, str(empty)) == [
+        f"routecfg: upstream fixtures not found at {shared}/fixtures/upstream: the tests that "
+        "read the backlog toolkit's real files skip (they live beside routecfg's own checkout as "
+        "shared/fixtures/upstream; ROUTECFG_SHARED=PATH names another place)",
+        "routecfg: yaml-language-server not found: the editor tests over LSP skip (npm install "
+        "yaml-language-server, then ROUTECFG_YAML_LANGUAGE_SERVER=PATH or put it on the PATH)",
+    ]
+    (shared / "fixtures" / "upstream").mkdir(parents=True)
+    server = empty / "yaml-language-server"
+    server.write_text("#!/bin/sh\n")
+    server.chmod(0o755)
+    assert pytest_header(shared, str(empty)) == [
+        f"routecfg: upstream fixtures at {shared}/fixtures/upstream",
+        f"routecfg: yaml-language-server at {server}",
+    ]

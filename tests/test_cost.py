@@ -196,17 +196,19 @@ def test_against_something_unknown_is_a_clear_error(tmp_path: Path) -> None:
 
 
 EXPLAIN = """\
-| Gate | legacy Model | cost-optimized Model | Mechanism | Fallbacks | Config key |
-|------|--------------|----------------------|-----------|-----------|------------|
-| Wave Planning | balanced: Sonnet | free: Ollama → Haiku fallback | `llm_call.sh --model free` → Task(model: "haiku") | cheap (proxy: cheap → balanced → frontier) | — |
-| Gate 1 PLAN | balanced: Sonnet | free: Ollama → Haiku fallback | `llm_call.sh --model free` → Task(model: "haiku") | cheap (proxy: cheap → balanced → frontier) | `entryModelPlan` |
-| Gate 2 IMPLEMENT | balanced: Sonnet | cheap: Haiku | Task(model: "haiku") — needs tool_use | — (proxy: balanced → frontier) | `entryModelImplement` |
-| Gate 3 LINT | cheap: Haiku | cheap: Haiku | Task(model: "haiku") | — (proxy: balanced → frontier) | — |
-| Gate 4 REVIEW | cheap: Haiku | balanced: Sonnet | Task(model: "sonnet") | — (proxy: frontier) | `entryModelReview` |
-| Gate 5 COMMIT | cheap: Haiku | free: Ollama → static template | `llm_call.sh --model free` → template fallback | template (proxy: cheap → balanced → frontier) | — |
-| Write-agents | balanced: Sonnet | cheap: Haiku | Task(model: "haiku") | — (proxy: balanced → frontier) | — |
-| Classification | cheap: Haiku | free: Ollama | `llm_call.sh --model free` | — (proxy: cheap → balanced → frontier) | `entryModelClassify` |
-| Drafts | cheap: Haiku | free: Ollama | `llm_call.sh --model free` | — (proxy: cheap → balanced → frontier) | `entryModelDraft` |
+|  | Gate | legacy Model | cost-optimized Model | Mechanism | Fallbacks | Config key |
+|--|------|--------------|----------------------|-----------|-----------|------------|
+| \\* | Wave Planning | balanced: Sonnet | free: Ollama → Haiku fallback | `llm_call.sh --model free` → Task(model: "haiku") | cheap (proxy: cheap → balanced → frontier) | — |
+| \\* | Gate 1 PLAN | balanced: Sonnet | free: Ollama → Haiku fallback | `llm_call.sh --model free` → Task(model: "haiku") | cheap (proxy: cheap → balanced → frontier) | `entryModelPlan` |
+| \\* | Gate 2 IMPLEMENT | balanced: Sonnet | cheap: Haiku | Task(model: "haiku") — needs tool_use | — (proxy: balanced → frontier) | `entryModelImplement` |
+|  | Gate 3 LINT | cheap: Haiku | cheap: Haiku | Task(model: "haiku") | — (proxy: balanced → frontier) | — |
+| \\* | Gate 4 REVIEW | cheap: Haiku | balanced: Sonnet | Task(model: "sonnet") | — (proxy: frontier) | `entryModelReview` |
+| \\* | Gate 5 COMMIT | cheap: Haiku | free: Ollama → static template | `llm_call.sh --model free` → template fallback | template (proxy: cheap → balanced → frontier) | — |
+| \\* | Write-agents | balanced: Sonnet | cheap: Haiku | Task(model: "haiku") | — (proxy: balanced → frontier) | — |
+| \\* | Classification | cheap: Haiku | free: Ollama | `llm_call.sh --model free` | — (proxy: cheap → balanced → frontier) | `entryModelClassify` |
+| \\* | Drafts | cheap: Haiku | free: Ollama | `llm_call.sh --model free` | — (proxy: cheap → balanced → frontier) | `entryModelDraft` |
+
+\\* routing differs from legacy
 """
 
 

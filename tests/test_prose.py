@@ -122,6 +122,22 @@ def test_the_lint_is_linear_in_the_size_of_the_markdown() -> None:
     ]
 
 
+@pytest.mark.parametrize("word", ["FAILS", "fa\u0131ls"], ids=["upper-case", "dotless-i"])
+def test_the_lines_worth_reading_are_found_whatever_the_case_of_their_words(word: str) -> None:
+    """The lint reads only lines holding a claim's word, found in lower-cased text; a character
+    that matches an ASCII letter without lower-casing to it (the dotless i) makes it read every
+    line rather than miss one."""
+    text = "# Review\n\nSome prose.\n\nHaiku IMPLEMENT fails Gate 3 (LINT) once: re-run it.\n"
+    [plain] = lint(cost_optimized(), text, "SKILL.md")
+    [written] = lint(cost_optimized(), text.replace("fails", word), "SKILL.md")
+    assert (plain.diagnostic.code, plain.diagnostic.line, plain.diagnostic.column) == (
+        "RC804",
+        5,
+        37,
+    )
+    assert written.diagnostic == plain.diagnostic
+
+
 # --- the command line -----------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ say what happens *instead of* the routing, so Task models on them are not read a
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -24,7 +25,6 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
-    iter_lines,
     price_claim,
     shared,
     subject,
@@ -63,6 +63,76 @@ _TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
 _TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
 _RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
+_OPENS = ("#", "```", "~~~")  # a heading or a code fence
+
+# What a line may claim, by the words it holds (a claim needs its word: no word, no reading).
+_SLOT = 1  # `model` (a Task model slot, `--model`)
+_MODEL = 2  # a model's name (`sonnet`, `Claude Haiku`)
+_KEY = 4  # a config key
+_ARROW = 8  # `→` or `->`
+_MONEY = 16  # `$`
+_FAIL = 32  # `fail` (an escalation threshold)
+_CLAIMS = 63
+_TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body names
+_TIER = 128  # a tier's key (`cheap`): a table cell's claim
+_READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
+_ALL = 255
+_STATEFUL = frozenset("|#`~")  # a line's first character: a table, a heading, a code fence
+# Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
+# where one occurs, lower-cased text cannot show where a name is, so every line is read.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]:
+    """For each line number, the kinds of claim its words allow (0: none), from one search per
+    word over the whole text: linear in its size, and no per-line work for the many lines
+    that speak of nothing the spec routes."""
+    count = len(starts)
+    pieces, tiers = vocab.model_pieces, vocab.tier_pieces
+    if (
+        pieces is None
+        or tiers is None
+        or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII))
+    ):
+        return bytes([_ALL]) * (count + 1)
+    kinds = bytearray(count + 1)
+    words = [("model", _SLOT), ("→", _ARROW), ("->", _ARROW), ("$", _MONEY), ("Task(", _TASK)]
+    words += [(key, _KEY) for key in vocab.key_needles]
+    folded = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
+    folded += [(piece, _TIER) for piece in tiers]
+    for haystack, needles in ((text, words), (text.lower(), folded)):
+        for needle, kind in needles:
+            at = haystack.find(needle)
+            while at >= 0:
+                number = bisect.bisect_right(starts, at)
+                kinds[number] |= kind
+                if number == count:
+                    break
+                at = haystack.find(needle, starts[number])
+    return kinds
+
+
+class _Mentions:
+    """A line's gate mentions, and whether it speaks of what happens instead of the routing,
+    each read on first use."""
+
+    def __init__(self, vocab: Vocabulary, text: str) -> None:
+        self.vocab = vocab
+        self.text = text
+        self._found: list[Mention] | None = None
+        self._skip: bool | None = None
+
+    @property
+    def found(self) -> list[Mention]:
+        if self._found is None:
+            self._found = self.vocab.mentions(self.text)
+        return self._found
+
+    @property
+    def skip(self) -> bool:
+        if self._skip is None:
+            self._skip = bool(_SKIP.search(self.text))
+        return self._skip
 
 
 @dataclass
@@ -89,19 +159,88 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
-        self.section: set[str] = set()  # the gates the heading above names ("### Gate 3: LINT")
+        self.heading = ""  # the last heading outside code fences ("### Gate 3: LINT")
         self.fence: str | None = None  # the opening of the code fence the scanner is in
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
+        self.skip_lines: frozenset[int] = frozenset()  # generated blocks' lines
 
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
-        for line in iter_lines(text):
-            if line.number in skip_lines:
-                self._end_paragraph()
-                continue
-            self._line(line)
+        self.skip_lines = skip_lines
+        lines = text.split("\n")
+        starts = list(itertools.accumulate((len(b) + 1 for b in lines[:-1]), initial=0))
+        kinds = _kinds(self.vocab, text, starts)
+        stripped = [body.strip() for body in lines]
+        # The lines that may claim, open or close something; the others only end a table or
+        # an intro (unless blank), and may end a list item.
+        read = [
+            index
+            for index, bare in enumerate(stripped)
+            if kinds[index + 1] & _READ or bare[:1] in _STATEFUL or bare[-1:] == ":"
+        ]
+        if skip_lines:
+            read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
+        blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
+        index = 0  # the next line to read
+        for following in [*read, len(lines)]:
+            while self.block is not None and index < following:  # a Task( call reads every line
+                self._read(index + 1, lines[index], stripped[index], starts, kinds)
+                index += 1
+            if following > index:
+                self._skipped(lines, index, following, blank[following] > blank[index])
+            if following == len(lines):
+                break
+            self._read(following + 1, lines[following], stripped[following], starts, kinds)
+            index = following + 1
         if self.block is not None:
             self._close_block()
         return self.claims
+
+    def _skipped(self, lines: Sequence[str], start: int, end: int, written: bool) -> None:
+        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank."""
+        self.table.header = self.table.previous_row = None
+        if not written:
+            return
+        self.intro = []
+        if self.item is not None:
+            indent = self.item[0]
+            for body in lines[start:end]:
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    self.item = None
+                    break
+
+    def _read(
+        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: Sequence[int]
+    ) -> None:
+        if number in self.skip_lines:
+            self._end_paragraph()
+            return
+        if self.fence is not None:
+            if stripped.startswith(self.fence):
+                self.fence = None
+        elif stripped.startswith(_OPENS):
+            self._headings(stripped)
+        kind = kinds[number]
+        line = None
+        if stripped.startswith("|"):
+            line = Line(number, starts[number - 1], body)
+            words, keys = bool(kind & (_TIER | _MODEL)), bool(kind & _KEY)
+            self.claims.extend(self.table.feed(line, stripped, words, keys))
+        else:
+            self.table.header = self.table.previous_row = None
+        # Only a line with a claim's word, or in or opening a Task( call, is read further.
+        if kind & _READ or self.block is not None:
+            line = line or Line(number, starts[number - 1], body)
+            self._line(line, stripped, kind & _CLAIMS)
+        if not stripped:
+            return
+        if not stripped.startswith("```"):
+            self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
+        header = _ITEM_HEADER.match(body) if stripped.endswith(":") else None
+        if header is not None:
+            roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
+            self.item = (len(body) - len(body.lstrip()), roles) if roles else None
+        elif self.item is not None and len(body) - len(body.lstrip()) <= self.item[0]:
+            self.item = None
 
     def _subject(self, mention: Mention) -> str:
         return subject(self.vocab, mention)
@@ -114,40 +253,38 @@ class _Scanner:
 
     # -- one line ------------------------------------------------------------------------------
 
-    def _line(self, line: Line) -> None:
-        stripped = line.text.strip()
-        self._headings(stripped)
-        self.claims.extend(self.table.feed(line, stripped))
-        mentions = self.vocab.mentions(line.text)
-        skip = bool(_SKIP.search(line.text))
+    def _line(self, line: Line, stripped: str, kind: int) -> None:
         if self.block is not None:
             self.block.lines.append(line)
-        slots = list(itertools.islice(_MODEL_SLOT.finditer(line.text), MAX_PER_LINE))
-        for slot in slots:
-            self._model_slot(line, slot, mentions, skip)
-        self._model_words(line, mentions, skip)
-        self._config_keys(line, mentions)
-        self._arrows(line, mentions)
-        self._prices(line)
-        self._escalation(line, mentions)
+        if kind:
+            self._claims(line, kind)
         self._track_blocks(line, stripped)
-        if stripped and not stripped.startswith("```"):
-            self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
-        header = _ITEM_HEADER.match(line.text)
-        if header is not None:
-            roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
-            self.item = (line.indent, roles) if roles else None
-        elif self.item is not None and stripped and line.indent <= self.item[0]:
-            self.item = None
+
+    def _claims(self, line: Line, kind: int) -> None:
+        """The claims of a line with a word of the ``kind`` bits: each reader runs only where
+        its word is."""
+        mentions = _Mentions(self.vocab, line.text)
+        if kind & _SLOT:
+            for slot in _slots(line.text):
+                self._model_slot(line, slot, mentions)
+        if kind & _MODEL:
+            self._model_words(line, mentions)
+        if kind & _KEY:
+            self._config_keys(line, mentions)
+        if kind & (_ARROW | _SLOT):
+            self._arrows(line, mentions, kind)
+        if kind & _MONEY and kind & _MODEL:  # a price is said of a model's name
+            self._prices(line)
+        if kind & (_ARROW | _FAIL | _SLOT):
+            self._escalation(line, mentions, kind)
 
     # -- Task models ---------------------------------------------------------------------------
 
-    def _model_slot(
-        self, line: Line, slot: re.Match[str], mentions: list[Mention], skip: bool
-    ) -> None:
+    def _model_slot(self, line: Line, slot: re.Match[str], said: _Mentions) -> None:
         tier = self.vocab.tier_of(slot.group(2))
         if tier is None:
             return
+        mentions = said.found
         text = line.text
         fallback = _said_as_fallback(text, slot.start())
         low = max(0, slot.start() - WINDOW)
@@ -167,7 +304,7 @@ class _Scanner:
             self._task(line, slot, mention, tier, fallback, shared)
         if named:
             return
-        if skip:
+        if said.skip:
             return
         in_call = "Task(" in text[low : slot.start()]
         if self.block is not None and (self.block.opened is line or _alone(text, slot)):
@@ -200,11 +337,9 @@ class _Scanner:
     def _shared(self, mentions: Sequence[Mention]) -> bool:
         return shared(self.vocab, mentions)
 
-    def _model_words(self, line: Line, mentions: list[Mention], skip: bool) -> None:
+    def _model_words(self, line: Line, said: _Mentions) -> None:
         """``delegate log to sonnet write-agent``, ``fallback: sonnet subagent``,
-        ``write-agents use Sonnet``."""
-        if skip:
-            return
+        ``write-agents use Sonnet``. Not on a line about escalations or retries."""
         text = line.text
         for match in itertools.islice(self.vocab.model_word.finditer(text), MAX_PER_LINE):
             tier = self.vocab.tier_of(match.group(0))
@@ -212,15 +347,23 @@ class _Scanner:
                 continue
             if _in_list(text, match):
                 continue  # `Ollama/Haiku/Sonnet`: several models, none given to anyone
-            fallback = _said_as_fallback(text, match.start())
             rest = text[match.end() :]
             gap = len(rest) - len(rest.lstrip(" "))
-            following = [m for m in mentions if m.start == match.end() + gap]
+            after = match.end() + gap
+            subagent = _SUBAGENT.match(rest)
+            uses = _uses(text, match.start())
+            named = gap and self.vocab.may_name(text, after)
+            if not named and subagent is None and uses is None:
+                continue  # nothing here can name who runs on the model
+            if said.skip:
+                return
+            fallback = _said_as_fallback(text, match.start())
+            mentions = said.found
+            following = [m for m in mentions if m.start == after]
             mention: Mention | None = following[0] if following and gap else None
-            if mention is None and _SUBAGENT.match(rest):
+            if mention is None and subagent:
                 gates = {m.gate for m in mentions}
                 mention = mentions[0] if len(gates) == 1 else None
-            uses = _USES.search(text, 0, match.start())
             if mention is None and uses is not None:  # `write-agents use Sonnet`
                 subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
                 mention = subject[0] if subject else None
@@ -255,7 +398,7 @@ class _Scanner:
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
-            for slot in itertools.islice(_MODEL_SLOT.finditer(line.text, position), MAX_PER_LINE):
+            for slot in _slots(line.text, position):
                 if self.vocab.tier_of(slot.group(2)) is not None and not any(
                     c.words[0].start == line.start + slot.start(2) for c in self.claims
                 ):
@@ -292,17 +435,17 @@ class _Scanner:
     # -- config keys ---------------------------------------------------------------------------
 
     def _headings(self, stripped: str) -> None:
-        """Track code fences and the gates the last heading outside them names."""
-        if self.fence is not None:
-            if stripped.startswith(self.fence):
-                self.fence = None
-            return
+        """Outside a code fence: track its opening, and the last heading."""
         if stripped.startswith(("```", "~~~")):
             self.fence = stripped[:3]
         elif _HEADING.match(stripped):
-            self.section = {m.gate for m in self.vocab.mentions(stripped) if not m.role}
+            self.heading = stripped
 
-    def _config_keys(self, line: Line, mentions: list[Mention]) -> None:
+    def _section(self) -> set[str]:
+        """The gates the last heading names."""
+        return {m.gate for m in self.vocab.mentions(self.heading) if not m.role}
+
+    def _config_keys(self, line: Line, said: _Mentions) -> None:
         keys = self.vocab.config_keys
         for match in self.vocab.key_pattern.finditer(line.text):
             key = match.group(1) or match.group(5)
@@ -321,17 +464,22 @@ class _Scanner:
             tier = self.vocab.tier_of(words[0].text)
             # Said of another gate (`Gate 3 LINT → entryModelReview (cheap)`, or under a LINT
             # heading): the key's tier is wrong, but so may be the key; no fix is sure.
-            named = {m.gate for m in mentions if not m.role and m.end <= match.start()}
-            other = bool((named or self.section) - {gate})
+            named = {m.gate for m in said.found if not m.role and m.end <= match.start()}
+            other = bool((named or self._section()) - {gate})
             self.claims.append(
                 Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True, shared=other)
             )
 
     # -- gate arrows and llm_call.sh ------------------------------------------------------------
 
-    def _arrows(self, line: Line, mentions: list[Mention]) -> None:
+    def _arrows(self, line: Line, said: _Mentions, kind: int) -> None:
         text = line.text
-        for mention in mentions:
+        calls = kind & _SLOT and "--model" in text  # `llm_call.sh --model free`
+        arrows = kind & _ARROW and '"' in text  # `→ always "cheap"`
+        if not arrows and not calls:
+            return
+        mentions = said.found
+        for mention in mentions if arrows else ():
             if mention.role:
                 continue
             match = _ARROW_TIER.match(text, mention.end)
@@ -353,7 +501,7 @@ class _Scanner:
                 )
             )
         gates = {m.gate for m in mentions}
-        if len(gates) != 1:
+        if len(gates) != 1 or not calls:
             return
         for match in _CALL_MODEL.finditer(text):
             tier = self.vocab.tier_of(match.group(2))
@@ -390,13 +538,20 @@ class _Scanner:
 
     # -- escalation ----------------------------------------------------------------------------
 
-    def _escalation(self, line: Line, mentions: list[Mention]) -> None:
-        self._escalation_model(line)
-        rules = self.vocab.spec.escalation.rules
-        if not rules or not mentions:
-            return
+    def _escalation(self, line: Line, said: _Mentions, kind: int) -> None:
         text = line.text
-        fails = _FAILS.search(text)
+        if kind & _ARROW and ("ARCH" in text or "SECURITY" in text):
+            self._escalation_model(line)
+        rules = self.vocab.spec.escalation.rules
+        if not rules or not kind & (_FAIL | _SLOT):
+            return
+        fails = _FAILS.search(text) if kind & _FAIL else None
+        rerun = kind & _SLOT and _RERUN.search(text) and _MODEL_SLOT.search(text)
+        if fails is None and not rerun:
+            return  # neither a threshold nor a re-run's tier
+        mentions = said.found
+        if not mentions:
+            return
         gates = {m.gate for m in mentions}
         for rule in rules:
             failing = [m for m in mentions if m.gate in rule.when_fails and not m.role]
@@ -414,8 +569,8 @@ class _Scanner:
                             count=_count_of(count),
                         )
                     )
-            if _RERUN.search(text) and rule.reroute in gates:
-                for match in itertools.islice(_MODEL_SLOT.finditer(text), MAX_PER_LINE):
+            if rerun and rule.reroute in gates:
+                for match in _slots(text):
                     tier = self.vocab.tier_of(match.group(2))
                     if tier is None:
                         continue
@@ -452,6 +607,25 @@ class _Scanner:
             self.claims.append(Claim(ESCALATION_MODEL, line.number, None, subject, (word,), tier))
 
     # -- tables --------------------------------------------------------------------------------
+
+
+def _slots(text: str, start: int = 0) -> list[re.Match[str]]:
+    """The model slots of ``text`` from ``start`` on, at most MAX_PER_LINE: ``_MODEL_SLOT``'s
+    matches, tried only where ``model`` is."""
+    found: list[re.Match[str]] = []
+    at = text.find("model", start)
+    while at >= 0 and len(found) < MAX_PER_LINE:
+        slot = _MODEL_SLOT.match(text, at)
+        if slot is not None:
+            found.append(slot)
+        at = text.find("model", at + 1 if slot is None else slot.end())
+    return found
+
+
+def _uses(text: str, end: int) -> re.Match[str] | None:
+    """``uses`` right before ``end`` (``write-agents use Sonnet``): ``_USES`` can only match
+    on the word before the spaces that end ``text[:end]``."""
+    return _USES.search(text, max(0, len(text[:end].rstrip()) - 4), end)
 
 
 def _said_as_fallback(text: str, position: int) -> bool:

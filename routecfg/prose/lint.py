@@ -10,9 +10,7 @@ in the spec's ``prose.ignore``.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -68,7 +66,6 @@ def lint(spec: RoutingSpec, text: str, path: str) -> tuple[Finding, ...]:
     vocab = _vocabulary(spec)
     found = find_claims(text, vocab, _generated_lines(text, path))
     ignored = _ignored_lines(text)
-    starts = _line_starts(text)
     findings: dict[int, Finding] = {}
     for claim in found:
         if claim.start in findings:
@@ -77,7 +74,7 @@ def lint(spec: RoutingSpec, text: str, path: str) -> tuple[Finding, ...]:
         codes = ignored.get(claim.line)
         if (codes is not None and (not codes or code in codes)) or _silenced(spec, path, code):
             continue
-        finding = _judge(vocab, claim, path, starts)
+        finding = _judge(vocab, claim, path, text)
         if finding is not None:
             findings[claim.start] = finding
     return tuple(sorted(findings.values(), key=lambda f: f.diagnostic.sort_key()))
@@ -117,6 +114,8 @@ def _generated_lines(text: str, path: str) -> frozenset[int]:
 def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
     """Line -> codes silenced there (empty: every code), from ignore comments on or above it."""
     ignored: dict[int, frozenset[str]] = {}
+    if "routecfg:ignore" not in text:
+        return ignored
     for line in c.iter_lines(text):
         for match in _IGNORE.finditer(line.text):
             codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))
@@ -131,23 +130,19 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
     return ignored
 
 
-def _line_starts(text: str) -> list[int]:
-    return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
-
-
 # --- judging one claim ---------------------------------------------------------------------------
 
 
-def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) -> Finding | None:
+def _judge(vocab: Vocabulary, claim: c.Claim, path: str, text: str) -> Finding | None:
     spec = vocab.spec
     if claim.kind == c.PRICE:
-        return _judge_price(vocab, claim, path, starts)
+        return _judge_price(vocab, claim, path, text)
     if claim.kind == c.ESCALATION_MODEL:
-        return _judge_escalation_model(vocab, claim, path, starts)
+        return _judge_escalation_model(vocab, claim, path, text)
     assert claim.gate is not None
     gate = spec.gates[claim.gate]
     if claim.kind in (c.THRESHOLD, c.TARGET):
-        return _judge_escalation(vocab, claim, gate, path, starts)
+        return _judge_escalation(vocab, claim, gate, path, text)
     assert claim.tier is not None
     if claim.fallback:
         if not gate.fallback:
@@ -178,7 +173,7 @@ def _judge(vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]) 
     want = " / ".join(e.text for e in edits)
     if not want and claim.kind == c.KEY and claim.shared:
         want = f"{claim.subject}'s tier {gate.tier}, or name the key of the gate it speaks of"
-    return _finding(claim, path, starts, message, edits, want or _plain_route(spec, gate))
+    return _finding(claim, path, text, message, edits, want or _plain_route(spec, gate))
 
 
 def _target_tier(
@@ -249,9 +244,7 @@ def _plain_route(spec: RoutingSpec, gate: Gate) -> str:
     return f"the spec's {_route(spec, gate)}"
 
 
-def _judge_price(
-    vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]
-) -> Finding | None:
+def _judge_price(vocab: Vocabulary, claim: c.Claim, path: str, text: str) -> Finding | None:
     assert claim.tier is not None
     tier = vocab.spec.tiers[claim.tier]
     expected = (tier.price.input, tier.price.output)
@@ -266,11 +259,11 @@ def _judge_price(
         for w, e, p in zip(claim.words, expected, claim.prices, strict=True)
         if e != p
     )
-    return _finding(claim, path, starts, message, edits, want)
+    return _finding(claim, path, text, message, edits, want)
 
 
 def _judge_escalation_model(
-    vocab: Vocabulary, claim: c.Claim, path: str, starts: Sequence[int]
+    vocab: Vocabulary, claim: c.Claim, path: str, text: str
 ) -> Finding | None:
     model = vocab.spec.escalation.model
     assert model is not None
@@ -282,11 +275,11 @@ def _judge_escalation_model(
     message = f"says {claim.subject} escalate to {said}; the spec's escalation model is "
     message += _describe(tier)
     edits = _word_edits(vocab, claim, model)
-    return _finding(claim, path, starts, message, edits, " / ".join(e.text for e in edits))
+    return _finding(claim, path, text, message, edits, " / ".join(e.text for e in edits))
 
 
 def _judge_escalation(
-    vocab: Vocabulary, claim: c.Claim, gate: Gate, path: str, starts: Sequence[int]
+    vocab: Vocabulary, claim: c.Claim, gate: Gate, path: str, text: str
 ) -> Finding | None:
     spec = vocab.spec
     for rule in spec.escalation.rules:
@@ -299,7 +292,7 @@ def _judge_escalation(
                 f"the spec's escalation rule waits for {times}"
             )
             hint_want = f"escalation after {times} (escalation.rules: after: {rule.after})"
-            return _finding(claim, path, starts, message, (), hint_want)
+            return _finding(claim, path, text, message, (), hint_want)
         if claim.kind == c.TARGET and gate.name == rule.reroute:
             if claim.tier == rule.to:
                 return None
@@ -310,21 +303,21 @@ def _judge_escalation(
                 f"says an escalation re-runs {gate.title} on {said}; "
                 f"the spec's escalation rule re-runs it on {to}"
             )
-            return _finding(claim, path, starts, message, (), to)
+            return _finding(claim, path, text, message, (), to)
     return None
 
 
 def _finding(
     claim: c.Claim,
     path: str,
-    starts: Sequence[int],
+    text: str,
     message: str,
     edits: tuple[Edit, ...],
     want: str,
 ) -> Finding:
     code = CODES[claim.kind]
     start = claim.words[0].start
-    column = start - starts[claim.line - 1] + 1
+    column = start - text.rfind("\n", 0, start)  # 1-based
     silence = f"<!-- routecfg:ignore {code} --> on or above the line marks a deliberate mention"
     if edits:
         hint = f"fixable: `routecfg build --fix` writes {want}; {silence}"

@@ -29,47 +29,61 @@ class Table:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self.header: list[str] | None = None
-        self.previous_row: list[str] | None = None
+        self.header: _Header | None = None
+        self.previous_row: Line | None = None  # split into cells only if a separator follows
         self.found: list[Claim] = []
 
-    def feed(self, line: Line, stripped: str) -> list[Claim]:
-        """The claims of ``line`` if it is a table row under a header; tracks the header."""
+    def feed(self, line: Line, stripped: str, words: bool = True, keys: bool = True) -> list[Claim]:
+        """The claims of ``line`` if it is a table row under a header; tracks the header.
+        ``words``: whether the line may name a tier or a model; ``keys``: a config key."""
         self.found = []
-        self._table(line, stripped)
+        self._table(line, stripped, words, keys)
         return self.found
 
     def reset(self) -> None:
         self.header = self.previous_row = None
 
-    def _table(self, line: Line, stripped: str) -> None:
+    def _table(self, line: Line, stripped: str, words: bool, keys: bool) -> None:
         if not stripped.startswith("|"):
             self.header = self.previous_row = None
             return
         if _SEPARATOR.match(stripped):
-            self.header = self.previous_row
+            previous = self.previous_row
+            self.header = None if previous is None else _Header([t for t, _ in _cells(previous)])
             return
-        cells = _cells(line)
-        self.previous_row = [text for text, _ in cells]
-        if self.header is not None:
-            self._row(line, cells, self.header)
+        self.previous_row = line
+        if self.header is not None and (words or keys):
+            self._row(line, _cells(line), self.header, words, keys)
 
-    def _row(self, line: Line, cells: Sequence[tuple[str, int]], header: Sequence[str]) -> None:
-        columns = [h.strip().lower() for h in header]
-        self._row_keys(line, cells)
+    def _row(
+        self,
+        line: Line,
+        cells: Sequence[tuple[str, int]],
+        header: _Header,
+        words: bool,
+        keys: bool,
+    ) -> None:
+        columns = header.columns
+        if keys:
+            self._row_keys(line, cells)
+        if not words:
+            return
         first, first_at = cells[0]
-        subjects = {m.gate: m for m in reversed(self.vocab.mentions(first))}
+        claimed_tiers = []  # the word and tier of each model column whose word names a tier
+        for index in header.models:
+            if index >= len(cells):
+                break
+            word = _lead_word(*cells[index])
+            tier = None if word is None else self.vocab.tier_of(word.text)
+            if word is not None and tier is not None:
+                claimed_tiers.append(
+                    (Word(line.start + word.start, line.start + word.end, word.text), tier)
+                )
+        subjects = (
+            {m.gate: m for m in reversed(self.vocab.mentions(first))} if claimed_tiers else {}
+        )
         for mention in reversed(subjects.values()):
-            for index in range(1, min(len(cells), len(columns))):
-                if not _MODEL_COLUMN.match(columns[index]):
-                    continue
-                word = _lead_word(*cells[index])
-                if word is None:
-                    continue
-                tier = self.vocab.tier_of(word.text)
-                if tier is None:
-                    continue
-                word = Word(line.start + word.start, line.start + word.end, word.text)
+            for word, tier in claimed_tiers:
                 kind = TASK if mention.role else ARROW
                 self.found.append(
                     Claim(
@@ -103,7 +117,7 @@ class Table:
                             shared=spread,
                         )
                     )
-        self._row_price(line, cells, columns)
+        self._row_price(line, cells, header)
 
     def _row_keys(self, line: Line, cells: Sequence[tuple[str, int]]) -> None:
         for (text, _), (values, at) in itertools.pairwise(cells):
@@ -126,12 +140,8 @@ class Table:
                     Claim(KEY, line.number, gate, key, (claimed,), tier, primary=True)
                 )
 
-    def _row_price(
-        self, line: Line, cells: Sequence[tuple[str, int]], columns: Sequence[str]
-    ) -> None:
-        inputs = [i for i, c in enumerate(columns) if c.startswith("input") and "$" in c]
-        outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
-        if len(inputs) != 1 or len(outputs) != 1 or max(inputs[0], outputs[0]) >= len(cells):
+    def _row_price(self, line: Line, cells: Sequence[tuple[str, int]], header: _Header) -> None:
+        if header.prices is None or max(header.prices) >= len(cells):
             return
         name = self.vocab.name_pattern.fullmatch(cells[0][0].strip(" *`"))
         if name is None:
@@ -140,7 +150,7 @@ class Table:
         if tier is None:
             return
         words = []
-        for index in (inputs[0], outputs[0]):
+        for index in header.prices:
             text, at = cells[index]
             money = _MONEY.match(text)
             if money is None:
@@ -148,6 +158,19 @@ class Table:
             start = line.start + at + money.start(1)
             words.append(Word(start, start + len(money.group(1)), money.group(1)))
         self.found.append(price_claim(line, name.group(0), tier, tuple(words)))
+
+
+class _Header:
+    """A table's header: its columns, lower-cased, and those a row's claims are read from."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        columns = [h.strip().lower() for h in header]
+        self.columns = columns
+        self.models = [i for i in range(1, len(columns)) if _MODEL_COLUMN.match(columns[i])]
+        inputs = [i for i, c in enumerate(columns) if c.startswith("input") and "$" in c]
+        outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
+        one_each = len(inputs) == 1 and len(outputs) == 1
+        self.prices = (inputs[0], outputs[0]) if one_each else None
 
 
 def _cells(line: Line) -> list[tuple[str, int]]:

@@ -11,6 +11,7 @@ rather than guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,16 +40,20 @@ LEGACY_KEYS: Mapping[str, str] = {
     "lintModel": "lint",
 }
 _WORD_START = re.compile(r"(?<![\w-])[A-Za-z]{4}")
-_NUMBER = re.compile(r"gate\s*:?\s*(\d+)\b", re.IGNORECASE)
+_NUMBER = r"(?i:gate)\s*:?\s*(\d+)\b"
 
 
 @dataclass(frozen=True)
 class _Name:
     """One way to name a gate; ``gate`` None: by number (`Gate 4`), looked up by the title."""
 
-    pattern: re.Pattern[str]
+    source: str  # the pattern, compiled where a word starts with its first four letters
     gate: str | None
     role: bool
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
 
 _GATE_NUMBER = re.compile(r"^Gate\s+(\d+)\b\s*(.*)$", re.IGNORECASE)
@@ -73,11 +78,17 @@ class Vocabulary:
     model_word: re.Pattern[str]  # a task model or a name, in running text
     name_pattern: re.Pattern[str]  # a tier's name (group 1) and a version (group 2)
     gate_names: Mapping[str, tuple[_Name, ...]]  # first four letters -> ways to name a gate
+    name_start: re.Pattern[str]  # a word starting with the first four letters of a gate's name
     number_gates: Mapping[str, str]  # "4" -> review
     config_keys: Mapping[str, str]  # config key -> gate
     key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
     json_keys: Mapping[str, str]  # key read in JSON only (legacy names) -> gate
     price_pattern: re.Pattern[str]  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5`
+    # One lower-case word of each model name, found in lower-cased text wherever ``model_word``
+    # matches; None when a name is not plain ASCII (then lower-casing proves nothing).
+    model_pieces: tuple[str, ...] | None
+    tier_pieces: tuple[str, ...] | None  # the tiers' keys, lower-cased, likewise
+    key_needles: tuple[str, ...]  # what every config key (and legacy key) contains
 
     def tier_of(self, word: str) -> str | None:
         """The tier a word names: its key, its task model or one of its names."""
@@ -88,8 +99,8 @@ class Vocabulary:
         found: list[Mention] = []
         stop = len(text) if end is None else end
         after = start  # the end of the last mention: names do not overlap
-        # Each word start is looked up by its first four letters; only then is a name tried.
-        for word in _WORD_START.finditer(text, start, stop):
+        # Only a word starting with a name's first four letters is tried with the names.
+        for word in self.name_start.finditer(text, start, stop):
             if word.start() < after:
                 continue
             for name in self.gate_names.get(word.group(0).lower(), ()):
@@ -105,6 +116,10 @@ class Vocabulary:
                 after = match.end()
                 break
         return found
+
+    def may_name(self, text: str, at: int) -> bool:
+        """Whether a gate's name may start at ``at``: mentions start with a known four letters."""
+        return text[at : at + 4].lower() in self.gate_names
 
     def gate(self, name: str) -> Gate:
         return self.spec.gates[name]
@@ -126,6 +141,7 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         reverse=True,
     )
     names = [n for n in names if _normal(n) in tier_words]
+    gate_names = _gate_names(spec)
     config_keys = {g.config_key: g.name for g in spec.gates.values() if g.config_key}
     json_keys = {
         key: gate
@@ -140,7 +156,8 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         tier_words=tier_words,
         model_word=model_word,
         name_pattern=name_pattern,
-        gate_names=_gate_names(spec),
+        gate_names=gate_names,
+        name_start=re.compile(rf"(?<![\w-])(?ai:{'|'.join(sorted(gate_names))})"),
         number_gates=_unambiguous(
             (number, gate.name)
             for gate in spec.gates.values()
@@ -154,7 +171,38 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
             rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
             re.IGNORECASE,
         ),
+        model_pieces=_pieces(names),
+        tier_pieces=_pieces(spec.tiers),
+        key_needles=_common_part((*config_keys, *json_keys)),
     )
+
+
+def _common_part(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Fewer strings to search for, one of which every word contains: the words' longest common
+    part of five characters or more (``Model`` in ``entryModelPlan``, ``reviewModel``), or
+    else the words themselves."""
+    if len(words) < 2:
+        return words
+    shortest = min(words, key=len)
+    for size in range(len(shortest), 4, -1):
+        for start in range(len(shortest) - size + 1):
+            part = shortest[start : start + size]
+            if all(part in word for word in words):
+                return (part,)
+    return words
+
+
+def _pieces(names: Iterable[str]) -> tuple[str, ...] | None:
+    """A word of each name (the longest) that every match of the name contains, lower-cased:
+    ``Claude Haiku 4.5`` → ``claude``, unless a shorter name's word already covers it."""
+    pieces: set[str] = set()
+    for name in sorted(names, key=lambda n: len(n.split(" "))):
+        words = [w.lower() for w in name.split(" ") if w]
+        if not words or not all(w.isascii() for w in words):
+            return None
+        if not pieces.intersection(words):
+            pieces.add(max(words, key=len))
+    return tuple(sorted(pieces))
 
 
 def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> re.Pattern[str]:
@@ -218,7 +266,7 @@ def _gate_names(spec: RoutingSpec) -> dict[str, tuple[_Name, ...]]:
         if not sensitive:
             suffix = r"(?:s|-N|-\d+|-\{\w*\})?" if role else r"s?"
             body = f"(?i:{body}){suffix}"
-        pattern = re.compile(rf"{body}(?![\w-])")
+        pattern = rf"{body}(?![\w-])"
         names.setdefault(phrase[:4].lower(), []).append(_Name(pattern, gate_name, role))
     return {prefix: tuple(found) for prefix, found in names.items()}
 

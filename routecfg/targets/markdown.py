@@ -9,7 +9,11 @@ Every name a template reads that the context does not define is a block paramete
 marker must not pass any other. ``gate=NAME`` is checked against the spec's gates and arrives as
 that gate's :class:`~routecfg.tables.RoutingRow`; other parameters arrive as strings.
 
-Text in, text out: the only reading is the Jinja loader reading templates; nothing is printed.
+A block whose template is bundled, unedited and not shadowed by the spec's folder is rendered by
+its Python twin in :mod:`routecfg.targets.bundled`, the same bytes without importing Jinja; every
+other block (the spec's own templates, an edited bundled one) by Jinja.
+
+Text in, text out: the only reading is the loaders reading templates; nothing is printed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -30,7 +33,7 @@ from routecfg.diagnostics import (
     suggestion_hint,
 )
 from routecfg.model import RoutingSpec
-from routecfg.targets import markers, precompiled
+from routecfg.targets import bundled, markers
 from routecfg.targets.markers import Block
 
 if TYPE_CHECKING:  # Jinja2 is imported where there are blocks to render, not before
@@ -38,7 +41,6 @@ if TYPE_CHECKING:  # Jinja2 is imported where there are blocks to render, not be
     from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_SUFFIX = ".md.j2"
-NO_PRICE = "—"
 
 NO_TEMPLATE = "RC410"
 TEMPLATE_ERROR = "RC411"
@@ -165,6 +167,8 @@ class _Templates:
         if template not in self.reads:
             assert self.env.loader is not None
             assert template.name is not None
+            from routecfg.targets import precompiled
+
             read: frozenset[str] | set[str] | None = precompiled.names_read(template)
             if read is None:
                 from jinja2 import meta
@@ -197,7 +201,7 @@ def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
     must resolve inside that folder), then ours, the bundled ones served precompiled."""
     import jinja2
 
-    from routecfg.targets import bounded
+    from routecfg.targets import bounded, precompiled
 
     folders: list[tuple[str, str | None]] = [(str(resources.templates_dir()), None)]
     if extra_templates is not None:
@@ -214,18 +218,9 @@ def _environment(extra_templates: Path | None) -> SandboxedEnvironment:
     # Same inputs, same bytes: drop Jinja's random helpers.
     del env.globals["lipsum"]
     del env.filters["random"]
-    env.filters["money"] = _money_cell
-    env.filters["cell"] = _table_cell
+    env.filters["money"] = bundled.money_cell
+    env.filters["cell"] = bundled.table_cell
     return env
-
-
-def _money_cell(amount: Decimal | None) -> str:
-    return NO_PRICE if amount is None else tables.format_money(amount)
-
-
-def _table_cell(value: object) -> str:
-    """A value safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(value).split()).replace("|", "\\|")
 
 
 def _context(spec: RoutingSpec) -> dict[str, Any]:
@@ -280,18 +275,32 @@ def _renderer_for(spec: RoutingSpec, extra_templates: Path | None) -> _Renderer:
         last_spec, last_extra, renderer = _LAST_RENDERER[0]
         if last_spec is spec and last_extra == extra_templates:
             return renderer
-    renderer = _Renderer(spec, _templates(extra_templates))
+    renderer = _Renderer(spec, extra_templates)
     _LAST_RENDERER[:] = [(spec, extra_templates, renderer)]
     return renderer
 
 
 class _Renderer:
-    def __init__(self, spec: RoutingSpec, templates: _Templates) -> None:
-        self.templates = templates
+    def __init__(self, spec: RoutingSpec, extra_templates: Path | None) -> None:
+        self.extra_templates = extra_templates
         self.context = _context(spec)
         self.rows: dict[str, tables.RoutingRow] = {row.gate: row for row in self.context["routing"]}
 
+    @functools.cached_property
+    def templates(self) -> _Templates:
+        """Jinja's environment, made for the first block the bundled renderers do not cover."""
+        return _templates(self.extra_templates)
+
     def body(self, block: Block) -> str:
+        python = bundled.for_block(_template_name(block.name), self.extra_templates)
+        if python is not None:
+            params = self._params(block, python.reads - self.context.keys())
+            body = python.render({**self.context, "in_fence": block.fence is not None, **params})
+            if len(body) <= bundled.MAX_OUTPUT:
+                return body
+        return self._jinja_body(block)
+
+    def _jinja_body(self, block: Block) -> str:
         from routecfg.targets import bounded
 
         template = self.templates.get(block.name)

@@ -1,0 +1,188 @@
+"""The cost line's "before" when no committed spec gives it: the routing the targets hold now.
+
+The preset states a gate's old tier through its config key, the proxy a tier's old prices. The
+preset is read by the C JSON decoder where that reads it as routecfg's JSON parser would; a
+proxy file in sync holds the spec's prices, and another one is read as plain data (libyaml)
+where that reads it as the round-trip loader would, else by that loader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from routecfg.diagnostics import RoutecfgError
+from routecfg.model import MILLION, Price, RoutingSpec
+from routecfg.plan import Change
+from routecfg.targets import jsontext
+
+PriceOf = Callable[[Price], Price]
+
+
+def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec | None:
+    """The routing the targets hold now, on the spec's gates and profile: the preset's tiers for
+    gates with a config key, the proxy's prices for tiers. None when no target says anything."""
+    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
+    proxy = next((c for c in changes if c.kind == "proxy" and c.old), None)
+    if preset_text is None and proxy is None:
+        return None
+    gates = dict(spec.gates)
+    tiers = dict(spec.tiers)
+    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+        if preset_text is not None:
+            document: Any = _preset_value(preset_text)
+            routing = document["llmOps"]["routing"]
+            for name, gate in gates.items():
+                value = routing.get(gate.config_key) if gate.config_key else None
+                if isinstance(value, str) and value in tiers:
+                    gates[name] = dataclasses.replace(gate, tier=value)
+    if proxy is not None and proxy.old is not None:
+        prices = _in_sync_prices(spec, proxy)
+        for name, price in (_proxy_prices(proxy.old) if prices is None else prices).items():
+            if name in tiers:
+                tiers[name] = dataclasses.replace(tiers[name], price=price(tiers[name].price))
+    return dataclasses.replace(spec, gates=MappingProxyType(gates), tiers=MappingProxyType(tiers))
+
+
+def _in_sync_prices(spec: RoutingSpec, proxy: Change) -> dict[str, PriceOf] | None:
+    """What reading a proxy file in sync would find, without reading it: on each tier's own
+    entry the prices the spec writes there (with the file's overrides), the same numbers.
+    None when the file is not in sync, or may hold prices the spec does not write (prices
+    off, a tier it does not serve): then it is read. A price the spec leaves out (a cache
+    price) is not taken from the file; no estimate reads one."""
+    if proxy.changed or not spec.targets.proxy_target(proxy.path).prices:
+        return None
+    view = spec.for_proxy(proxy.path)
+    if set(view.tiers) != set(spec.tiers):
+        return None
+    return {name: _written(tier.price) for name, tier in view.tiers.items()}
+
+
+def _written(stated: Price) -> PriceOf:
+    fields = {f.name: getattr(stated, f.name) for f in dataclasses.fields(stated)}
+    written = {name: value for name, value in fields.items() if value is not None}
+    return lambda price: dataclasses.replace(price, **written)
+
+
+@functools.lru_cache(maxsize=2)
+def _preset_value(text: str) -> Any:
+    """``jsontext.parse(text).value``, by the C JSON decoder where both read the text alike:
+    no duplicate key, no NaN or Infinity, fewer brackets than jsontext's depth limit, and
+    anything json.loads refuses (jsontext refuses it too) sent to jsontext for its error."""
+    duplicates = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        value = dict(items)
+        duplicates = duplicates or len(value) != len(items)
+        return value
+
+    def constant(name: str) -> Any:
+        raise ValueError(name)
+
+    if text.count("{") + text.count("[") < jsontext.MAX_DEPTH:
+        with contextlib.suppress(ValueError):
+            value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+            if not duplicates:
+                return value
+    return jsontext.parse(text, "preset").value
+
+
+def _proxy_prices(text: str) -> dict[str, PriceOf]:
+    """Per model_name, the prices its first entry's litellm_params state, over a tier's own, as
+    ``yamledit``'s round-trip reading finds them; nothing for a file it refuses (RC311-RC314)."""
+    from routecfg import spec as spec_loader
+    from routecfg.targets.proxy import PRICE_FIELDS
+
+    data = spec_loader.plain_data(text, "proxy")
+    if data is None:
+        return _proxy_prices_round_trip(text)
+    entries = _plain_model_entries(data)
+    if entries is None:
+        return {}
+    prices: dict[str, PriceOf] = {}
+    for name, entry in entries.items():
+        params = entry.get("litellm_params") or {}
+        found = {field: _plain_decimal(params.get(key)) for field, key in PRICE_FIELDS.items()}
+        prices[name] = _with_prices(found)
+    return prices
+
+
+def _plain_model_entries(data: object) -> dict[str, dict[str, Any]] | None:
+    """The first model_list entry of each model_name; None where the editor's
+    ``yamledit.model_entries`` raises (RC314): a structure it cannot edit."""
+    from routecfg.targets.proxyplain import PRICE_KEYS, SECTIONS  # yamledit's, without ruamel
+
+    if not isinstance(data, dict):
+        return None
+    models = data.get("model_list")
+    if models is None:
+        return {}
+    if not isinstance(models, list):
+        return None
+    entries: dict[str, dict[str, Any]] = {}
+    for entry in models:
+        if not isinstance(entry, dict) or not isinstance(entry.get("model_name"), str):
+            return None
+        for section in SECTIONS:
+            values = entry.get(section)
+            if section in entry and not isinstance(values, dict):
+                return None
+            if values and any(
+                isinstance(values.get(k), dict | list) for k in ("model", *PRICE_KEYS)
+            ):
+                return None
+        entries.setdefault(entry["model_name"], entry)
+    return entries
+
+
+def _plain_decimal(value: object) -> Decimal | None:
+    """As ``yamledit.as_decimal`` reads a number: plain data holds ints and exact Decimals."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    return Decimal(value)
+
+
+def _with_prices(found: Mapping[str, Decimal | None]) -> PriceOf:
+    per_million = {f: v * MILLION for f, v in found.items() if v is not None}
+    return lambda price: dataclasses.replace(price, **per_million)
+
+
+def _proxy_prices_round_trip(text: str) -> dict[str, PriceOf]:
+    from routecfg.targets import yamledit
+    from routecfg.targets.proxy import PRICE_FIELDS
+
+    with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+        entries = yamledit.model_entries(yamledit.load(text, "proxy"))
+        prices: dict[str, PriceOf] = {}
+        for name, nodes in entries.items():
+            params = nodes[0].get("litellm_params") or {}
+            found = {
+                field: yamledit.as_decimal(params.get(key)) for field, key in PRICE_FIELDS.items()
+            }
+            prices[name] = _with_prices(found)
+        return prices
+    return {}
+
+
+def unstated_gates(spec: RoutingSpec, changes: tuple[Change, ...]) -> tuple[str, ...]:
+    """Gates of the cost profile whose tier no target states (no config key in a preset): what
+    the targets hold says nothing of their old tier."""
+    preset_text = next((c.old for c in changes if c.kind == "preset" and c.old), None)
+    stated: set[str] = set()
+    if preset_text is not None:
+        with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
+            document: Any = _preset_value(preset_text)
+            routing = document["llmOps"]["routing"]
+            stated = {
+                name
+                for name, gate in spec.gates.items()
+                if gate.config_key and isinstance(routing.get(gate.config_key), str)
+            }
+    return tuple(g for g in spec.cost.profile if g in spec.gates and g not in stated)

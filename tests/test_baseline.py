@@ -1,0 +1,233 @@
+"""The cost line's "before", read without a git process and without re-reading files in sync.
+
+Each fast reader is held to the slow one it replaces: `git show HEAD:./name` for
+:mod:`routecfg.gitobjects`, routecfg's JSON parser for the preset, the proxy file for a proxy in
+sync. What the cost line says is pinned in tests/test_compile.py and tests/test_cost.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from routecfg import baseline, compiler, gitobjects, gitref
+from routecfg.diagnostics import RoutecfgError
+from routecfg.targets import jsontext
+from routecfg.validate import validate
+from tests.conftest import REPO, run, writable_copy
+
+EXAMPLE = REPO / "examples" / "backlog-toolkit"
+
+
+def git(folder: Path, *args: str) -> str:
+    command = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    return subprocess.run([*command, *args], check=True, capture_output=True, text=True).stdout
+
+
+def by_git(path: Path) -> str | None:
+    """What `routecfg` read before: `git show HEAD:./name`, None where git fails."""
+    try:
+        return gitref.spec_at("HEAD", path)[0]
+    except gitref.GitUnavailable:
+        return None
+
+
+def commit(folder: Path, message: str = "change") -> None:
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", message)
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A repository with history: a spec in a subfolder, rewritten over 12 commits (so that a
+    pack stores most versions as deltas), CRLF lines and non-ASCII text."""
+    folder = tmp_path / "repo"
+    (folder / "sub").mkdir(parents=True)
+    git(folder, "init", "-q")
+    for version in range(12):
+        lines = [f"line {n}: café\r\n" for n in range(400 - 20 * version)]
+        (folder / "sub" / "routecfg.yaml").write_text(
+            "".join(lines) + f"version {version}\n", newline=""
+        )
+        (folder / "other.txt").write_text(f"{version}\n")
+        commit(folder, f"v{version}")
+    return folder
+
+
+def assert_reads_as_git(path: Path) -> None:
+    assert gitobjects.head_text(path) == by_git(path)
+
+
+@pytest.mark.parametrize(
+    "repack",
+    [
+        [],  # loose objects
+        ["gc", "-q"],  # one pack, offset deltas
+        ["-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq", "--depth=50"],  # ref deltas
+    ],
+    ids=["loose", "packed", "reference-deltas"],
+)
+def test_the_committed_file_reads_as_git_show_prints_it(
+    repository: Path, repack: list[str]
+) -> None:
+    if repack:
+        git(repository, *repack)
+    spec = repository / "sub" / "routecfg.yaml"
+    spec.write_text("edited since the commit\n")
+    text = gitobjects.head_text(spec)
+    assert text is not None
+    assert text.endswith("line 179: café\nversion 11\n")  # CRLF as text mode gives it: LF
+    assert text == by_git(spec)
+    assert_reads_as_git(repository / "other.txt")
+
+
+def test_older_commits_and_packed_refs_read_as_git(repository: Path) -> None:
+    git(repository, "gc", "-q")
+    git(repository, "pack-refs", "--all")
+    assert not list((repository / ".git" / "refs" / "heads").iterdir())
+    assert_reads_as_git(repository / "sub" / "routecfg.yaml")
+    git(repository, "checkout", "-q", "HEAD~7")  # detached, an object deep in a delta chain
+    assert_reads_as_git(repository / "sub" / "routecfg.yaml")
+
+
+def test_a_worktree_reads_its_own_head(repository: Path, tmp_path: Path) -> None:
+    git(repository, "worktree", "add", "-q", "-b", "side", str(tmp_path / "side"), "HEAD~3")
+    side = tmp_path / "side" / "sub" / "routecfg.yaml"
+    assert (
+        gitobjects.head_text(side) == by_git(side) != by_git(repository / "sub" / "routecfg.yaml")
+    )
+
+
+def test_where_git_finds_nothing_the_answer_is_none(repository: Path, tmp_path: Path) -> None:
+    new = repository / "sub" / "new.yaml"
+    new.write_text("not committed\n")
+    outside = tmp_path / "outside" / "routecfg.yaml"
+    outside.parent.mkdir()
+    outside.write_text("version: 1\n")
+    unborn = tmp_path / "unborn"
+    unborn.mkdir()
+    git(unborn, "init", "-q")
+    (unborn / "routecfg.yaml").write_text("version: 1\n")
+    for path in (new, outside, unborn / "routecfg.yaml"):
+        assert by_git(path) is None
+        assert gitobjects.head_text(path) is None
+
+
+@pytest.mark.parametrize("case", ["environment", "extension", "alternates", "symlink"])
+def test_what_the_reader_cannot_vouch_for_is_left_to_git(
+    repository: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = repository / "sub" / "routecfg.yaml"
+    if case == "environment":
+        monkeypatch.setenv("GIT_DIR", str(repository / ".git"))
+    elif case == "extension":
+        git(repository, "config", "core.repositoryformatversion", "1")
+        git(repository, "config", "extensions.worktreeConfig", "true")
+    elif case == "alternates":
+        (repository / ".git" / "objects" / "info" / "alternates").write_text("/nowhere\n")
+    else:
+        (repository / "link.yaml").symlink_to("sub/routecfg.yaml")
+        commit(repository)
+        path = repository / "link.yaml"
+        path.unlink()
+        path.write_text("a file now\n")
+    with pytest.raises(gitobjects.Undecided):
+        gitobjects.head_text(path)
+
+
+def test_the_cost_line_reads_head_without_git_and_says_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
+    git(tmp_path, "init", "-q")
+    commit(tmp_path, "routing")
+    spec = tmp_path / "routecfg.yaml"
+    committed = spec.read_text()
+    lines = {}
+    for edited in (False, True):
+        if edited:
+            spec.write_text(committed.replace("tier: balanced, needs", "tier: frontier, needs"))
+        fast = run(["check", "--no-cache"], cwd=tmp_path).stderr.splitlines()[0]
+        with monkeypatch.context() as patched:
+            patched.setattr(gitobjects, "head_text", _undecided)
+            slow = run(["check", "--no-cache"], cwd=tmp_path).stderr.splitlines()[0]
+        assert fast == slow
+        lines[edited] = fast
+    assert lines == {
+        False: "est. cost/ticket $0.212 (unchanged)",
+        True: "est. cost/ticket $0.212 → $0.272 (+28%)",
+    }
+
+
+def _undecided(path: Path) -> str | None:
+    raise gitobjects.Undecided
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"llmOps": {"routing": {"entryModelReview": "cheap"}}}',
+        '{"a": 1, "a": 2}',  # duplicate keys: RC302
+        '{"a": NaN}',
+        '\ufeff{"a": 1}',
+        '{"a": "\x01"}',
+        '{"a": 1,}',
+        "[" * 120 + "]" * 120,  # deeper than jsontext reads
+        '{"a": "\\ud800", "b": 1e999, "c": -0.0, "d": 12345678901234567890}',
+        "[" * 60 + "]" * 60,
+    ],
+)
+def test_the_preset_reads_as_routecfgs_json_parser_reads_it(text: str) -> None:
+    assert _outcome(baseline._preset_value, text) == _outcome(
+        lambda t: jsontext.parse(t, "preset").value, text
+    )
+
+
+def _outcome(read: Callable[[str], object], text: str) -> object:
+    """The value read, or the diagnostics raised."""
+    try:
+        return read(text)
+    except RoutecfgError as error:
+        return error.diagnostics
+
+
+def test_a_proxy_in_sync_is_not_read_again_and_gives_the_same_prices(
+    upstream: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = writable_copy(upstream / "head", tmp_path / "head")
+    assert run(["init", "--from-repo"], cwd=head).exit_code == 0
+    for root, haiku in ((EXAMPLE, ("1", "5")), (head, ("1.1", "5.5"))):
+        validated = validate(root / "routecfg.yaml", missing_targets=False)
+        changes = compiler.make_plan(validated)
+        proxy = next(c for c in changes if c.kind == "proxy")
+        assert not proxy.changed
+        assert proxy.old is not None
+        assert baseline._in_sync_prices(validated.spec, proxy) is not None
+        fast = baseline.encoded_spec(validated.spec, changes)
+        monkeypatch.setattr(baseline, "_in_sync_prices", lambda spec, change: None)
+        read = baseline.encoded_spec(validated.spec, changes)
+        monkeypatch.undo()
+        assert fast is not None
+        assert read is not None
+        assert read.gates == fast.gates
+        for name, tier in read.tiers.items():
+            price = fast.tiers[name].price
+            assert (tier.price.input, tier.price.output) == (price.input, price.output)
+        cheap = read.tiers["cheap"].price
+        assert (cheap.input, cheap.output) == tuple(map(Decimal, haiku))
+
+
+def test_a_proxy_with_prices_of_its_own_is_read(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
+    proxy = tmp_path / "config" / "litellm" / "proxy-config.yaml"
+    proxy.write_text(proxy.read_text().replace("0.000001\n", "0.000002\n", 1))
+    validated = validate(tmp_path / "routecfg.yaml", missing_targets=False)
+    changes = compiler.make_plan(validated)
+    change = next(c for c in changes if c.kind == "proxy")
+    assert change.changed
+    assert baseline._in_sync_prices(validated.spec, change) is None

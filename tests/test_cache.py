@@ -202,3 +202,26 @@ def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
         [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
     )
     assert done.stdout == "0 []\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "collecting"), [(["check", "-q", "--no-cache"], False), (["--version"], True)]
+)
+def test_a_check_runs_without_the_cycle_collector(
+    root: Path, argv: list[str], collecting: bool
+) -> None:
+    """A check is short and leaves little cyclic garbage: no collector passes over everything
+    its imports made. Other commands (a ledger of any size) keep it."""
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['routecfg', *{argv!r}]\n"
+        "from routecfg.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    print(done.code, gc.isenabled(), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.splitlines()[-1] == f"0 {collecting}"

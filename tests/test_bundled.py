@@ -362,6 +362,25 @@ def test_a_parameter_a_bundled_template_does_not_read_is_refused_as_before() -> 
     )
 
 
+def test_a_body_over_the_cap_is_refused_as_before() -> None:
+    data = {
+        "version": 1,
+        "tiers": {"free": {"model": "ollama/q", "price": {"input": 0, "output": 0}}},
+        "gates": {"plan": {"tier": "free", "note": "n" * bounded.MAX_OUTPUT}},
+    }
+    spec = model.build(data, REPO)
+    text = "<!-- routecfg:begin gate-routing -->\n<!-- routecfg:end gate-routing -->\n"
+    markdown._LAST_RENDERER.clear()
+    with pytest.raises(RoutecfgError) as raised:
+        markdown.render(spec, text, "SKILL.md")
+    markdown._LAST_RENDERER.clear()
+    assert report.format_text(raised.value.diagnostics) == (
+        "SKILL.md:1:1: error[RC422]: template 'gate-routing.md.j2': the block's output is over "
+        "the 1 MiB limit\n"
+        "  hint: templates are small UTF-8 text files that render a block of Markdown\n"
+    )
+
+
 # --- a check of bundled templates never imports Jinja -------------------------------------------
 
 _CHECK = (

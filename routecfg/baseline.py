@@ -15,12 +15,15 @@ import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from routecfg.diagnostics import RoutecfgError
-from routecfg.model import MILLION, Price, RoutingSpec
+from routecfg.model import MILLION, Gate, Price, RoutingSpec
 from routecfg.plan import Change
 from routecfg.targets import jsontext
+
+if TYPE_CHECKING:
+    from routecfg.prose.stated import Stated
 
 PriceOf = Callable[[Price], Price]
 
@@ -41,7 +44,7 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
             for name, gate in gates.items():
                 value = routing.get(gate.config_key) if gate.config_key else None
                 if isinstance(value, str) and value in tiers:
-                    gates[name] = dataclasses.replace(gate, tier=value)
+                    gates[name] = _on_tier(gate, value)
     if proxy is not None and proxy.old is not None:
         prices = _in_sync_prices(spec, proxy)
         for name, price in (_proxy_prices(proxy.old) if prices is None else prices).items():
@@ -186,3 +189,47 @@ def unstated_gates(spec: RoutingSpec, changes: tuple[Change, ...]) -> tuple[str,
                 if gate.config_key and isinstance(routing.get(gate.config_key), str)
             }
     return tuple(g for g in spec.cost.profile if g in spec.gates and g not in stated)
+
+
+def prose_stated(spec: RoutingSpec, changes: tuple[Change, ...], gates: tuple[str, ...]) -> Stated:
+    """The old tiers the skills targets' prose states for ``gates``, as it reads now."""
+    from routecfg.prose.stated import Stated, stated_tiers
+
+    texts = [(c.path, c.old) for c in changes if c.kind == "skills" and c.old is not None]
+    stated = stated_tiers(spec, texts, gates)
+    return Stated({g: stated.tiers[g] for g in gates if g in stated.tiers}, stated.disputed)
+
+
+def with_tiers(spec: RoutingSpec, tiers: Mapping[str, str]) -> RoutingSpec:
+    """``spec`` with these gates on these tiers."""
+    gates = dict(spec.gates)
+    for name, tier in tiers.items():
+        gates[name] = _on_tier(gates[name], tier)
+    return dataclasses.replace(spec, gates=MappingProxyType(gates))
+
+
+def _on_tier(gate: Gate, tier: str) -> Gate:
+    """``gate`` on its old ``tier``: on another tier than the spec's, without the spec's fallback
+    (a ``fallback_rate`` is how often the new tier fails over; the old one is not known to)."""
+    if tier == gate.tier:
+        return gate
+    return dataclasses.replace(gate, tier=tier, fallback=())
+
+
+def before_is(stated: Stated | None, left_out: tuple[str, ...]) -> str:
+    """Where the before of the cost line comes from: ``what the targets hold, with old tiers
+    from the skills' prose: lint cheap; left out of both: plan (…)``."""
+    words = "what the targets hold"
+    if stated is not None and stated.tiers:
+        tiers = ", ".join(f"{gate} {tier}" for gate, tier in stated.tiers.items())
+        words += f", with old tiers from the skills' prose: {tiers}"
+    disputed = [g for g in left_out if stated is not None and g in stated.disputed]
+    unknown = [g for g in left_out if g not in disputed]
+    reasons = []
+    if unknown:
+        reasons.append(f"{', '.join(unknown)} (no target states their old tier)")
+    if disputed:
+        reasons.append(f"{', '.join(disputed)} (the skills' prose states more than one old tier)")
+    if reasons:
+        words += f"; left out of both: {' and '.join(reasons)}"
+    return words

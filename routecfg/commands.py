@@ -238,8 +238,10 @@ def cost_delta(
     validated: Validated, changes: tuple[Change, ...]
 ) -> tuple[str, cost.Estimate | None, cost.Estimate] | None:
     """``est. cost/ticket $0.432 → $0.212 (−51%)``, with the before and after estimates. Before
-    is the spec as committed at HEAD, else the routing the targets hold now; gates whose old
-    tier no target states are left out of both figures, and named."""
+    is the spec as committed at HEAD, else the routing the targets hold now: the preset's tiers
+    for gates with a config key, the tier the skills' prose states for the others where all its
+    claims agree; gates whose old tier none of them states are left out of both figures, and
+    named."""
     if not validated.spec.cost.profile:
         return None
     from routecfg import baseline, cost  # only where there is a profile to estimate
@@ -253,17 +255,18 @@ def cost_delta(
     if encoded is None:
         return cost.delta_line(None, after), None, after
     unknown = baseline.unstated_gates(validated.spec, changes)
+    stated = baseline.prose_stated(validated.spec, changes, unknown) if unknown else None
+    if stated is not None and stated.tiers:
+        encoded = baseline.with_tiers(encoded, stated.tiers)
+        unknown = tuple(g for g in unknown if g not in stated.tiers)
     counted = [g for g in validated.spec.cost.profile if g in validated.spec.gates]
     if unknown and len(unknown) < len(counted):
         before = cost.estimate(cost.only_gates(encoded, unknown), "targets")
         after = cost.estimate(cost.only_gates(validated.spec, unknown), "now")
-        source = (
-            f"what the targets hold; left out of both: {', '.join(unknown)} "
-            "(no target states their old tier)"
-        )
+        source = baseline.before_is(stated, unknown)
         return cost.delta_line(before, after, source), before, after
     before = cost.estimate(encoded, "targets")
-    return cost.delta_line(before, after, "what the targets hold"), before, after
+    return cost.delta_line(before, after, baseline.before_is(stated, ())), before, after
 
 
 def _committed_at_head(validated: Validated) -> Validated | None:

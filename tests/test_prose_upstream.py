@@ -117,6 +117,16 @@ FOUND = {
     """,
 }
 
+# Messages pinned word for word: a model in a table's Escalation column is what the gate falls
+# back to (`| Wave Plan | free (wave_plan.py) | sonnet subagent |`), not what it runs on.
+WORDED = {
+    "post-seed": {},
+    "head": {
+        "implementer:64:37 RC800": "says Wave Planning falls back to sonnet (balanced); the spec "
+        "routes it to free (llm_call.sh), falling back to cheap (haiku)",
+    },
+}
+
 # The labels, by reading (skill: lines). Contradicting lines the lint misses are listed too,
 # so the recall below is honest: post-seed implementer:254 ("Spawn teammates via Task tool
 # (model: "sonnet" by default)": teammates are several roles), head implementer:199 (LINT's
@@ -224,8 +234,11 @@ def test_the_lint_finds_the_contradictions_and_nothing_else(
     upstream: Path, snapshot: str, tmp_path: Path
 ) -> None:
     root = adopt(upstream, snapshot, tmp_path)
-    found = [short(r) for r in findings(root)]
+    records = findings(root)
+    found = [short(r) for r in records]
     assert found == [line.strip() for line in FOUND[snapshot].strip().splitlines()]
+    messages = {short(r): r["message"] for r in records}
+    assert {f: messages[f] for f in WORDED[snapshot]} == WORDED[snapshot]
     lines = {(f.split(":")[0], int(f.split(":")[1])) for f in found}
     contradicting = {(s, n) for s, ns in CONTRADICTING[snapshot].items() for n in ns}
     agreeing = {(s, n) for s, ns in AGREEING[snapshot].items() for n in ns}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from routecfg.prose.records import (
     ARROW,
@@ -25,6 +25,7 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
+    pattern,
     price_claim,
     shared,
     subject,
@@ -35,7 +36,6 @@ from routecfg.prose.vocab import Mention, Vocabulary
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
 _MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
-_CALL_MODEL = re.compile(r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")')
 _ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
 _AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
 _ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
@@ -49,19 +49,19 @@ _SKIP = re.compile(
 )
 _FALLBACK = re.compile(r"\bfall\s*back", re.IGNORECASE)
 _ITEM_HEADER = re.compile(r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$")
-_NAMED = re.compile(r'\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")', re.I)
 _USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
-_FAILS = re.compile(r"\bfail(?:s|ed|ures?)?\b", re.IGNORECASE)
-_COUNT = re.compile(
-    r"\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b", re.IGNORECASE
-)
-_AGENT = re.compile(r"\b[\w-]*agents?\b", re.IGNORECASE)
 _SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
-_TAG = re.compile(r"\b(?:ARCH|SECURITY)\b")
-_TAGGED_TIER = re.compile(r'\s*"?([A-Za-z]+)"?')
-_RERUN = re.compile(r"\bre-?(?:run|route)\b", re.IGNORECASE)
+# What only some lines need is compiled on first use (``pattern(_COUNT)``).
+_CALL_MODEL = r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")'
+_NAMED = r'(?i)\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")'
+_FAILS = r"(?i)\bfail(?:s|ed|ures?)?\b"
+_COUNT = r"(?i)\b(more\s+than\s+once|once|twice|thrice|(\d+|two|three|four)\s+times)\b"
+_AGENT = r"(?i)\b[\w-]*agents?\b"
+_TAG = r"\b(?:ARCH|SECURITY)\b"
+_TAGGED_TIER = r'\s*"?([A-Za-z]+)"?'
+_RERUN = r"(?i)\bre-?(?:run|route)\b"
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "two": 2, "three": 3, "four": 4}
 _OPENS = ("#", "```", "~~~")  # a heading or a code fence
 
@@ -77,13 +77,14 @@ _TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body n
 _TIER = 128  # a tier's key (`cheap`): a table cell's claim
 _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
-_STATEFUL = frozenset("|#`~")  # a line's first character: a table, a heading, a code fence
+_STATEFUL = ("|", "#", "`", "~")  # how a table, a heading, a code fence start
+_READS = bytes(1 if kind & _READ else 0 for kind in range(256))  # kinds -> worth reading
 # Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
 # where one occurs, lower-cased text cannot show where a name is, so every line is read.
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
-def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]:
+def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
     """For each line number, the kinds of claim its words allow (0: none), from one search per
     word over the whole text: linear in its size, and no per-line work for the many lines
     that speak of nothing the spec routes."""
@@ -97,19 +98,31 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> Sequence[int]
         return bytes([_ALL]) * (count + 1)
     kinds = bytearray(count + 1)
     words = [("model", _SLOT), ("→", _ARROW), ("->", _ARROW), ("$", _MONEY), ("Task(", _TASK)]
-    words += [(key, _KEY) for key in vocab.key_needles]
-    folded = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
-    folded += [(piece, _TIER) for piece in tiers]
-    for haystack, needles in ((text, words), (text.lower(), folded)):
-        for needle, kind in needles:
-            at = haystack.find(needle)
-            while at >= 0:
-                number = bisect.bisect_right(starts, at)
-                kinds[number] |= kind
-                if number == count:
-                    break
-                at = haystack.find(needle, starts[number])
-    return kinds
+    for needle, kind in [*words, *((key, _KEY) for key in vocab.key_needles)]:
+        at = text.find(needle)
+        while at >= 0:
+            number = bisect.bisect_right(starts, at)
+            kinds[number] |= kind
+            if number == count:
+                break
+            at = text.find(needle, starts[number])
+    # Names, tiers and `fail` in any case: searched in the UTF-8 bytes with ASCII letters
+    # lower-cased (cheaper than lower-casing the text; no other character encodes to ASCII).
+    folded = text.encode("utf-8", "surrogatepass").lower()
+    hits = []
+    needles = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
+    for needle, kind in needles + [(piece, _TIER) for piece in tiers]:
+        word = needle.encode()
+        at = folded.find(word)
+        while at >= 0:
+            hits.append((at, kind))
+            at = folded.find(word, at + 1)
+    number, last = 1, 0
+    for at, kind in sorted(hits):
+        number += folded.count(b"\n", last, at)
+        last = at
+        kinds[number] |= kind
+    return bytes(kinds)
 
 
 class _Mentions:
@@ -135,16 +148,16 @@ class _Mentions:
         return self._skip
 
 
-@dataclass
 class _TaskBlock:
     """A ``Task(`` call over several lines: its model slot waits for the roles its body names."""
 
-    opened: Line
-    depth: int
-    intro: str  # the prose line introducing it, when that ends with ':'
-    lines: list[Line] = field(default_factory=list)
-    slots: list[tuple[Line, re.Match[str]]] = field(default_factory=list)
-    in_quotes: bool = False
+    def __init__(self, opened: Line, intro: str) -> None:
+        self.opened = opened
+        self.depth = 0
+        self.intro = intro  # the prose line introducing it, when that ends with ':'
+        self.lines = [opened]
+        self.slots: list[tuple[Line, re.Match[str]]] = []
+        self.in_quotes = False
 
 
 def find_claims(text: str, vocab: Vocabulary, skip_lines: frozenset[int]) -> list[Claim]:
@@ -167,16 +180,19 @@ class _Scanner:
     def scan(self, text: str, skip_lines: frozenset[int]) -> list[Claim]:
         self.skip_lines = skip_lines
         lines = text.split("\n")
-        starts = list(itertools.accumulate((len(b) + 1 for b in lines[:-1]), initial=0))
+        count = len(lines)
+        lengths = itertools.accumulate(map(len, lines[:-1]))
+        starts = [0, *map(operator.add, lengths, range(1, count))]  # each line's first offset
         kinds = _kinds(self.vocab, text, starts)
-        stripped = [body.strip() for body in lines]
+        stripped = list(map(str.strip, lines))
         # The lines that may claim, open or close something; the others only end a table or
-        # an intro (unless blank), and may end a list item.
-        read = [
-            index
-            for index, bare in enumerate(stripped)
-            if kinds[index + 1] & _READ or bare[:1] in _STATEFUL or bare[-1:] == ":"
-        ]
+        # an intro (unless blank), and may end a list item. (Iterators of C functions: this
+        # looks at every line, so it must cost next to nothing per line.)
+        stateful = map(str.startswith, stripped, itertools.repeat(_STATEFUL))
+        colons = map(str.endswith, stripped, itertools.repeat(":"))
+        claims = kinds.translate(_READS)[1:]
+        wanted = map(operator.or_, map(operator.or_, stateful, colons), claims)
+        read = list(itertools.compress(range(count), wanted))
         if skip_lines:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
         blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
@@ -209,7 +225,7 @@ class _Scanner:
                     break
 
     def _read(
-        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: Sequence[int]
+        self, number: int, body: str, stripped: str, starts: Sequence[int], kinds: bytes
     ) -> None:
         if number in self.skip_lines:
             self._end_paragraph()
@@ -263,17 +279,29 @@ class _Scanner:
     def _claims(self, line: Line, kind: int) -> None:
         """The claims of a line with a word of the ``kind`` bits: each reader runs only where
         its word is."""
-        mentions = _Mentions(self.vocab, line.text)
-        if kind & _SLOT:
-            for slot in _slots(line.text):
-                self._model_slot(line, slot, mentions)
+        text = line.text
+        slots = _slots(text) if kind & _SLOT else []
+        # A word is not yet a claim: most lines with one need no reader at all.
+        if not slots and "--model" not in text:
+            kind &= ~_SLOT
+        if '"' not in text and "ARCH" not in text and "SECURITY" not in text:
+            kind &= ~_ARROW  # a gate arrow's tier is quoted; ARCH / SECURITY tickets' is not
+        if not self.vocab.spec.escalation.rules:
+            kind &= ~_FAIL
+        if not kind & _MODEL:
+            kind &= ~_MONEY  # a price is said of a model's name
+        if not kind:
+            return
+        mentions = _Mentions(self.vocab, text)
+        for slot in slots:
+            self._model_slot(line, slot, mentions)
         if kind & _MODEL:
             self._model_words(line, mentions)
         if kind & _KEY:
             self._config_keys(line, mentions)
         if kind & (_ARROW | _SLOT):
             self._arrows(line, mentions, kind)
-        if kind & _MONEY and kind & _MODEL:  # a price is said of a model's name
+        if kind & _MONEY:
             self._prices(line)
         if kind & (_ARROW | _FAIL | _SLOT):
             self._escalation(line, mentions, kind)
@@ -286,7 +314,7 @@ class _Scanner:
             return
         mentions = said.found
         text = line.text
-        fallback = _said_as_fallback(text, slot.start())
+        fallback = self._said_as_fallback(line, slot.start())
         low = max(0, slot.start() - WINDOW)
         before = _ROLE_BEFORE_PAREN.search(text, low, slot.start())
         if before is not None:
@@ -334,6 +362,14 @@ class _Scanner:
             Claim(TASK, line.number, mention.gate, subject, (word,), tier, fallback, shared=shared)
         )
 
+    def _said_as_fallback(self, line: Line, position: int) -> bool:
+        """Said of a fallback: `fallback` shortly before ``position`` in its table cell, or the
+        cell is in a column of fallbacks (`| Wave Plan | free | sonnet subagent |` under
+        `| Gate | Default | Escalation |`)."""
+        return _said_as_fallback(line.text, position) or self.table.in_fallback_column(
+            line, position
+        )
+
     def _shared(self, mentions: Sequence[Mention]) -> bool:
         return shared(self.vocab, mentions)
 
@@ -357,7 +393,7 @@ class _Scanner:
                 continue  # nothing here can name who runs on the model
             if said.skip:
                 return
-            fallback = _said_as_fallback(text, match.start())
+            fallback = self._said_as_fallback(line, match.start())
             mentions = said.found
             following = [m for m in mentions if m.start == after]
             mention: Mention | None = following[0] if following and gap else None
@@ -394,7 +430,7 @@ class _Scanner:
         position = line.text.find("Task(")
         if position < 0:
             return
-        block = _TaskBlock(line, 0, " ".join(self.intro), [line])
+        block = _TaskBlock(line, " ".join(self.intro))
         self._count(block, line.text[position:])
         if block.depth > 0:
             self.block = block
@@ -406,6 +442,10 @@ class _Scanner:
 
     @staticmethod
     def _count(block: _TaskBlock, text: str) -> None:
+        if '"""' not in text:
+            if not block.in_quotes:
+                block.depth += text.count("(") - text.count(")")
+            return
         for index, part in enumerate(text.split('"""')):
             if index:
                 block.in_quotes = not block.in_quotes
@@ -417,7 +457,7 @@ class _Scanner:
         assert block is not None
         mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
         for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
-            for named in _NAMED.finditer(body_line.text):
+            for named in pattern(_NAMED).finditer(body_line.text):
                 mentions += [
                     m
                     for m in self.vocab.mentions(body_line.text, named.end())
@@ -503,12 +543,12 @@ class _Scanner:
         gates = {m.gate for m in mentions}
         if len(gates) != 1 or not calls:
             return
-        for match in _CALL_MODEL.finditer(text):
+        for match in pattern(_CALL_MODEL).finditer(text):
             tier = self.vocab.tier_of(match.group(2))
             if tier is None or tier != match.group(2):
                 continue
             word = Word(line.start + match.start(2), line.start + match.end(2), match.group(2))
-            fallback = _said_as_fallback(text, match.start())
+            fallback = self._said_as_fallback(line, match.start())
             gate = mentions[0].gate
             self.claims.append(
                 Claim(
@@ -545,8 +585,8 @@ class _Scanner:
         rules = self.vocab.spec.escalation.rules
         if not rules or not kind & (_FAIL | _SLOT):
             return
-        fails = _FAILS.search(text) if kind & _FAIL else None
-        rerun = kind & _SLOT and _RERUN.search(text) and _MODEL_SLOT.search(text)
+        fails = pattern(_FAILS).search(text) if kind & _FAIL else None
+        rerun = kind & _SLOT and pattern(_RERUN).search(text) and _MODEL_SLOT.search(text)
         if fails is None and not rerun:
             return  # neither a threshold nor a re-run's tier
         mentions = said.found
@@ -556,7 +596,7 @@ class _Scanner:
         for rule in rules:
             failing = [m for m in mentions if m.gate in rule.when_fails and not m.role]
             if fails is not None and failing:
-                count = _COUNT.search(text, fails.end())
+                count = pattern(_COUNT).search(text, fails.end())
                 if count is not None:
                     word = Word(line.start + count.start(), line.start + count.end(), count[0])
                     self.claims.append(
@@ -566,7 +606,7 @@ class _Scanner:
                             failing[0].gate,
                             self._subject(failing[0]),
                             (word,),
-                            count=_count_of(count),
+                            failures=_count_of(count),
                         )
                     )
             if rerun and rule.reroute in gates:
@@ -587,7 +627,7 @@ class _Scanner:
         if self.vocab.spec.escalation.model is None:
             return
         text = line.text
-        tag = _TAG.search(text)
+        tag = pattern(_TAG).search(text)
         arrows = (
             [p for p in (text.find("→", tag.end()), text.find("->", tag.end())) if p >= 0]
             if tag
@@ -596,7 +636,7 @@ class _Scanner:
         if not arrows:
             return
         arrow = min(arrows)
-        for match in [_TAGGED_TIER.match(text, arrow + (1 if text[arrow] == "→" else 2))]:
+        for match in [pattern(_TAGGED_TIER).match(text, arrow + (1 if text[arrow] == "→" else 2))]:
             if match is None:
                 continue
             tier = self.vocab.tier_of(match.group(1))
@@ -644,7 +684,7 @@ def _other_agents(text: str, start: int, named: Sequence[Mention]) -> bool:
     """An agent named after ``start`` that is none of the mentions: `analysis subagents`."""
     return any(
         not any(m.start <= agent.start() < m.end for m in named)
-        for agent in itertools.islice(_AGENT.finditer(text, start), MAX_PER_LINE)
+        for agent in itertools.islice(pattern(_AGENT).finditer(text, start), MAX_PER_LINE)
     )
 
 

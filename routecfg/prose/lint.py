@@ -11,8 +11,8 @@ in the spec's ``prose.ignore``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import Gate, RoutingSpec, Tier
@@ -36,18 +36,16 @@ CODES = {
     c.TARGET: TARGET,
     c.ESCALATION_MODEL: ESCALATION_MODEL,
 }
-_IGNORE = re.compile(r"<!--\s*routecfg:ignore\b([^>]*?)-->")
+_IGNORE = r"<!--\s*routecfg:ignore\b([^>]*?)-->"  # compiled where a text has one
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     diagnostic: Diagnostic
     edits: tuple[Edit, ...]  # empty: not fixable
 
@@ -102,6 +100,8 @@ def _silenced(spec: RoutingSpec, path: str, code: str | None) -> bool:
 
 def _generated_lines(text: str, path: str) -> frozenset[int]:
     """The lines of generated blocks, markers included: routecfg wrote them."""
+    if "routecfg:" not in text:  # every marker says so: no marker, no block to read around
+        return frozenset()
     from routecfg.targets import markers
 
     try:
@@ -117,7 +117,7 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
     if "routecfg:ignore" not in text:
         return ignored
     for line in c.iter_lines(text):
-        for match in _IGNORE.finditer(line.text):
+        for match in c.pattern(_IGNORE).finditer(line.text):
             codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))
             for number in (line.number, line.number + 1):
                 previous = ignored.get(number)
@@ -284,7 +284,7 @@ def _judge_escalation(
     spec = vocab.spec
     for rule in spec.escalation.rules:
         if claim.kind == c.THRESHOLD and gate.name in rule.when_fails:
-            if claim.count == rule.after:
+            if claim.failures == rule.after:
                 return None
             times = "failure" if rule.after == 1 else f"{rule.after} failures"
             message = (

@@ -1,10 +1,15 @@
-"""The records the prose lint passes between its stages: claims, their words, lines."""
+"""The records the prose lint passes between its stages: claims, their words, lines.
+
+Named tuples: typed and immutable like frozen dataclasses, and cheaper to define on import and to
+make by the thousand."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from routecfg.prose.vocab import Mention, Vocabulary
 
@@ -17,8 +22,7 @@ TARGET = "target"  # the tier an escalation re-runs a gate on
 ESCALATION_MODEL = "escalation-model"  # where ARCH / SECURITY tickets escalate to
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """Claimed characters: ``text[start:end]``."""
 
     start: int
@@ -26,8 +30,7 @@ class Word:
     text: str
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     kind: str
     line: int
     gate: str | None  # None for a price
@@ -37,7 +40,7 @@ class Claim:
     fallback: bool = False  # said of a fallback: judged only where the spec declares one
     primary: bool = False  # only the gate's own tier agrees (not a fallback)
     prices: tuple[Decimal, ...] = ()
-    count: int | None = None
+    failures: int | None = None  # a threshold's count of failures
     call: bool = False  # said as `llm_call.sh --model TIER`
     shared: bool = False  # the word speaks for gates on different tiers: no one right word
 
@@ -46,8 +49,7 @@ class Claim:
         return self.words[0].start
 
 
-@dataclass
-class Line:
+class Line(NamedTuple):
     number: int
     start: int
     text: str
@@ -55,6 +57,13 @@ class Line:
     @property
     def indent(self) -> int:
         return len(self.text) - len(self.text.lstrip())
+
+
+@functools.cache
+def pattern(source: str) -> re.Pattern[str]:
+    """``source`` compiled on first use: importing the lint compiles nothing that only a rare
+    line needs."""
+    return re.compile(source)
 
 
 def iter_lines(text: str) -> Iterator[Line]:

@@ -14,14 +14,27 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from routecfg.prose.records import ARROW, KEY, TASK, Claim, Line, Word, price_claim, shared, subject
+from routecfg.prose.records import (
+    ARROW,
+    KEY,
+    TASK,
+    Claim,
+    Line,
+    Word,
+    pattern,
+    price_claim,
+    shared,
+    subject,
+)
 from routecfg.prose.vocab import Mention, Vocabulary
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
-_MONEY = re.compile(r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$")
+_MONEY = r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$"  # compiled where a table has prices
 _LEAD_WORD = re.compile(r"[\s*`\"]*([A-Za-z][\w.-]*)")
 _PIPE = re.compile(r"(?<!\\)\|")
+# A column whose model is what a gate falls back or escalates to: `| Gate | Default | Escalation |`.
+_FALLBACK_COLUMN = re.compile(r"\b(?:escalation|fall\s*-?\s*backs?)\b", re.I)
 
 
 class Table:
@@ -42,6 +55,14 @@ class Table:
 
     def reset(self) -> None:
         self.header = self.previous_row = None
+
+    def in_fallback_column(self, line: Line, position: int) -> bool:
+        """Whether ``position`` of the row ``line`` (under the header) lies in a column of
+        fallbacks or escalations."""
+        if self.header is None or not self.header.fallbacks:
+            return False
+        column = len(_PIPE.findall(line.text, 0, position)) - 1  # the first `|` opens cell 0
+        return column in self.header.fallbacks
 
     def _table(self, line: Line, stripped: str, words: bool, keys: bool) -> None:
         if not stripped.startswith("|"):
@@ -152,7 +173,7 @@ class Table:
         words = []
         for index in header.prices:
             text, at = cells[index]
-            money = _MONEY.match(text)
+            money = pattern(_MONEY).match(text)
             if money is None:
                 return
             start = line.start + at + money.start(1)
@@ -171,6 +192,7 @@ class _Header:
         outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
         one_each = len(inputs) == 1 and len(outputs) == 1
         self.prices = (inputs[0], outputs[0]) if one_each else None
+        self.fallbacks = {i for i, c in enumerate(columns) if _FALLBACK_COLUMN.search(c)}
 
 
 def _cells(line: Line) -> list[tuple[str, int]]:

@@ -11,10 +11,9 @@ rather than guess.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from routecfg.model import Gate, RoutingSpec, Tier
 
@@ -39,29 +38,32 @@ LEGACY_KEYS: Mapping[str, str] = {
     "reviewModel": "review",
     "lintModel": "lint",
 }
-_WORD_START = re.compile(r"(?<![\w-])[A-Za-z]{4}")
 _NUMBER = r"(?i:gate)\s*:?\s*(\d+)\b"
 
 
-@dataclass(frozen=True)
 class _Name:
     """One way to name a gate; ``gate`` None: by number (`Gate 4`), looked up by the title."""
 
-    source: str  # the pattern, compiled where a word starts with its first four letters
-    gate: str | None
-    role: bool
+    __slots__ = ("_pattern", "gate", "role", "source")
 
-    @functools.cached_property
+    def __init__(self, source: str, gate: str | None, role: bool) -> None:
+        self.source = source  # compiled where a word starts with the name's first four letters
+        self.gate = gate
+        self.role = role
+        self._pattern: re.Pattern[str] | None = None
+
+    @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source)
+        if self._pattern is None:
+            self._pattern = re.compile(self.source)
+        return self._pattern
 
 
 _GATE_NUMBER = re.compile(r"^Gate\s+(\d+)\b\s*(.*)$", re.IGNORECASE)
 _VERSION = r"(?:[ -]v?\d+(?:\.\d+)*)?"
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A gate named in the text: by title, number, upper-case name or role."""
 
     start: int
@@ -71,8 +73,7 @@ class Mention:
     role: bool  # named by a role (an agent), not by the gate's title
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     spec: RoutingSpec
     tier_words: Mapping[str, str]  # lower-cased tier key, task model or name -> tier
     model_word: re.Pattern[str]  # a task model or a name, in running text
@@ -148,7 +149,11 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         for key, gate in LEGACY_KEYS.items()
         if gate in spec.gates and key not in config_keys
     }
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) or "(?!)"
+    spelled: dict[str, str] = {}  # matched ignoring case, `sonnet` and `Sonnet` are one
+    for name in names:
+        alternative = re.escape(name).replace(r"\ ", r"\s+")
+        spelled.setdefault(alternative.lower(), alternative)
+    alternatives = "|".join(spelled.values()) or "(?!)"
     model_word = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
     name_pattern = re.compile(rf"(?<![\w-])({alternatives})({_VERSION})(?![\w.])", re.IGNORECASE)
     return Vocabulary(
@@ -259,7 +264,12 @@ def _gate_names(spec: RoutingSpec) -> dict[str, tuple[_Name, ...]]:
         phrases, key=lambda p: (-len(p[0]) - p[2], not p[2])
     ):
         key = _phrase_key(phrase, sensitive)
-        if len(owners[key]) > 1 or key in seen or not _WORD_START.match(phrase):
+        start = phrase[:4]  # a name is found by the four letters it starts with
+        if (
+            len(owners[key]) > 1
+            or key in seen
+            or not (len(start) == 4 and start.isascii() and start.isalpha())
+        ):
             continue
         seen.add(key)
         body = re.escape(phrase).replace(r"\ ", r"\s+")

@@ -53,6 +53,7 @@ _USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
 _SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
+_TO_BEFORE = re.compile(r"\bto\s+$")
 # What only some lines need is compiled on first use (``pattern(_COUNT)``).
 _CALL_MODEL = r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")'
 _NAMED = r'(?i)\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")'
@@ -389,7 +390,9 @@ class _Scanner:
             subagent = _SUBAGENT.match(rest)
             uses = _uses(text, match.start())
             named = gap and self.vocab.may_name(text, after)
-            if not named and subagent is None and uses is None:
+            # `pass the errors to Sonnet (…)`: given to nobody named but the section's gate.
+            passed = _to(text, match.start()) if not rest[gap : gap + 1].isalnum() else None
+            if not named and subagent is None and uses is None and passed is None:
                 continue  # nothing here can name who runs on the model
             if said.skip:
                 return
@@ -403,6 +406,8 @@ class _Scanner:
             if mention is None and uses is not None:  # `write-agents use Sonnet`
                 subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
                 mention = subject[0] if subject else None
+            if mention is None and passed is not None and not mentions:
+                mention = self._heading_gate()  # `… to Sonnet` under `### Gate 3: LINT`
             if mention is None:
                 continue
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
@@ -480,6 +485,13 @@ class _Scanner:
             self.fence = stripped[:3]
         elif _HEADING.match(stripped):
             self.heading = stripped
+
+    def _heading_gate(self) -> Mention | None:
+        """The gate the last heading is about: the one it opens with (`### Gate 3: LINT …`)."""
+        named = self.vocab.mentions(self.heading)
+        if not named or named[0].role or self.heading[: named[0].start].strip("# \t"):
+            return None
+        return named[0]
 
     def _section(self) -> set[str]:
         """The gates the last heading names."""
@@ -666,6 +678,11 @@ def _uses(text: str, end: int) -> re.Match[str] | None:
     """``uses`` right before ``end`` (``write-agents use Sonnet``): ``_USES`` can only match
     on the word before the spaces that end ``text[:end]``."""
     return _USES.search(text, max(0, len(text[:end].rstrip()) - 4), end)
+
+
+def _to(text: str, end: int) -> re.Match[str] | None:
+    """``to`` right before ``end`` (``pass the errors to Sonnet``)."""
+    return _TO_BEFORE.search(text, max(0, len(text[:end].rstrip()) - 2), end)
 
 
 def _said_as_fallback(text: str, position: int) -> bool:

@@ -75,7 +75,6 @@ _MONEY = 16  # `$`
 _FAIL = 32  # `fail` (an escalation threshold)
 _CLAIMS = 63
 _TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body names
-_TIER = 128  # a tier's key (`cheap`): a table cell's claim
 _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
 _STATEFUL = ("|", "#", "`", "~")  # how a table, a heading, a code fence start
@@ -107,12 +106,14 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
             if number == count:
                 break
             at = text.find(needle, starts[number])
-    # Names, tiers and `fail` in any case: searched in the UTF-8 bytes with ASCII letters
-    # lower-cased (cheaper than lower-casing the text; no other character encodes to ASCII).
+    # Names and `fail` in any case: searched in the UTF-8 bytes with ASCII letters lower-cased
+    # (cheaper than lower-casing the text; no other character encodes to ASCII).
     folded = text.encode("utf-8", "surrogatepass").lower()
     hits = []
-    needles = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
-    for needle, kind in needles + [(piece, _TIER) for piece in tiers]:
+    needles = [(piece, _MODEL) for piece in pieces]
+    if vocab.spec.escalation.rules:  # a threshold is judged against a rule
+        needles.append(("fail", _FAIL))
+    for needle, kind in needles:
         word = needle.encode()
         at = folded.find(word)
         while at >= 0:
@@ -212,6 +213,12 @@ class _Scanner:
             self._close_block()
         return self.claims
 
+    def _names_a_tier(self, row: str) -> bool:
+        """Whether a table row may name a tier by its key (`| Gate 2 IMPL | cheap |`)."""
+        tiers = self.vocab.tier_pieces
+        lowered = row.lower()
+        return tiers is None or any(tier in lowered for tier in tiers)
+
     def _skipped(self, lines: Sequence[str], start: int, end: int, written: bool) -> None:
         """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank."""
         self.table.header = self.table.previous_row = None
@@ -240,8 +247,8 @@ class _Scanner:
         line = None
         if stripped.startswith("|"):
             line = Line(number, starts[number - 1], body)
-            words, keys = bool(kind & (_TIER | _MODEL)), bool(kind & _KEY)
-            self.claims.extend(self.table.feed(line, stripped, words, keys))
+            words = bool(kind & _MODEL) or self._names_a_tier(stripped)
+            self.claims.extend(self.table.feed(line, stripped, words, bool(kind & _KEY)))
         else:
             self.table.header = self.table.previous_row = None
         # Only a line with a claim's word, or in or opening a Task( call, is read further.

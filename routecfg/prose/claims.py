@@ -467,8 +467,13 @@ class _Scanner:
     def _close_block(self) -> None:
         block, self.block = self.block, None
         assert block is not None
+        if not block.slots:
+            return
         mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
         for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
+            lowered = body_line.text.lower()
+            if "you" not in lowered and "name:" not in lowered:
+                continue
             for named in pattern(_NAMED).finditer(body_line.text):
                 mentions += [
                     m

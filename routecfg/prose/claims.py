@@ -25,13 +25,12 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
-    pattern,
     price_claim,
     shared,
     subject,
 )
 from routecfg.prose.tables import Table
-from routecfg.prose.vocab import Mention, Vocabulary
+from routecfg.prose.vocab import Mention, Vocabulary, pattern
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 

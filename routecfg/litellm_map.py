@@ -1,14 +1,15 @@
 """LiteLLM's bundled model map (prices per token, capabilities), read as data.
 
-The map ships inside the litellm package as JSON. It is found through the package's installed
-metadata and parsed here, never by importing litellm, which takes seconds.
+The map ships inside the litellm package as JSON. It is found where importlib.metadata finds the
+installed distribution (its ``.dist-info`` folder on ``sys.path``), without importing either that
+module or litellm, which takes seconds; and it is parsed only when a rule asks for a record.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,14 +48,75 @@ class ModelMap:
 
 def installed_map() -> ModelMap | None:
     """The map of the installed litellm, or None when litellm is not installed."""
-    try:
-        distribution = importlib.metadata.distribution("litellm")
-    except importlib.metadata.PackageNotFoundError:
+    found = _distribution()
+    if found is None:
         return None
-    path = Path(str(distribution.locate_file(f"litellm/{MAP_FILE}")))
+    version, site = found
+    path = site / "litellm" / MAP_FILE
     if not path.is_file():
         return None
-    return ModelMap(distribution.version, json.loads(path.read_text(encoding="utf-8")))
+    return ModelMap(version, _MapFile(path))
+
+
+class _MapFile(Mapping[str, Mapping[str, Any]]):
+    """The map's records, parsed from the file the first time one is asked for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._records: dict[str, Mapping[str, Any]] | None = None
+
+    def _all(self) -> dict[str, Mapping[str, Any]]:
+        if self._records is None:
+            with self.path.open(encoding="utf-8") as file:
+                self._records = json.load(file)
+        return self._records
+
+    def __getitem__(self, key: str) -> Mapping[str, Any]:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _distribution() -> tuple[str, Path] | None:
+    """(version, the folder holding it) of the first litellm distribution on ``sys.path``, as
+    ``importlib.metadata.distribution("litellm")`` finds it: its ``.dist-info`` (or ``.egg-info``)
+    folder, whose metadata states the version."""
+    for entry in sys.path:
+        root = Path(entry or ".")
+        try:
+            names = [child.name for child in root.iterdir()]
+        except OSError:
+            continue
+        for name in names:
+            low = name.lower()
+            stem, dot, suffix = low.rpartition(".")
+            if not dot or suffix not in ("dist-info", "egg-info"):
+                continue
+            if stem.partition("-")[0].replace(".", "_").replace("-", "_") != "litellm":
+                continue
+            version = _version(root / name)
+            if version is not None:
+                return version, root
+    return None
+
+
+def _version(folder: Path) -> str | None:
+    for file_name in ("METADATA", "PKG-INFO"):
+        try:
+            with (folder / file_name).open(encoding="utf-8") as file:
+                for line in file:
+                    if not line.strip():
+                        break
+                    header, _, value = line.partition(":")
+                    if header.lower() == "version":
+                        return value.strip()
+        except OSError:
+            continue
+    return None
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
 from routecfg.router.keys import LENIENT_SECTIONS, KnownKeys, known_keys
-from routecfg.targets import yamledit
-from routecfg.targets.yamlnodes import (
-    Position,
-    item_position,
-    key_position,
-    kind_name,
-    value_position,
-)
+from routecfg.targets import yamlread
+from routecfg.targets.yamlnodes import Position, kind_name
+from routecfg.targets.yamlread import Map, Seq, item_position, key_position, value_position
 
 if TYPE_CHECKING:
     from routecfg.litellm_map import ModelMap
@@ -81,18 +74,18 @@ class Deployment:
 
     index: int
     name: str
-    node: CommentedMap
+    node: Map
     where: Position  # its model_name key
 
     @property
-    def params(self) -> CommentedMap:
+    def params(self) -> Map:
         value = self.node.get("litellm_params")
-        return value if isinstance(value, CommentedMap) else CommentedMap()
+        return value if isinstance(value, Map) else Map()
 
     @property
-    def info(self) -> CommentedMap:
+    def info(self) -> Map:
         value = self.node.get("model_info")
-        return value if isinstance(value, CommentedMap) else CommentedMap()
+        return value if isinstance(value, Map) else Map()
 
     @property
     def model(self) -> str | None:
@@ -105,14 +98,14 @@ class ProxyConfig:
     """A parsed proxy config, with what the rules share."""
 
     path: str
-    root: CommentedMap
+    root: Map
     deployments: tuple[Deployment, ...]
     keys: KnownKeys
     model_map: Callable[[], ModelMap | None]
 
-    def section(self, name: str) -> CommentedMap:
+    def section(self, name: str) -> Map:
         value = self.root.get(name)
-        return value if isinstance(value, CommentedMap) else CommentedMap()
+        return value if isinstance(value, Map) else Map()
 
     def groups(self) -> dict[str, list[Deployment]]:
         groups: dict[str, list[Deployment]] = {}
@@ -120,7 +113,7 @@ class ProxyConfig:
             groups.setdefault(deployment.name, []).append(deployment)
         return groups
 
-    def router_setting(self, key: str) -> tuple[Any, CommentedMap | None]:
+    def router_setting(self, key: str) -> tuple[Any, Map | None]:
         """A Router setting and the mapping it is in: router_settings, else litellm_settings
         (the Router reads litellm's module settings for what router_settings leaves unset)."""
         for name in ("router_settings", "litellm_settings"):
@@ -178,10 +171,10 @@ def parse(
 ) -> tuple[ProxyConfig | None, list[Diagnostic]]:
     """The config and the structure problems that keep rules from reading parts of it. Raises
     RoutecfgError (RC311, RC312) for text that is not YAML."""
-    root = yamledit.parse(text, path)
+    root = yamlread.read(text, path)
     if root is None:
-        root = CommentedMap()
-    if not isinstance(root, CommentedMap):
+        root = Map()
+    if not isinstance(root, Map):
         message = "the top level of a LiteLLM proxy config must be a mapping"
         problem = Diagnostic(
             path, 1, 1, Severity.ERROR, BAD_STRUCTURE, message, "start with model_list:"
@@ -196,7 +189,7 @@ def parse(
             None,
         )
         for name in SECTIONS
-        if root.get(name) is not None and not isinstance(root[name], CommentedMap)
+        if root.get(name) is not None and not isinstance(root[name], Map)
     ]
     deployments, entry_problems = _deployments(config)
     return ProxyConfig(path, root, deployments, config.keys, model_map), problems + entry_problems
@@ -206,7 +199,7 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
     sequence = config.root.get("model_list")
     if sequence is None:
         return (), []
-    if not isinstance(sequence, CommentedSeq):
+    if not isinstance(sequence, Seq):
         where = value_position(config.root, "model_list")
         kind = kind_name(sequence)
         message = f"model_list is {kind}; LiteLLM expects a list of model entries"
@@ -218,7 +211,7 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
     for index, entry in enumerate(sequence):
         where = item_position(sequence, index)
         label = f"model_list entry {index + 1}"
-        if not isinstance(entry, CommentedMap):
+        if not isinstance(entry, Map):
             message = f"{label} is {kind_name(entry)}; expected a mapping"
             problems.append(config.finding(where, BAD_STRUCTURE, message, None))
             continue
@@ -230,7 +223,7 @@ def _deployments(config: ProxyConfig) -> tuple[tuple[Deployment, ...], list[Diag
             )
             continue
         params = entry.get("litellm_params")
-        if not isinstance(params, CommentedMap) or not isinstance(params.get("model"), str):
+        if not isinstance(params, Map) or not isinstance(params.get("model"), str):
             at = value_position(entry, "litellm_params") if "litellm_params" in entry else where
             message = f"'{name}': {label} has no litellm_params.model; LiteLLM cannot call it"
             hint = "add `litellm_params: {model: <provider>/<model id>}`"
@@ -275,11 +268,11 @@ def unknown_keys(config: ProxyConfig) -> Iterator[Diagnostic]:
         yield from _entry_keys(config, deployment)
         for section in LENIENT_SECTIONS:
             mapping = deployment.node.get(section)
-            if isinstance(mapping, CommentedMap):
+            if isinstance(mapping, Map):
                 yield from _near_misses(config, mapping, section)
 
 
-def _strict_keys(config: ProxyConfig, mapping: CommentedMap, section: str) -> Iterator[Diagnostic]:
+def _strict_keys(config: ProxyConfig, mapping: Map, section: str) -> Iterator[Diagnostic]:
     known = config.keys.sections[section]
     for key in mapping:
         if not isinstance(key, str) or key in known or _holds_an_anchor(mapping[key]):
@@ -316,8 +309,7 @@ def _strict_keys(config: ProxyConfig, mapping: CommentedMap, section: str) -> It
 def _holds_an_anchor(value: object) -> bool:
     """A block that only defines a YAML anchor (``x-defaults: &defaults``) for entries to merge:
     LiteLLM ignores it, and so does the lint."""
-    anchor = getattr(value, "anchor", None)
-    return bool(getattr(anchor, "value", None))
+    return yamlread.anchor(value) is not None
 
 
 def _no_match_hint(section: str) -> str:
@@ -355,7 +347,7 @@ def _entry_keys(config: ProxyConfig, deployment: Deployment) -> Iterator[Diagnos
             )
 
 
-def _near_misses(config: ProxyConfig, mapping: CommentedMap, section: str) -> Iterator[Diagnostic]:
+def _near_misses(config: ProxyConfig, mapping: Map, section: str) -> Iterator[Diagnostic]:
     known = config.keys.sections[section]
     for key in mapping:
         if not isinstance(key, str) or key in known:
@@ -415,15 +407,15 @@ def _is_period(key: object) -> bool:
 
 def _scalars(node: Any) -> Iterator[tuple[Any, Any, Any]]:
     """(container, key or index, value) of every scalar under ``node``."""
-    if isinstance(node, CommentedMap):
+    if isinstance(node, Map):
         for key, value in node.items():
-            if isinstance(value, CommentedMap | CommentedSeq):
+            if isinstance(value, Map | Seq):
                 yield from _scalars(value)
             else:
                 yield node, key, value
-    elif isinstance(node, CommentedSeq):
+    elif isinstance(node, Seq):
         for index, value in enumerate(node):
-            if isinstance(value, CommentedMap | CommentedSeq):
+            if isinstance(value, Map | Seq):
                 yield from _scalars(value)
             else:
                 yield node, index, value
@@ -434,7 +426,7 @@ def _reference(
 ) -> Iterator[Diagnostic]:
     where = (
         value_position(container, key)
-        if isinstance(container, CommentedMap)
+        if isinstance(container, Map)
         else item_position(container, key)
     )
     name = value[len(_ENV_PREFIX) :]

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.router.lint import NO_CACHE_PRICES, PRICES_DISAGREE, ProxyConfig
-from routecfg.targets import yamledit
-from routecfg.targets.yamlnodes import key_position, value_position
+from routecfg.targets.yamlread import as_decimal, key_position, value_position
 
 _CACHE_PRICES = ("cache_read_input_token_cost", "cache_creation_input_token_cost", "tiered_pricing")
 _BASE_PRICES = ("input_cost_per_token", "output_cost_per_token")
@@ -30,7 +29,7 @@ def disagreeing(config: ProxyConfig) -> Iterator[Diagnostic]:
         for field in sorted(config.keys.pricing_fields):
             if field not in params or field not in info:
                 continue
-            ours, theirs = yamledit.as_decimal(params[field]), yamledit.as_decimal(info[field])
+            ours, theirs = as_decimal(params[field]), as_decimal(info[field])
             if ours is None or theirs is None or ours == theirs:
                 continue
             yield config.finding(

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.litellm_map import dollars
 from routecfg.model import MILLION, effective_walk
@@ -33,8 +31,15 @@ from routecfg.router.lint import (
     Deployment,
     ProxyConfig,
 )
-from routecfg.targets import yamledit
-from routecfg.targets.yamlnodes import Position, item_position, key_position, value_position
+from routecfg.targets.yamlnodes import Position
+from routecfg.targets.yamlread import (
+    Map,
+    Seq,
+    as_decimal,
+    item_position,
+    key_position,
+    value_position,
+)
 
 KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
 _CHAT_MODES = ("chat", "completion", "responses")
@@ -68,10 +73,10 @@ def check(config: ProxyConfig) -> Iterator[Diagnostic]:
 def _chains(config: ProxyConfig, kind: str) -> list[Chain]:
     value, _ = config.router_setting(kind)
     found: list[Chain] = []
-    if not isinstance(value, CommentedSeq):
+    if not isinstance(value, Seq):
         return found
     for item in value:
-        if not isinstance(item, CommentedMap):
+        if not isinstance(item, Map):
             continue
         for name, targets in item.items():
             items = [targets] if isinstance(targets, str) else targets
@@ -84,7 +89,7 @@ def _chains(config: ProxyConfig, kind: str) -> list[Chain]:
                     names.append(model)
                     positions.append(
                         item_position(targets, index)
-                        if isinstance(targets, CommentedSeq)
+                        if isinstance(targets, Seq)
                         else value_position(item, name)
                     )
             found.append(
@@ -96,7 +101,7 @@ def _chains(config: ProxyConfig, kind: str) -> list[Chain]:
 def _default_chain(config: ProxyConfig) -> Chain | None:
     """``default_fallbacks``: the generic chain LiteLLM appends as a ``*`` entry of fallbacks."""
     value, section = config.router_setting("default_fallbacks")
-    if not isinstance(value, CommentedSeq) or section is None:
+    if not isinstance(value, Seq) or section is None:
         return None
     names = [(t, item_position(value, i)) for i, t in enumerate(value) if isinstance(t, str)]
     return Chain(
@@ -179,7 +184,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    number = yamledit.as_decimal(value)
+    number = as_decimal(value)
     return str(number.normalize()) if number is not None else value
 
 
@@ -217,7 +222,7 @@ def undefined(
 def undefined_aliases(config: ProxyConfig) -> Iterator[Diagnostic]:
     """model_group_alias entries that point to a group no model_list entry defines."""
     aliases = config.section("router_settings").get("model_group_alias")
-    if not isinstance(aliases, CommentedMap):
+    if not isinstance(aliases, Map):
         return
     served, wildcards = _served(config)
     for alias, target in aliases.items():
@@ -320,6 +325,10 @@ def _mode(config: ProxyConfig, deployment: Deployment) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def _is_chat(config: ProxyConfig, deployment: Deployment) -> bool:
+    return _mode(config, deployment) in (*_CHAT_MODES, None)
+
+
 def coverage(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator[Diagnostic]:
     """A chat group that nothing falls back from or to, where another group could serve it."""
     default, _ = config.router_setting("default_fallbacks")
@@ -329,16 +338,15 @@ def coverage(config: ProxyConfig, chains: Mapping[str, list[Chain]]) -> Iterator
     in_chains = {c.name for kind in chains.values() for c in kind} | {
         t for kind in chains.values() for c in kind for t in c.targets
     }
-    groups = {
-        name: deployments
-        for name, deployments in config.groups().items()
-        if "*" not in name and _mode(config, deployments[0]) in (*_CHAT_MODES, None)
-    }
-    if len(groups) < 2:
+    # The chat groups outside every chain are the findings when there are two chat groups or
+    # more. A mode may need the model map: asked only for the groups that decide.
+    groups = [(n, d) for n, d in config.groups().items() if "*" not in n]
+    outside = [(n, d) for n, d in groups if n not in in_chains and _is_chat(config, d[0])]
+    if not outside:
         return
-    for name, deployments in groups.items():
-        if name in in_chains:
-            continue
+    if len(outside) < 2 and not any(n in in_chains and _is_chat(config, d[0]) for n, d in groups):
+        return
+    for name, deployments in outside:
         yield config.finding(
             deployments[0].where,
             NO_FALLBACK,
@@ -399,7 +407,7 @@ def _allowed_fails(config: ProxyConfig, deployment: Deployment) -> tuple[int, st
 def _cooldown_time(config: ProxyConfig) -> tuple[Decimal, str] | None:
     """How long a cooldown lasts, and how the file says so; None when set to 0."""
     value = config.section("router_settings").get("cooldown_time")
-    number = yamledit.as_decimal(value) if value is not None else None
+    number = as_decimal(value) if value is not None else None
     if number is None:
         default = config.keys.defaults["cooldown_time"]
         return Decimal(default), f"cooldown_time {default} s by default"
@@ -456,7 +464,7 @@ def lone_cooldowns(
 
 def _input_price(config: ProxyConfig, deployment: Deployment) -> Decimal | None:
     for section in (deployment.params, deployment.info):
-        price = yamledit.as_decimal(section.get("input_cost_per_token"))
+        price = as_decimal(section.get("input_cost_per_token"))
         if price is not None:
             return price
     record = config.record(deployment)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-
-from ruamel.yaml.comments import CommentedMap
+from typing import TYPE_CHECKING
 
 from routecfg.diagnostics import Diagnostic, Severity, suggestion_hint
-from routecfg.litellm_map import dollars
 from routecfg.model import MILLION, Price, RoutingSpec
 from routecfg.spec import PathKey, Source
-from routecfg.targets import yamledit
-from routecfg.targets.yamledit import PRICE_KEYS, ProxyDoc
-from routecfg.targets.yamlnodes import key_position
+
+if TYPE_CHECKING:  # ruamel.yaml: only `verify` reads proxy files with it here
+    from ruamel.yaml.comments import CommentedMap
+
+    from routecfg.targets.yamledit import ProxyDoc
 
 UNSERVED_GATE_TIER = "RC707"
 UNKNOWN_ALIAS_GROUP = "RC708"
@@ -110,6 +110,11 @@ def group_prices(doc: ProxyDoc, spec: RoutingSpec) -> list[Diagnostic]:
     """A tier's or alias's group in a proxy file whose deployments are priced differently
     (routecfg's own or not): LiteLLM load-balances them, so the estimate is off. One warning at
     each deployment priced unlike the group's first."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from routecfg.targets import yamledit
+    from routecfg.targets.yamlnodes import key_position
+
     found = []
     served = {name: name for name in spec.tiers} | spec.proxy.alias_tiers()
     for name, nodes in yamledit.model_entries(doc).items():
@@ -145,12 +150,19 @@ def group_prices(doc: ProxyDoc, spec: RoutingSpec) -> list[Diagnostic]:
 
 
 def _entry_prices(node: CommentedMap) -> dict[str, Decimal | None]:
+    from ruamel.yaml.comments import CommentedMap
+
+    from routecfg.targets import yamledit
+    from routecfg.targets.yamledit import PRICE_KEYS
+
     params = node.get("litellm_params")
     values = params if isinstance(params, CommentedMap) else CommentedMap()
     return {key: yamledit.as_decimal(values.get(key)) for key in PRICE_KEYS}
 
 
 def _describe(prices: dict[str, Decimal | None]) -> str:
+    from routecfg.litellm_map import dollars
+
     stated = [(key, value) for key, value in prices.items() if value is not None]
     if not stated:
         return "without prices"

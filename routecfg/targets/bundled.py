@@ -9,9 +9,9 @@ files the template imports): a bundled template edited in place, or shadowed by 
 same name in the spec's templates folder, is rendered by Jinja as always.
 
 ``tests/test_bundled.py`` fails while ``SOURCES`` differs from templates/ (edit a template, then
-its renderer here, then the digest), checks each ``READS`` against what Jinja finds the template
-reads, and compares every renderer with Jinja over the test corpus, the upstream fixtures and
-generated specs.
+its renderer here, then the digest), checks each renderer's ``reads`` and ``files`` against what
+Jinja finds in its template, and compares every renderer with Jinja over the test corpus, the
+upstream fixtures and generated specs.
 """
 
 from __future__ import annotations
@@ -251,7 +251,8 @@ RENDERERS: Mapping[str, Bundled] = {
         ("escalation.md.j2",),
     ),
     "gate-model.md.j2": Bundled(gate_model, frozenset({"gate"}), ("gate-model.md.j2", _MACROS)),
-    # `setting` and `width` are set before they are read, but Jinja counts them as read.
+    # Jinja counts `setting` here and `width` in model-rules as read (so a block may pass
+    # them), though each template sets them before reading them.
     "gate-routing.md.j2": Bundled(
         gate_routing,
         frozenset({"in_fence", "routing", "setting"}),

@@ -11,14 +11,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, TypeAlias
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
-from routecfg.targets import yamlformat
+
+if TYPE_CHECKING:  # ruamel.yaml only where a file is edited: reading imports none of it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 SYNTAX_ERROR = "RC311"
 DUPLICATE_KEY = "RC312"
@@ -117,6 +116,10 @@ def kind_name(value: Any) -> str:
 
 
 def scalar_node(value: Scalar | bool | None) -> Any:
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    from routecfg.targets import yamlformat
+
     if isinstance(value, str) and _YAML11_NOT_A_STRING.fullmatch(value):
         return SingleQuotedScalarString(value)
     if isinstance(value, Decimal):
@@ -126,6 +129,8 @@ def scalar_node(value: Scalar | bool | None) -> Any:
 
 def new_node(value: object) -> Any:
     """A new node in the file's style: block mappings, flow lists (like `tags: ["local"]`)."""
+    from ruamel.yaml.comments import CommentedMap
+
     if isinstance(value, Mapping):
         mapping = CommentedMap()
         for key, item in value.items():
@@ -139,6 +144,8 @@ def new_node(value: object) -> Any:
 
 
 def flow_list(items: Sequence[object]) -> CommentedSeq:
+    from ruamel.yaml.comments import CommentedSeq
+
     sequence = CommentedSeq(new_node(item) for item in items)
     sequence.fa.set_flow_style()
     return sequence

@@ -40,6 +40,9 @@ MarkerStyle = Literal["html", "#", "//"]  # how the marker lines are written: <!
 
 _BLANK = " \t"
 _LEADING = " \t\ufeff"  # a byte-order mark may sit before the first line's marker
+# What a line outside code fences must start with (after _LEADING) to open a fence ("```",
+# "~~~") or to be an HTML comment, a marker's or a misspelt one's; the scan skips the others.
+_MAY_MATTER = frozenset("<`~")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _MARKER_PREFIX = re.compile(r"<!--[ \t]*routecfg:")
 _FENCED_PREFIX = re.compile(r"(?P<leader>#|//)[ \t]*routecfg:")
@@ -285,7 +288,11 @@ def _scan(text: str) -> _Scan:
             column = len(line.content) - len(content) + comment.start("words") + 1
             typos.append(_Typo(line, misspelt[0], column, misspelt[1], style))
 
-    for line in _iter_lines(text):
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        raw = match.group()
+        if fences.open_run is None and raw.lstrip(_LEADING)[:1] not in _MAY_MATTER:
+            continue  # most lines: no fence opens on them, and no comment starts them
+        line = _Line(number, match.start(), raw.removesuffix("\n").removesuffix("\r"), match.end())
         opening = fences.open_run
         is_code = fences.is_code(line.content, line.number)
         content = line.content.lstrip(_LEADING)

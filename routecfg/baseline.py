@@ -1,9 +1,11 @@
 """The cost line's "before" when no committed spec gives it: the routing the targets hold now.
 
-The preset states a gate's old tier through its config key, the proxy a tier's old prices. The
-preset is read by the C JSON decoder where that reads it as routecfg's JSON parser would; a
-proxy file in sync holds the spec's prices, and another one is read as plain data (libyaml)
-where that reads it as the round-trip loader would, else by that loader.
+The preset states a gate's old tier through its config key, the proxy a tier's old prices, and
+the skills' prose the old tier of a gate the preset holds no key for
+(:mod:`routecfg.prose.stated`). The preset is read by the C JSON decoder where that reads it as
+routecfg's JSON parser would; a proxy file in sync holds the spec's prices, and another one is
+read as plain data (libyaml) where that reads it as the round-trip loader would, else by that
+loader.
 """
 
 from __future__ import annotations

@@ -6,16 +6,18 @@ working folder, the output's terminal and colour settings, the spec's bytes — 
 digest of every other file the check read (targets, the spec's own templates) and the commit git
 HEAD points to (the "before" of the cost line). It is replayed only when all of those still match.
 
-This module imports nothing but the standard library: the replay runs before click, ruamel.yaml
-or jsonschema are imported. The cache lives in ``$ROUTECFG_CACHE_DIR``, else
+This module imports nothing but the standard library, and of it only what a replay needs: the
+replay runs before click, ruamel.yaml or jsonschema are imported, and before json (which pulls in
+``re``) or hashlib (which loads OpenSSL). Entries are stored with :mod:`marshal` (built in, keyed
+on the Python version that wrote them) and files are hashed with BLAKE2b from ``_blake2``, the
+module hashlib itself takes it from. The cache lives in ``$ROUTECFG_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/routecfg``, else ``~/.cache/routecfg``; ``--no-cache`` or
 ``ROUTECFG_NO_CACHE=1`` turn it off. It never holds anything a check did not print.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import marshal
 import os
 import sys
 
@@ -30,7 +32,7 @@ if (
 
     StrPath = str | os.PathLike[str]
 
-FORMAT = 1
+FORMAT = 2
 SPEC_FILENAME = "routecfg.yaml"
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _ENVIRONMENT = ("NO_COLOR", "TERM", "FORCE_COLOR")
@@ -60,7 +62,13 @@ def folder() -> str:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return _blake2b(data, digest_size=32).hexdigest()
+
+
+try:  # hashlib's own BLAKE2, without hashlib: importing hashlib loads OpenSSL (~3 ms a replay)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
 
 
 def _read(path: StrPath, root: StrPath | None = None) -> bytes:
@@ -144,6 +152,8 @@ def _key(argv: Sequence[str], cwd: StrPath, spec: bytes) -> str:
     streams = [str(getattr(s, "isatty", lambda: False)()) for s in (sys.stdout, sys.stderr)]
     parts = [
         str(FORMAT),
+        sys.version,  # marshal's format, and how str and bytes round-trip, are per version
+        str(marshal.version),
         _fingerprint(),
         "\0".join(argv),
         os.path.abspath(cwd),
@@ -194,7 +204,39 @@ def _resolve_head(git_dir: str) -> str:
 
 
 def _entry_path(key: str) -> str:
-    return os.path.join(folder(), f"{key}.json")
+    return os.path.join(folder(), f"{key}.marshal")
+
+
+def _load(data: bytes) -> tuple[str, list[tuple[str, str | None]], int, str, str] | None:
+    """A stored entry: (head, files, exit code, stdout, stderr); None for anything else (a file
+    cut short, written by another format, or not an entry at all)."""
+    try:
+        stored = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 7 and stored[0] == FORMAT):
+        return None
+    _, head, files, code, stdout, stderr, end = stored
+    if not (
+        isinstance(head, str)
+        and isinstance(files, list)
+        and all(
+            isinstance(f, tuple)
+            and len(f) == 2
+            and isinstance(f[0], str)
+            and (f[1] is None or isinstance(f[1], str))
+            for f in files
+        )
+        and type(code) is int
+        and isinstance(stdout, str)
+        and isinstance(stderr, str)
+        and end == _END
+    ):
+        return None
+    return head, files, code, stdout, stderr
+
+
+_END = "end"  # the entry's last field: a record that ends here was written whole
 
 
 def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int | None:
@@ -205,12 +247,15 @@ def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int |
     root = os.path.dirname(spec)
     try:
         spec_bytes = _read(spec)
-        stored = json.loads(_read(_entry_path(_key(argv, cwd, spec_bytes))))
+        stored = _load(_read(_entry_path(_key(argv, cwd, spec_bytes))))
     except (OSError, ValueError, readfile.Refused):
         return None
-    if stored.get("format") != FORMAT or stored.get("head") != git_head(os.path.dirname(spec)):
+    if stored is None:
         return None
-    for name, expected in stored["files"]:
+    head, files, code, stdout, stderr = stored
+    if head != git_head(os.path.dirname(spec)):
+        return None
+    for name, expected in files:
         try:
             if _contents(name, root) != expected:
                 return None
@@ -219,9 +264,9 @@ def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int |
         except OSError:
             if expected is not None:
                 return None
-    out.write(stored["stdout"])
-    err.write(stored["stderr"])
-    return int(stored["exit"])
+    out.write(stdout)
+    err.write(stderr)
+    return code
 
 
 def store(
@@ -240,28 +285,22 @@ def store(
     if spec is None:
         return
     with contextlib.suppress(OSError, ValueError):
-        files: list[list[str | None]] = []
+        files: list[tuple[str, str | None]] = []
         root = os.path.dirname(spec)
         for path in inputs:
             try:
-                files.append([os.fspath(path), _contents(path, root)])
+                files.append((os.fspath(path), _contents(path, root)))
             except readfile.Refused:
                 return  # a full run must say what is wrong with it, every time
             except OSError:
-                files.append([os.fspath(path), None])
-        record = {
-            "format": FORMAT,
-            "head": git_head(os.path.dirname(spec)),
-            "files": files,
-            "exit": code,
-            "stdout": stdout,
-            "stderr": stderr,
-        }
+                files.append((os.fspath(path), None))
+        head = git_head(os.path.dirname(spec))
+        record = (FORMAT, head, files, int(code), stdout, stderr, _END)
         target = _entry_path(_key(argv, cwd, _read(spec)))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-        with os.fdopen(descriptor, "w") as stream:
-            json.dump(record, stream)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(marshal.dumps(record))
         os.replace(name, target)
 
 

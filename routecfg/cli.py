@@ -56,6 +56,9 @@ def common_options(command: F, formats: tuple[str, ...] = report.FORMATS) -> F:
     help_text = (
         "How diagnostics are printed: text (stderr), json, github or sarif (stdout)."
         if formats == report.FORMATS
+        else "How the table is printed; diagnostics go to stderr (sarif: the diagnostics "
+        "alone, as SARIF 2.1.0 on stdout, and no table)."
+        if "sarif" in formats
         else "How the table is printed; diagnostics go to stderr."
     )
     decorators = [
@@ -110,9 +113,13 @@ def output_options() -> list[Callable[[F], F]]:
     ]
 
 
+TABLE_FORMATS = (*show.TABLE_FORMATS, "sarif")
+
+
 def table_options(command: F) -> F:
-    """The common options, with --format text|markdown|json for commands that print a table."""
-    return common_options(command, formats=show.TABLE_FORMATS)
+    """The common options, with --format text|markdown|json|sarif for commands that print a
+    table (sarif: their diagnostics instead of it)."""
+    return common_options(command, formats=TABLE_FORMATS)
 
 
 def _run(body: Callable[..., Exit]) -> Callable[..., int]:
@@ -405,6 +412,46 @@ def _label(validated: Validated) -> str:
     return name if name == spec.SPEC_FILENAME else name.removesuffix(".yaml")
 
 
+def _table_warnings(
+    validated: Validated, options: Options, extra: Sequence[Diagnostic] = ()
+) -> list[Diagnostic]:
+    """A table command's warnings: printed to stderr (-q keeps them), except in SARIF, which
+    carries them; and kept for the job summary."""
+    warnings = [*validated.warnings, *_estimates_only(validated), *extra]
+    if warnings and options.format != "sarif":
+        report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
+    if options.run is not None:
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend(warnings)
+    return warnings
+
+
+def _not_counted(validated: Validated) -> list[Diagnostic]:
+    """The gates a cost profile leaves out, as a warning for SARIF and the job summary (the
+    text table names them in its assumptions; no profile at all is RC508)."""
+    spec_ = validated.spec
+    left_out = cost.uncounted_gates(spec_)
+    if not spec_.cost.profile or not left_out:
+        return []
+    names = ", ".join(f"'{gate}'" for gate in left_out)
+    gates = "gate" if len(left_out) == 1 else "gates"
+    return [
+        validated.source.diagnostic(
+            ("cost", "profile"),
+            NOT_COUNTED,
+            f"{gates} {names} not counted: no cost.profile entry, so the estimate leaves "
+            f"{'it' if len(left_out) == 1 else 'them'} out",
+            "add `cost.profile.GATE: {input: TOKENS, output: TOKENS}` with the tokens per call "
+            "(and `calls:` per ticket)",
+            key=True,
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+NOT_COUNTED = "RC509"
+
+
 def _print_warnings(
     validated: Validated, options: Options, extra: Sequence[Diagnostic] = ()
 ) -> None:
@@ -434,9 +481,11 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
       routecfg cost --scenario conservative --format markdown
       routecfg cost --against main
     """
+    from routecfg import rules, summary
+
     path = _spec_path(options)
     validated = validate(path, budget=False)
-    _print_warnings(validated, options, _uncounted(validated))
+    warnings = _table_warnings(validated, options, _uncounted(validated))
     routing = validated.spec
     name = _label(validated)
     if scenario is not None and scenario not in routing.cost.scenarios:
@@ -458,7 +507,16 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
     if against is not None:
         other, label = load_against(against, path, Path.cwd())
         estimates.insert(0, cost.estimate(other.spec, label))
-    if options.format == "json":
+    found = [*_not_counted(validated), *rules.check_budget(routing, validated.source)]
+    if options.run is not None:
+        options.run.diagnostics.extend(found)
+        options.run.sections.append(summary.section(show.cost_breakdown(main_estimate, "markdown")))
+        if len(estimates) > 1:
+            table = show.cost_comparison(estimates, "markdown", with_savings=against is not None)
+            options.run.sections.append(f"### Cost estimates per ticket\n\n{table}")
+    if options.format == "sarif":
+        report.emit([*warnings, *found], "sarif", out=sys.stdout, err=sys.stderr)
+    elif options.format == "json":
         comparison = show.cost_comparison(estimates, "json")
         click.echo(
             f'{{"breakdown": {show.cost_breakdown(main_estimate, "json").rstrip()}, '
@@ -479,6 +537,8 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
     limit = routing.cost.max_per_ticket
     base = estimates[1] if against is not None else estimates[0]
     if limit is not None and base.per_ticket > limit:
+        if options.format == "sarif":  # RC290 says it there
+            return Exit.CHANGES
         click.echo(
             f"over budget: {cost.dollars(base.per_ticket)} per ticket > "
             f"{cost.dollars(limit, cost.CENTS)} (cost.budget.max_per_ticket)",
@@ -489,7 +549,7 @@ def cost_command(options: Options, scenario: str | None, against: str | None) ->
 
 
 @cli.command(name="explain")
-@functools.partial(common_options, formats=(*show.TABLE_FORMATS, "mermaid"))
+@functools.partial(common_options, formats=(*show.TABLE_FORMATS, "mermaid", "sarif"))
 @click.option(
     "--against",
     metavar="PRESET|PATH|REF",
@@ -509,7 +569,7 @@ def explain_command(options: Options, against: str | None) -> Exit:
     """
     path = _spec_path(options)
     validated = validate(path, budget=False)
-    _print_warnings(validated, options)
+    warnings = _table_warnings(validated, options)
     routing = validated.spec
     rows = tables.routing_rows(routing)
     old_rows = None
@@ -518,13 +578,22 @@ def explain_command(options: Options, against: str | None) -> Exit:
         other, label = load_against(against, path, Path.cwd())
         old_rows = tables.routing_rows(other.spec)
         names = (label, _label(validated))
+    walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
+    marks = show.change_marks(rows, old_rows) if old_rows is not None else None
+    if options.run is not None:
+        from routecfg import mermaid
+
+        table = show.routing_table(rows, walks, "markdown", old_rows, names)
+        graph = mermaid.routing_graph(routing, marks)
+        options.run.sections.append(f"### Routing\n\n{table}\n```mermaid\n{graph}```")
+    if options.format == "sarif":
+        report.emit(warnings, "sarif", out=sys.stdout, err=sys.stderr)
+        return Exit.OK
     if options.format == "mermaid":
         from routecfg import mermaid
 
-        marks = show.change_marks(rows, old_rows) if old_rows is not None else None
         click.echo(mermaid.routing_graph(routing, marks), nl=False)
         return Exit.OK
-    walks = {g.name: routing.proxy.walk("fallbacks", g.tier) for g in routing.gates.values()}
     width = _terminal_width() if options.format == "text" else None
     table = show.routing_table(rows, walks, options.format, old_rows, names, width=width)
     click.echo(table, nl=False)
@@ -962,10 +1031,20 @@ def actuals_command(
     # The preset's own warnings are not the user's to fix.
     spec_warnings = [] if fallback else list(validated.warnings)
     warnings = [*fallback, *spec_warnings, *measured.warnings]
-    if warnings:  # skipped lines are problems: shown with -q too
+    if warnings and options.format != "sarif":  # skipped lines are problems: shown with -q too
         report.emit(warnings, "text", out=sys.stdout, err=sys.stderr)
     actuals = measured.actuals
-    click.echo(actuals_report.render(actuals, options.format), nl=False)
+    over = _over_budget(validated, actuals) if actuals.over_budget else []
+    if options.run is not None:
+        from routecfg import summary
+
+        options.run.spec = validated.source.display
+        options.run.diagnostics.extend([*warnings, *over])
+        options.run.sections.append(summary.section(actuals_report.render(actuals, "markdown")))
+    if options.format == "sarif":
+        report.emit([*warnings, *over], "sarif", out=sys.stdout, err=sys.stderr)
+    else:
+        click.echo(actuals_report.render(actuals, options.format), nl=False)
     if chart is not None:
         write.write_atomic(chart, charts.svg(actuals).encode("utf-8"))
         if not options.quiet:
@@ -974,6 +1053,8 @@ def actuals_command(
     if calibrate:
         outcome = _calibrate(validated, actuals, options, yes)
     if actuals.over_budget:
+        if options.format == "sarif":  # RC910 says it there
+            return Exit.CHANGES
         click.echo(
             f"over budget: {cost.dollars(actuals.mean, actuals_report.TABLE_MONEY)} per ticket > "
             f"{cost.dollars(actuals.budget or Decimal(0), cost.CENTS)} "
@@ -982,6 +1063,28 @@ def actuals_command(
         )
         return Exit.CHANGES
     return outcome
+
+
+OVER_BUDGET = "RC910"
+
+
+def _over_budget(validated: Validated, actuals: Actuals) -> list[Diagnostic]:
+    """The actual cost per ticket over cost.budget.max_per_ticket, as an error for SARIF and the
+    job summary (text says it in a line of its own)."""
+    from routecfg.actuals import report as actuals_report
+
+    mean = cost.dollars(actuals.mean, actuals_report.TABLE_MONEY)
+    budget = cost.dollars(actuals.budget or Decimal(0), cost.CENTS)
+    return [
+        validated.source.diagnostic(
+            ("cost", "budget", "max_per_ticket"),
+            OVER_BUDGET,
+            f"actual cost per ticket {mean} is over the budget of {budget} "
+            "(cost.budget.max_per_ticket)",
+            "`routecfg actuals` shows which gates and models spend it; route them to cheaper "
+            "tiers, or raise the budget",
+        )
+    ]
 
 
 def _actuals_spec(options: Options, named: bool) -> tuple[Path, list[Diagnostic]]:
@@ -1018,7 +1121,7 @@ def _calibrate(validated: Validated, actuals: Actuals, options: Options, yes: bo
         if not options.quiet:
             click.echo(f"{display}: already calibrated; nothing to write", err=True)
         return Exit.OK
-    click.echo(unified_diff(change), nl=False, err=options.format == "json")
+    click.echo(unified_diff(change), nl=False, err=options.format in ("json", "sarif"))
     if not yes:
         if not sys.stdin.isatty():
             click.echo("not written: no terminal to confirm on; run with --yes", err=True)

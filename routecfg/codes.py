@@ -153,6 +153,12 @@ RANGES: tuple[tuple[str, str, str], ...] = (
         "left out of a profile are named in the table's assumptions)",
     ),
     (
+        "RC509",
+        "RC509",
+        "warning of cost in --format sarif and the job summary: gates the cost.profile "
+        "leaves out, not counted in the estimate",
+    ),
+    (
         "RC601",
         "RC605",
         "warnings of init --from-repo, each naming the side the spec took: a schema "
@@ -391,6 +397,12 @@ RANGES: tuple[tuple[str, str, str], ...] = (
     ("RC907", "RC907", "actuals --calibrate: no spec gate has answered calls on a ticket"),
     ("RC908", "RC908", "actuals --calibrate: the spec cannot be edited in place"),
     ("RC909", "RC909", "warning of actuals: no routecfg.yaml; the bundled preset is used"),
+    (
+        "RC910",
+        "RC910",
+        "actuals in --format sarif and the job summary: the actual cost per ticket is over "
+        "cost.budget.max_per_ticket",
+    ),
 )
 
 

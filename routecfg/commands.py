@@ -7,18 +7,17 @@ runs), so that path never pays for importing click. Both print the same bytes.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from routecfg import compiler, report, spec
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
+from routecfg.frozen import record, replace
 from routecfg.plan import Change, State, exit_state
 from routecfg.validate import Validated, committed, lint_proxies, validate, validate_source
 
@@ -32,7 +31,7 @@ class Echo(Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     spec: str | None
     format: str
@@ -187,7 +186,7 @@ def plan(
             report.emit(inherited, options.format, out=sys.stdout, err=sys.stderr)
         if options.run is not None:
             options.run.diagnostics.extend(inherited)
-        validated = dataclasses.replace(validated, warnings=(*validated.warnings, *inherited))
+        validated = replace(validated, warnings=(*validated.warnings, *inherited))
     # The LiteLLM config lint on each proxy target as the plan writes it: shown, and the exit
     # code still says whether the files are in sync.
     proxies = [(c.path, c.new) for c in changes if c.kind == "proxy" and c.old is not None]
@@ -245,13 +244,15 @@ def cost_delta(
     named."""
     if not validated.spec.cost.profile:
         return None
-    from routecfg import baseline, cost  # only where there is a profile to estimate
+    from routecfg import cost  # only where there is a profile to estimate
 
     after = cost.estimate(validated.spec, "now")
     committed_spec = _committed_at_head(validated)
     if committed_spec is not None:
         before = cost.estimate(committed_spec.spec, "HEAD")
         return cost.delta_line(before, after), before, after
+    from routecfg import baseline  # only where the targets give the before
+
     encoded = baseline.encoded_spec(validated.spec, changes)
     if encoded is None:
         return cost.delta_line(None, after), None, after

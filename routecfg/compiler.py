@@ -6,22 +6,27 @@ target file. Problems in any target are collected across all of them and raised 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from routecfg import gitref, handedits, resources
+from routecfg import gitref, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import replace
 from routecfg.model import RoutingSpec
 from routecfg.plan import Change, Encoding, State, read_target
-from routecfg.targets import editor_schema, markers, preset, schema
+from routecfg.targets import markers, preset, schema
 from routecfg.validate import Validated, committed
 
 # Schemas first: a preset is checked against the schema as compiled.
 ORDER = ("schema", "preset", "proxy", "skills", "editor_schema")
-WRITTEN_WHOLE = frozenset({"editor_schema"})  # routecfg's own files: a build creates them
+WRITTEN_WHOLE = frozenset({"editor_schema"})
+HAND_EDITED_KINDS = (
+    "preset",
+    "schema",
+    "proxy",
+)  # handedits.KINDS (a test keeps them equal)  # routecfg's own files: a build creates them
 EDITED_BLOCK = "RC504"  # a block edited by hand: the code `check --format github` gives it too
 
 
@@ -42,7 +47,7 @@ def make_plan(validated: Validated, *, fix: bool = False) -> tuple[Change, ...]:
             except RoutecfgError as error:
                 problems.extend(error.diagnostics)
                 continue
-            if change.state is State.STALE and kind in handedits.KINDS:
+            if change.state is State.STALE and kind in HAND_EDITED_KINDS:
                 change = _owned_edits(validated, change, backlog_schema, at_head)
             changes.append(change)
             if kind == "schema" and change.old is not None:
@@ -62,6 +67,8 @@ def _compile_one(
     absolute = spec.root / relative
     old, encoding = read_target(absolute, relative, spec.root)
     if old is None and kind in WRITTEN_WHOLE:
+        from routecfg.targets import editor_schema
+
         new = editor_schema.render(spec, "", relative)
         return Change(kind, relative, absolute, None, new, encoding, State.STALE)
     if old is None:  # nothing to splice into: check and build say so, and write nothing
@@ -158,6 +165,8 @@ def _owned_edits(
 ) -> Change:
     """A stale preset, schema or proxy whose owned values were edited by hand: only then, and
     only for a target that differs, is the spec at HEAD read and compiled."""
+    from routecfg import handedits  # a target in sync needs none of it
+
     if not at_head:
         at_head.append(committed(validated.source.path, validated))
     head = at_head[0]
@@ -179,7 +188,7 @@ def _owned_edits(
             )
     if not edits:
         return change
-    return dataclasses.replace(change, state=State.HAND_EDITED, edits=tuple(edits))
+    return replace(change, state=State.HAND_EDITED, edits=tuple(edits))
 
 
 Renderer = Callable[[RoutingSpec, str, str], str]
@@ -195,6 +204,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
     if kind == "skills":
         return _skills_renderer
     if kind == "editor_schema":
+        from routecfg.targets import editor_schema
+
         return editor_schema.render
     document, name = backlog_schema
     return lambda spec, text, path: preset.render(spec, text, path, document, name)

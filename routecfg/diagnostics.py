@@ -6,10 +6,10 @@ one :class:`RoutecfgError` at the end. Printing lives in :mod:`routecfg.report` 
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from routecfg.frozen import record
 
 
 class Exit(enum.IntEnum):
@@ -27,7 +27,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     """A problem at a place in a file. ``line`` and ``column`` are 1-based; 0 means unknown.
     ``end_line`` is the last line of the region when it spans several (0: just ``line``)."""
@@ -68,6 +68,8 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelt ``word``, or None when nothing is close."""
+    import difflib  # only for a problem to report: not on the path of a check that finds none
+
     matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in candidates}

@@ -7,6 +7,7 @@ only what a cache hit needs.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -15,6 +16,11 @@ from routecfg import cache
 
 def main() -> None:
     argv = sys.argv[1:]
+    if argv[:1] == ["check"]:
+        # A check is a short process that leaves little cyclic garbage (5 MiB more at peak for
+        # 10,000 gates and 2,000 skill files): the collector's passes over every object its
+        # imports made would cost more (~5% of a cold check) than the memory they give back.
+        gc.disable()
     if argv[:1] == ["check"] and cache.enabled(argv):
         try:
             code = cache.replay(argv, os.getcwd(), sys.stdout, sys.stderr)

@@ -79,10 +79,12 @@ def head_text(path: Path) -> str | None:
 def _as_subprocess_text(content: bytes) -> str | None:
     """What ``subprocess.run(..., text=True)`` makes of git's output; None where decoding fails
     (the caller's git path treats the ValueError the same way)."""
-    import locale
+    import io
 
+    # The encoding subprocess's text mode decodes with: a TextIOWrapper's default (not the
+    # locale module: a millisecond to import on a cold path).
     try:
-        text = content.decode(locale.getpreferredencoding(False))
+        text = content.decode(io.TextIOWrapper(io.BytesIO()).encoding)
     except (UnicodeDecodeError, LookupError):
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

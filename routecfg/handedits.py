@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 from routecfg.spec import parse_yaml
 from routecfg.targets import jsontext
 
@@ -29,7 +29,7 @@ KINDS = ("preset", "schema", "proxy")
 Step = str | int
 
 
-@dataclass(frozen=True)
+@record
 class Leaf:
     value: Any
     path: tuple[Step, ...]  # where it sits in the document, for its position

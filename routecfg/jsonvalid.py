@@ -127,7 +127,7 @@ class _Validator:
             return True
         if schema is False:
             return False
-        if not isinstance(schema, Mapping):
+        if type(schema) is not dict and not isinstance(schema, Mapping):  # dict: the quick test
             raise _Unsure
         if "$id" in schema and schema is not self.root:
             raise _Unsure  # a nested base URI changes what references mean

@@ -7,11 +7,12 @@ keyed by the same paths the fields came from.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from routecfg.frozen import field, record, replace
 
 PROXY_CHAIN_KINDS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
 CONTENT_POLICY = "content_policy_fallbacks"
@@ -28,7 +29,7 @@ def _money(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
 
-@dataclass(frozen=True)
+@record
 class Price:
     """USD per million tokens."""
 
@@ -45,7 +46,7 @@ class Price:
 ParamValue = str | Decimal | int
 
 
-@dataclass(frozen=True)
+@record
 class Deployment:
     """A further deployment of a tier's model group: LiteLLM load-balances the entries that
     share a model_name. ``params`` are the litellm_params routecfg owns on it."""
@@ -55,7 +56,7 @@ class Deployment:
     params: Mapping[str, ParamValue] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True)
+@record
 class Tier:
     name: str
     model: str
@@ -84,7 +85,7 @@ class Tier:
         return f"llm_call.sh --model {self.name}"
 
 
-@dataclass(frozen=True)
+@record
 class Gate:
     name: str
     title: str
@@ -98,7 +99,7 @@ class Gate:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class EscalationRule:
     when_fails: tuple[str, ...]
     reroute: str
@@ -109,14 +110,14 @@ class EscalationRule:
     counters: tuple[str, ...] = ()  # further counters, after ``counter``
 
 
-@dataclass(frozen=True)
+@record
 class Escalation:
     model: str | None = None
     max_per_ticket: int | None = None
     rules: tuple[EscalationRule, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class AliasGroup:
     """Further model names served like their tier, e.g. the names Claude Code sends."""
 
@@ -139,7 +140,7 @@ class AliasGroup:
         return mirrored
 
 
-@dataclass(frozen=True)
+@record
 class Proxy:
     chains: Mapping[str, Mapping[str, tuple[str, ...]]]  # kind -> tier -> targets
     alias_groups: tuple[AliasGroup, ...] = ()
@@ -275,7 +276,7 @@ def effective_walk(
     return tuple(tried)
 
 
-@dataclass(frozen=True)
+@record
 class TierOverride:
     """What one proxy file says differently about a tier (another provider's model id)."""
 
@@ -284,7 +285,7 @@ class TierOverride:
     params: Mapping[str, ParamValue] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ProxyTarget:
     """A proxy file and how it differs from the spec: the tiers and alias groups it serves
     (None: all), whether routecfg writes prices into it, and per-tier overrides."""
@@ -299,7 +300,7 @@ class ProxyTarget:
         return self.tiers is None or tier in self.tiers
 
 
-@dataclass(frozen=True)
+@record
 class Targets:
     preset: tuple[str, ...] = ()
     schema: tuple[str, ...] = ()
@@ -318,7 +319,7 @@ class Targets:
         return (*self.preset, *self.schema, *self.proxy, *self.skills, *self.editor_schema)
 
 
-@dataclass(frozen=True)
+@record
 class GateProfile:
     input: Decimal
     output: Decimal
@@ -326,14 +327,14 @@ class GateProfile:
     fallback_rate: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
+@record
 class Scenario:
     name: str
     escalation_rate: Decimal = Decimal(0)
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Cost:
     tickets: int = DEFAULT_TICKETS
     profile: Mapping[str, GateProfile] = field(default_factory=lambda: MappingProxyType({}))
@@ -341,14 +342,14 @@ class Cost:
     max_per_ticket: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Prose:
     """The prose lint's settings: findings silenced (a code, a path, or PATH:CODE)."""
 
     ignore: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ActualsSettings:
     """Where `routecfg actuals` reads ledgers, and ledger gate names → spec gates."""
 
@@ -356,7 +357,7 @@ class ActualsSettings:
     gates: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True)
+@record
 class RoutingSpec:
     """A whole routing spec. ``root`` is the folder every target path is relative to."""
 

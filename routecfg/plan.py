@@ -9,13 +9,13 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routecfg import readfile
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
+from routecfg.frozen import record
 from routecfg.model import PROXY_CHAIN_KINDS
 from routecfg.spec import parse_yaml
 
@@ -34,7 +34,7 @@ class State(enum.StrEnum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
+@record
 class Encoding:
     """How a file was stored, so it is written back the same way."""
 
@@ -47,7 +47,7 @@ class Encoding:
         return ((BOM if self.bom else "") + text).encode("utf-8")
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One target file: its text now (LF, no BOM) and the text the spec compiles it to."""
 

@@ -22,13 +22,13 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from routecfg import readfile, resources
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, byte_position
+from routecfg.frozen import field, record
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -48,7 +48,7 @@ Mark = tuple[int, int]  # 1-based line and column
 _TAG = "tag:yaml.org,2002:"
 
 
-@dataclass(frozen=True)
+@record
 class Positions:
     """Where each value (and each mapping key) of a document stands in its file."""
 
@@ -69,7 +69,7 @@ class Positions:
         return (1, 1)
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A loaded YAML document: its file, text, plain data and positions."""
 
@@ -387,22 +387,32 @@ _PLAIN_TYPES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _plain_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {"": [("null", re.compile("^$"))]}
-    for kind, pattern, firsts in _PLAIN_TYPES:
-        compiled = re.compile(pattern, re.X)
+def _plain_resolvers() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {"": ["null"]}
+    for kind, _, firsts in _PLAIN_TYPES:
         for first in firsts:
-            table.setdefault(first, []).append((kind, compiled))
+            table.setdefault(first, []).append(kind)
     return table
 
 
-_RESOLVERS = _plain_resolvers()
+_RESOLVERS = _plain_resolvers()  # the kinds to try, by a scalar's first character
+_SOURCES = {kind: pattern for kind, pattern, _ in _PLAIN_TYPES}
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # compiled when first needed: a spec rarely has them all
+
+
+def _pattern(kind: str) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(kind)
+    if pattern is None:
+        pattern = _PATTERNS[kind] = re.compile(_SOURCES[kind], re.X)
+    return pattern
 
 
 def resolve_plain(value: str) -> str:
     """The tag of a plain (unquoted) scalar under YAML 1.2."""
-    for kind, pattern in _RESOLVERS.get(value[:1], ()):
-        if pattern.match(value):
+    if not value:
+        return _TAG + "null"
+    for kind in _RESOLVERS.get(value[0], ()):
+        if _pattern(kind).match(value):
             return _TAG + kind
     return _TAG + "str"
 
@@ -416,23 +426,43 @@ class _Fatal(Exception):
     """Stops the build after an error that makes the rest of the document meaningless."""
 
 
-@dataclass
-class _Value:
-    value: Any
-    size: int  # nodes, counting what aliases expand to
+class _Value:  # plain classes: one per node of the document, made while it is read
+    __slots__ = ("size", "value")
+
+    def __init__(self, value: Any, size: int) -> None:
+        self.value = value
+        self.size = size  # nodes, counting what aliases expand to
 
 
-@dataclass
 class _Collection:
-    path: PathKey
-    anchor: str | None
-    mark: tuple[int, int]
-    items: dict[str, Any] | list[Any]
-    size: int = 1
-    pending_key: tuple[str, tuple[int, int]] | None = None
-    expect_key: bool = True
-    merges: list[Any] = field(default_factory=list)
-    key_lines: dict[str, int] = field(default_factory=dict)
+    __slots__ = (
+        "anchor",
+        "expect_key",
+        "items",
+        "key_lines",
+        "mark",
+        "merges",
+        "path",
+        "pending_key",
+        "size",
+    )
+
+    def __init__(
+        self,
+        path: PathKey,
+        anchor: str | None,
+        mark: tuple[int, int],
+        items: dict[str, Any] | list[Any],
+    ) -> None:
+        self.path = path
+        self.anchor = anchor
+        self.mark = mark
+        self.items = items
+        self.size = 1
+        self.pending_key: tuple[str, tuple[int, int]] | None = None
+        self.expect_key = True
+        self.merges: list[Any] = []
+        self.key_lines: dict[str, int] = {}
 
 
 class _Builder:

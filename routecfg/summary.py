@@ -35,6 +35,7 @@ class Run:
     before: Estimate | None = None
     after: Estimate | None = None
     routing_graph: str | None = None  # Mermaid, when the routing changed
+    sections: list[str] = field(default_factory=list)  # a table command's own Markdown
 
 
 def render(run: Run) -> str:
@@ -45,11 +46,26 @@ def render(run: Run) -> str:
         parts.append(_files(run.changes))
     if run.cost_line:
         parts.append(_cost(run))
+    parts += [section.rstrip("\n") for section in run.sections]
     if run.diagnostics:
         parts.append(_findings(run.diagnostics))
     if run.routing_graph:
         parts.append(f"### Routing\n\n```mermaid\n{run.routing_graph}```")
     return "\n\n".join(parts) + "\n\n"
+
+
+def section(markdown: str) -> str:
+    """A command's own Markdown (`cost --format markdown` …) as a part of the summary: its
+    headings one level down, under the summary's own ``##``; code fences left as they are."""
+    lines = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            line = "#" + line
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _cell(text: str) -> str:

@@ -8,9 +8,9 @@ escalation trigger, is decided here once, so templates only lay it out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from routecfg.frozen import record
 from routecfg.model import EscalationRule, Gate, RoutingSpec, Tier
 
 MIN_MONEY_PLACES = 2
@@ -18,7 +18,7 @@ ARROW = " → "
 _TIMES = {1: "once", 2: "more than once", 3: "more than twice"}
 
 
-@dataclass(frozen=True)
+@record
 class Route:
     """How a skill reaches one tier."""
 
@@ -37,7 +37,7 @@ class Route:
         return f"`{self.mechanism}`" if self.is_shell else self.mechanism
 
 
-@dataclass(frozen=True)
+@record
 class RoutingRow:
     """One gate: where it runs, how it is reached, and what catches its failures."""
 
@@ -104,7 +104,7 @@ class RoutingRow:
         return tuple(steps)
 
 
-@dataclass(frozen=True)
+@record
 class RouteGroup:
     """The gates one route serves as their own tier, in gate order."""
 
@@ -121,7 +121,7 @@ class RouteGroup:
         return _and([_plural(role) for role in self.roles])
 
 
-@dataclass(frozen=True)
+@record
 class PriceRow:
     """A tier's prices in USD per million tokens; cache prices are None when not stated."""
 
@@ -134,7 +134,7 @@ class PriceRow:
     cache_write: Decimal | None
 
 
-@dataclass(frozen=True)
+@record
 class EscalationRow:
     """One escalation rule in words."""
 

@@ -6,10 +6,8 @@ collects every problem it can see; a later step runs only on what the earlier on
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +19,13 @@ from routecfg.diagnostics import (
     has_errors,
     sort_diagnostics,
 )
+from routecfg.frozen import record, replace
 
 if TYPE_CHECKING:
     from routecfg.litellm_map import ModelMap
 
 
-@dataclass(frozen=True)
+@record
 class Validated:
     source: spec.Source
     spec: model.RoutingSpec
@@ -80,13 +79,13 @@ def lint_proxies(
     if not found:
         return validated
     added = sort_diagnostics(found)
-    return dataclasses.replace(validated, warnings=(*validated.warnings, *added))
+    return replace(validated, warnings=(*validated.warnings, *added))
 
 
 NOTHING_TO_LINT = "RC766"
 
 
-@dataclass(frozen=True)
+@record
 class LintOutcome:
     diagnostics: tuple[Diagnostic, ...]
     summaries: tuple[str, ...]  # one line per file, for people

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import marshal
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,90 @@ def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not cache.enabled(["check", "--no-cache"])
     monkeypatch.setenv("ROUTECFG_NO_CACHE", "1")
     assert not cache.enabled(["check"])
+
+
+def test_a_cut_short_or_foreign_entry_is_not_replayed(
+    root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    private_cache: Path,
+) -> None:
+    monkeypatch.chdir(root)
+    assert check(root, capsys)[0] == 0
+    (stored,) = private_cache.iterdir()
+    assert stored.suffix == ".marshal"
+    whole = stored.read_bytes()
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) == 0
+    stored.write_bytes(whole[:-1])  # cut short: the end marker is gone
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) is None
+    foreigns: list[tuple[object, ...] | list[object]] = [
+        (1, "", [], 0, "", "", "end"),  # an older format
+        (2, "", [("x", 3)], 0, "", "", "end"),  # a digest that is not text
+        (2, "", [], "0", "", "", "end"),  # an exit code that is not a number
+        [2, "", [], 0, "", "", "end"],  # not the record at all
+    ]
+    for foreign in foreigns:
+        stored.write_bytes(marshal.dumps(foreign))  # type: ignore[arg-type]
+        assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) is None, foreign
+    stored.write_bytes(whole)
+    out = io.StringIO()
+    assert cache.replay(["check"], root, out, io.StringIO()) == 0
+
+
+def test_an_entry_written_by_another_python_is_not_read(
+    root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(root)
+    assert check(root, capsys)[0] == 0
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) == 0
+    monkeypatch.setattr(sys, "version", "3.99.0 (another build)")
+    assert cache.replay(["check"], root, io.StringIO(), io.StringIO()) is None
+
+
+def test_the_digest_is_blake2b_of_the_bytes() -> None:
+    assert cache.digest(b"routecfg") == hashlib.blake2b(b"routecfg", digest_size=32).hexdigest()
+    assert cache.digest(b"routecfg\n") != cache.digest(b"routecfg")
+
+
+def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a hit costs is mostly what it imports: json pulls in re, hashlib loads OpenSSL."""
+    monkeypatch.chdir(root)
+    assert check(root, capsys)[0] == 0
+    probe = (
+        "import io, sys\n"
+        "from routecfg import entry, cache\n"
+        "code = cache.replay(['check'], '.', io.StringIO(), io.StringIO())\n"
+        "heavy = ('json', 're', 'hashlib', '_hashlib', 'typing', 'pathlib', 'enum', 'tempfile')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "0 []\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "collecting"), [(["check", "-q", "--no-cache"], False), (["--version"], True)]
+)
+def test_a_check_runs_without_the_cycle_collector(
+    root: Path, argv: list[str], collecting: bool
+) -> None:
+    """A check is short and leaves little cyclic garbage: no collector passes over everything
+    its imports made. Other commands (a ledger of any size) keep it."""
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['routecfg', *{argv!r}]\n"
+        "from routecfg.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    print(done.code, gc.isenabled(), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.splitlines()[-1] == f"0 {collecting}"

@@ -155,6 +155,103 @@ def test_every_command_that_reports_diagnostics_speaks_sarif(example: Path) -> N
         assert log["runs"][0]["results"] == [], command  # type: ignore[index]
 
 
+# -- cost, explain and actuals: SARIF and the job summary ----------------------------------------
+
+
+@pytest.fixture
+def over_budget(tmp_path: Path) -> Path:
+    """cost-optimized as a project's spec ($0.212 per ticket) with a budget of $0.20: its
+    profile leaves out classify and draft; no targets."""
+    text = (REPO / "presets" / "cost-optimized.yaml").read_text()
+    assert text.count("max_per_ticket: 0.30") == 1
+    (tmp_path / "routecfg.yaml").write_text(
+        text.replace("max_per_ticket: 0.30", "max_per_ticket: 0.20")
+    )
+    return tmp_path
+
+
+def results(log: dict[str, object]) -> list[tuple[str, str, int]]:
+    return [
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in log["runs"][0]["results"]  # type: ignore[index]
+    ]
+
+
+def test_cost_sarif_holds_its_warnings_gates_not_counted_and_the_budget(over_budget: Path) -> None:
+    result = run(["cost", "--format", "sarif"], cwd=over_budget)
+    assert (result.exit_code, result.stderr) == (1, "")  # no table, no text: SARIF says it all
+    assert results(sarif_valid(result.stdout)) == [
+        ("RC224", "warning", 58),
+        ("RC507", "warning", 7),
+        ("RC509", "warning", 69),
+        ("RC290", "error", 81),
+    ]
+    golden("cost-over-budget.sarif", result.stdout)
+
+
+def test_cost_job_summary_has_the_cost_per_gate_and_leaves_output_alone(
+    over_budget: Path,
+) -> None:
+    summary = over_budget / "summary.md"
+    with_summary = run(["cost", "--summary", str(summary)], cwd=over_budget)
+    without = run(["cost"], cwd=over_budget)
+    assert with_summary == without
+    assert "RC509" not in without.stderr  # the text table names them in its assumptions
+    golden("summary-cost.md", summary.read_text())
+
+
+def test_explain_sarif_holds_the_routing_findings() -> None:
+    result = run(["explain", "--spec", "cost-optimized", "--format", "sarif"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert results(sarif_valid(result.stdout)) == [("RC224", "warning", 58)]
+
+
+def test_explain_job_summary_has_the_marked_table_and_the_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    args = ["explain", "--spec", "cost-optimized", "--against", "legacy"]
+    with_summary = run(args)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    assert with_summary == run(args)
+    golden("summary-explain-against.md", summary.read_text())
+
+
+@pytest.fixture
+def ledgers(tmp_path: Path) -> Path:
+    """tests/actuals (a ledger with three lines not read: RC900), mean $0.0717 per ticket, with a
+    budget of $0.07."""
+    shutil.copytree(TESTS / "actuals", tmp_path, dirs_exist_ok=True)
+    spec = tmp_path / "routecfg.yaml"
+    text = spec.read_text()
+    assert text.count("max_per_ticket: 0.10") == 1
+    spec.write_text(text.replace("max_per_ticket: 0.10", "max_per_ticket: 0.07"))
+    return tmp_path
+
+
+def test_actuals_sarif_holds_lines_not_read_and_the_budget(ledgers: Path) -> None:
+    result = run(["actuals", "--format", "sarif"], cwd=ledgers)
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert results(sarif_valid(result.stdout)) == [
+        ("RC900", "warning", 3),
+        ("RC900", "warning", 10),
+        ("RC900", "warning", 12),
+        ("RC910", "error", 28),
+    ]
+    golden("actuals-over-budget.sarif", result.stdout)
+
+
+def test_actuals_job_summary_has_its_figures_and_chart(ledgers: Path) -> None:
+    summary = ledgers / "summary.md"
+    with_summary = run(["actuals", "--summary", str(summary)], cwd=ledgers)
+    assert with_summary == run(["actuals"], cwd=ledgers)
+    assert with_summary.stderr.endswith(
+        "over budget: $0.0717 per ticket > $0.07 (cost.budget.max_per_ticket)\n"
+    )
+    golden("summary-actuals.md", summary.read_text())
+
+
 # -- the routing as a picture --------------------------------------------------------------------
 
 _NODE = re.compile(r'^  (\w+)(\["(.*)"\]|\("(.*)"\))$')

@@ -185,3 +185,9 @@ def test_a_hand_edited_block_has_its_place_and_parameters_even_with_q(root: Path
         "overwrites the block\n"
     )
     assert check.stdout == ""  # -q: the problems, not the diff
+
+
+def test_the_compiler_asks_about_hand_edits_for_every_kind_handedits_knows() -> None:
+    from routecfg import compiler, handedits
+
+    assert compiler.HAND_EDITED_KINDS == handedits.KINDS

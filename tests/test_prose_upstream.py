@@ -84,6 +84,7 @@ FOUND = {
         implementer:137:58 RC800
         implementer:146:29 RC800
         implementer:146:101 RC800
+        implementer:199:81 RC800
         init:14:9 RC800
         init:24:69 RC800
         init:67:37 RC800
@@ -129,8 +130,8 @@ WORDED = {
 
 # The labels, by reading (skill: lines). Contradicting lines the lint misses are listed too,
 # so the recall below is honest: post-seed implementer:254 ("Spawn teammates via Task tool
-# (model: "sonnet" by default)": teammates are several roles), head implementer:199 (LINT's
-# errors passed "to Sonnet", said of no gate or role the lint knows).
+# (model: "sonnet" by default)": teammates are several roles). Head implementer:199 (LINT's
+# errors passed "to Sonnet" under `### Gate 3: LINT`) is read through its section heading.
 CONTRADICTING = {
     "post-seed": {
         "implementer": {66, 118, 119, 197, 254, 329, 399, 421},

@@ -25,13 +25,12 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
-    pattern,
     price_claim,
     shared,
     subject,
 )
 from routecfg.prose.tables import Table
-from routecfg.prose.vocab import Mention, Vocabulary
+from routecfg.prose.vocab import Mention, Vocabulary, pattern
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
@@ -53,6 +52,7 @@ _USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
 _SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
+_TO_BEFORE = re.compile(r"\bto\s+$")
 # What only some lines need is compiled on first use (``pattern(_COUNT)``).
 _CALL_MODEL = r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")'
 _NAMED = r'(?i)\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")'
@@ -74,7 +74,6 @@ _MONEY = 16  # `$`
 _FAIL = 32  # `fail` (an escalation threshold)
 _CLAIMS = 63
 _TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body names
-_TIER = 128  # a tier's key (`cheap`): a table cell's claim
 _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
 _STATEFUL = ("|", "#", "`", "~")  # how a table, a heading, a code fence start
@@ -106,12 +105,14 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
             if number == count:
                 break
             at = text.find(needle, starts[number])
-    # Names, tiers and `fail` in any case: searched in the UTF-8 bytes with ASCII letters
-    # lower-cased (cheaper than lower-casing the text; no other character encodes to ASCII).
+    # Names and `fail` in any case: searched in the UTF-8 bytes with ASCII letters lower-cased
+    # (cheaper than lower-casing the text; no other character encodes to ASCII).
     folded = text.encode("utf-8", "surrogatepass").lower()
     hits = []
-    needles = [(piece, _MODEL) for piece in pieces] + [("fail", _FAIL)]
-    for needle, kind in needles + [(piece, _TIER) for piece in tiers]:
+    needles = [(piece, _MODEL) for piece in pieces]
+    if vocab.spec.escalation.rules:  # a threshold is judged against a rule
+        needles.append(("fail", _FAIL))
+    for needle, kind in needles:
         word = needle.encode()
         at = folded.find(word)
         while at >= 0:
@@ -211,6 +212,12 @@ class _Scanner:
             self._close_block()
         return self.claims
 
+    def _names_a_tier(self, row: str) -> bool:
+        """Whether a table row may name a tier by its key (`| Gate 2 IMPL | cheap |`)."""
+        tiers = self.vocab.tier_pieces
+        lowered = row.lower()
+        return tiers is None or any(tier in lowered for tier in tiers)
+
     def _skipped(self, lines: Sequence[str], start: int, end: int, written: bool) -> None:
         """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank."""
         self.table.header = self.table.previous_row = None
@@ -239,8 +246,8 @@ class _Scanner:
         line = None
         if stripped.startswith("|"):
             line = Line(number, starts[number - 1], body)
-            words, keys = bool(kind & (_TIER | _MODEL)), bool(kind & _KEY)
-            self.claims.extend(self.table.feed(line, stripped, words, keys))
+            words = bool(kind & _MODEL) or self._names_a_tier(stripped)
+            self.claims.extend(self.table.feed(line, stripped, words, bool(kind & _KEY)))
         else:
             self.table.header = self.table.previous_row = None
         # Only a line with a claim's word, or in or opening a Task( call, is read further.
@@ -389,7 +396,9 @@ class _Scanner:
             subagent = _SUBAGENT.match(rest)
             uses = _uses(text, match.start())
             named = gap and self.vocab.may_name(text, after)
-            if not named and subagent is None and uses is None:
+            # `pass the errors to Sonnet (…)`: given to nobody named but the section's gate.
+            passed = _to(text, match.start()) if not rest[gap : gap + 1].isalnum() else None
+            if not named and subagent is None and uses is None and passed is None:
                 continue  # nothing here can name who runs on the model
             if said.skip:
                 return
@@ -403,6 +412,8 @@ class _Scanner:
             if mention is None and uses is not None:  # `write-agents use Sonnet`
                 subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
                 mention = subject[0] if subject else None
+            if mention is None and passed is not None and not mentions:
+                mention = self._heading_gate()  # `… to Sonnet` under `### Gate 3: LINT`
             if mention is None:
                 continue
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
@@ -455,8 +466,13 @@ class _Scanner:
     def _close_block(self) -> None:
         block, self.block = self.block, None
         assert block is not None
+        if not block.slots:
+            return
         mentions = [m for m in self.vocab.mentions(block.intro) if m.role]
         for body_line in block.lines:  # "You are a write-agent", name: "implementer-1"
+            lowered = body_line.text.lower()
+            if "you" not in lowered and "name:" not in lowered:
+                continue
             for named in pattern(_NAMED).finditer(body_line.text):
                 mentions += [
                     m
@@ -480,6 +496,13 @@ class _Scanner:
             self.fence = stripped[:3]
         elif _HEADING.match(stripped):
             self.heading = stripped
+
+    def _heading_gate(self) -> Mention | None:
+        """The gate the last heading is about: the one it opens with (`### Gate 3: LINT …`)."""
+        named = self.vocab.mentions(self.heading)
+        if not named or named[0].role or self.heading[: named[0].start].strip("# \t"):
+            return None
+        return named[0]
 
     def _section(self) -> set[str]:
         """The gates the last heading names."""
@@ -666,6 +689,11 @@ def _uses(text: str, end: int) -> re.Match[str] | None:
     """``uses`` right before ``end`` (``write-agents use Sonnet``): ``_USES`` can only match
     on the word before the spaces that end ``text[:end]``."""
     return _USES.search(text, max(0, len(text[:end].rstrip()) - 4), end)
+
+
+def _to(text: str, end: int) -> re.Match[str] | None:
+    """``to`` right before ``end`` (``pass the errors to Sonnet``)."""
+    return _TO_BEFORE.search(text, max(0, len(text[:end].rstrip()) - 2), end)
 
 
 def _said_as_fallback(text: str, position: int) -> bool:

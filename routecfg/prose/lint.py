@@ -18,7 +18,7 @@ from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.model import Gate, RoutingSpec, Tier
 from routecfg.prose import records as c
 from routecfg.prose.claims import find_claims
-from routecfg.prose.vocab import Vocabulary, tier_names, vocabulary
+from routecfg.prose.vocab import Vocabulary, pattern, tier_names, vocabulary
 
 TASK_MODEL = "RC800"
 CONFIG_KEY = "RC801"
@@ -117,7 +117,7 @@ def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
     if "routecfg:ignore" not in text:
         return ignored
     for line in c.iter_lines(text):
-        for match in c.pattern(_IGNORE).finditer(line.text):
+        for match in pattern(_IGNORE).finditer(line.text):
             codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))
             for number in (line.number, line.number + 1):
                 previous = ignored.get(number)

@@ -5,8 +5,6 @@ make by the thousand."""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import NamedTuple
@@ -57,13 +55,6 @@ class Line(NamedTuple):
     @property
     def indent(self) -> int:
         return len(self.text) - len(self.text.lstrip())
-
-
-@functools.cache
-def pattern(source: str) -> re.Pattern[str]:
-    """``source`` compiled on first use: importing the lint compiles nothing that only a rare
-    line needs."""
-    return re.compile(source)
 
 
 def iter_lines(text: str) -> Iterator[Line]:

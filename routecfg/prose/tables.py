@@ -21,12 +21,11 @@ from routecfg.prose.records import (
     Claim,
     Line,
     Word,
-    pattern,
     price_claim,
     shared,
     subject,
 )
-from routecfg.prose.vocab import Mention, Vocabulary
+from routecfg.prose.vocab import Mention, Vocabulary, pattern
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)

@@ -11,6 +11,7 @@ rather than guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -76,20 +77,37 @@ class Mention(NamedTuple):
 class Vocabulary(NamedTuple):
     spec: RoutingSpec
     tier_words: Mapping[str, str]  # lower-cased tier key, task model or name -> tier
-    model_word: re.Pattern[str]  # a task model or a name, in running text
-    name_pattern: re.Pattern[str]  # a tier's name (group 1) and a version (group 2)
+    model_words: str  # a task model or a name, in running text (``model_word``)
+    names: str  # a tier's name (group 1) and a version (group 2) (``name_pattern``)
     gate_names: Mapping[str, tuple[_Name, ...]]  # first four letters -> ways to name a gate
     name_start: re.Pattern[str]  # a word starting with the first four letters of a gate's name
     number_gates: Mapping[str, str]  # "4" -> review
     config_keys: Mapping[str, str]  # config key -> gate
-    key_pattern: re.Pattern[str]  # a config key, then its tier in parentheses or as JSON
+    keys: str  # a config key, then its tier in parentheses or as JSON (``key_pattern``)
     json_keys: Mapping[str, str]  # key read in JSON only (legacy names) -> gate
-    price_pattern: re.Pattern[str]  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5`
+    prices: str  # `Haiku in=$0.80/out=$4`, `Haiku $1/$5` (``price_pattern``)
     # One lower-case word of each model name, found in lower-cased text wherever ``model_word``
     # matches; None when a name is not plain ASCII (then lower-casing proves nothing).
     model_pieces: tuple[str, ...] | None
     tier_pieces: tuple[str, ...] | None  # the tiers' keys, lower-cased, likewise
     key_needles: tuple[str, ...]  # what every config key (and legacy key) contains
+
+    # The patterns, compiled where a text first needs them.
+    @property
+    def model_word(self) -> re.Pattern[str]:
+        return pattern(self.model_words)
+
+    @property
+    def name_pattern(self) -> re.Pattern[str]:
+        return pattern(self.names)
+
+    @property
+    def key_pattern(self) -> re.Pattern[str]:
+        return pattern(self.keys)
+
+    @property
+    def price_pattern(self) -> re.Pattern[str]:
+        return pattern(self.prices)
 
     def tier_of(self, word: str) -> str | None:
         """The tier a word names: its key, its task model or one of its names."""
@@ -154,13 +172,12 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
         alternative = re.escape(name).replace(r"\ ", r"\s+")
         spelled.setdefault(alternative.lower(), alternative)
     alternatives = "|".join(spelled.values()) or "(?!)"
-    model_word = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-    name_pattern = re.compile(rf"(?<![\w-])({alternatives})({_VERSION})(?![\w.])", re.IGNORECASE)
+    name_pattern = rf"(?i)(?<![\w-])({alternatives})({_VERSION})(?![\w.])"
     return Vocabulary(
         spec=spec,
         tier_words=tier_words,
-        model_word=model_word,
-        name_pattern=name_pattern,
+        model_words=rf"(?i)(?<![\w-])(?:{alternatives})(?![\w-])",
+        names=name_pattern,
         gate_names=gate_names,
         name_start=re.compile(rf"(?<![\w-])(?ai:{'|'.join(sorted(gate_names))})"),
         number_gates=_unambiguous(
@@ -169,13 +186,10 @@ def vocabulary(spec: RoutingSpec) -> Vocabulary:
             if (number := _title_number(gate.title)) is not None
         ),
         config_keys=config_keys,
-        key_pattern=_key_pattern(config_keys, json_keys),
+        keys=_key_pattern(config_keys, json_keys),
         json_keys=json_keys,
-        price_pattern=re.compile(
-            rf"{name_pattern.pattern}\s*:?\s*(?:in\s*=\s*)?\$(\d+(?:\.\d+)?)\s*/\s*"
-            rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
-            re.IGNORECASE,
-        ),
+        prices=rf"{name_pattern}\s*:?\s*(?:in\s*=\s*)?\$(\d+(?:\.\d+)?)\s*/\s*"
+        rf"(?:out\s*=\s*)?\$(\d+(?:\.\d+)?)",
         model_pieces=_pieces(names),
         tier_pieces=_pieces(spec.tiers),
         key_needles=_common_part((*config_keys, *json_keys)),
@@ -210,17 +224,23 @@ def _pieces(names: Iterable[str]) -> tuple[str, ...] | None:
     return tuple(sorted(pieces))
 
 
-def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> re.Pattern[str]:
+def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -> str:
     """``entryModelReview (cheap)``, ``entryModelPlan (default: "free" …)``,
     ``"entryModelReview": "cheap"``: group 1 or 5 the key, 2 and 3 or 4 or 6 the tier words."""
     keys = "|".join(re.escape(k) for k in sorted(config_keys, key=len, reverse=True)) or "(?!)"
     legacy = "|".join(re.escape(k) for k in sorted(json_keys, key=len, reverse=True)) or "(?!)"
-    return re.compile(
+    return (
         rf"(?<![\w])({keys})\b`?"
         rf"(?:\s*\(\s*(?:default:\s*)?\"?([A-Za-z]+)\"?(?:\s*/\s*([A-Za-z]+))?"
         rf"|\"\s*:\s*\"([A-Za-z]+)\")"
         rf"|\"({legacy})\"\s*:\s*\"([A-Za-z]+)\""
     )
+
+
+@functools.cache
+def pattern(source: str) -> re.Pattern[str]:
+    """``source`` compiled on first use: what only some texts need costs nothing elsewhere."""
+    return re.compile(source)
 
 
 def tier_names(tier: Tier) -> tuple[str, ...]:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from routecfg import jsonvalid
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 from routecfg.targets import jsontext
 from routecfg.targets.jsontext import JsonDoc, JsonMember, JsonNode, JsonPath
 from routecfg.targets.routing import insertion_anchor, same
@@ -54,7 +54,7 @@ def detect_indent(text: str) -> str:
     return min(indents, key=len, default=DEFAULT_INDENT)
 
 
-@dataclass(frozen=True)
+@record
 class _Style:
     """How a document writes its JSON, so that new text looks like its neighbours."""
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 
 JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
 JsonPath: TypeAlias = tuple[str | int, ...]
@@ -69,8 +69,7 @@ _DIGITS = "0123456789"
 # --------------------------------------------------------------------------- the parsed document
 
 
-@dataclass(frozen=True, slots=True)
-class JsonMember:
+class JsonMember(NamedTuple):
     """One ``"key": value`` of an object; ``key_start``/``key_end`` span the quoted key."""
 
     key: str
@@ -79,8 +78,7 @@ class JsonMember:
     value: JsonNode
 
 
-@dataclass(frozen=True, slots=True)
-class JsonNode:
+class JsonNode(NamedTuple):
     """Where one value sits in the text: ``text[start:end]`` is exactly its source."""
 
     kind: NodeKind
@@ -93,7 +91,7 @@ class JsonNode:
         return next((m for m in self.members if m.key == key), None)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class JsonDoc:
     """A parsed JSON text: the plain value, and the node tree that says where each part sits."""
 
@@ -145,7 +143,7 @@ def reparse(doc: JsonDoc | None, text: str, path: str) -> JsonDoc:
     return parse(text, path)
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class _Expectation:
     """What the parser accepts next: the message when something else comes, and a hint."""
 
@@ -190,17 +188,19 @@ _VALUE_EXPECTED = frozenset({_Expect.VALUE, _Expect.ITEM, _Expect.VALUE_OR_CLOSE
 _KEY_EXPECTED = frozenset({_Expect.KEY, _Expect.KEY_OR_CLOSE})
 
 
-@dataclass(slots=True)
 class _Open:
     """A container whose closing bracket has not been read yet."""
 
-    kind: Literal["object", "array"]
-    start: int
-    members: list[JsonMember] = field(default_factory=list)
-    items: list[JsonNode] = field(default_factory=list)
-    object_value: dict[str, JsonValue] = field(default_factory=dict)
-    array_value: list[JsonValue] = field(default_factory=list)
-    key: tuple[str, int, int] = ("", 0, 0)  # the member whose value comes next
+    __slots__ = ("array_value", "items", "key", "kind", "members", "object_value", "start")
+
+    def __init__(self, kind: Literal["object", "array"], start: int) -> None:
+        self.kind = kind
+        self.start = start
+        self.members: list[JsonMember] = []
+        self.items: list[JsonNode] = []
+        self.object_value: dict[str, JsonValue] = {}
+        self.array_value: list[JsonValue] = []
+        self.key: tuple[str, int, int] = ("", 0, 0)  # the member whose value comes next
 
 
 class _Parser:
@@ -325,7 +325,7 @@ class _Parser:
             node = JsonNode("object", container.start, bracket + 1, tuple(container.members))
             self._finish(node, container.object_value)
         else:
-            node = JsonNode("array", container.start, bracket + 1, items=tuple(container.items))
+            node = JsonNode("array", container.start, bracket + 1, (), tuple(container.items))
             self._finish(node, container.array_value)
 
     def _finish(self, node: JsonNode, value: JsonValue) -> None:

@@ -25,15 +25,13 @@ lint and are not markers.
 
 from __future__ import annotations
 
-import difflib
 import functools
-import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import record
 
 Params = tuple[tuple[str, str], ...]
 BlockState = Literal["fresh", "hand-edited", "no-digest"]
@@ -42,6 +40,9 @@ MarkerStyle = Literal["html", "#", "//"]  # how the marker lines are written: <!
 
 _BLANK = " \t"
 _LEADING = " \t\ufeff"  # a byte-order mark may sit before the first line's marker
+# What a line outside code fences must start with (after _LEADING) to open a fence ("```",
+# "~~~") or to be an HTML comment, a marker's or a misspelt one's; the scan skips the others.
+_MAY_MATTER = frozenset("<`~")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _MARKER_PREFIX = re.compile(r"<!--[ \t]*routecfg:")
 _FENCED_PREFIX = re.compile(r"(?P<leader>#|//)[ \t]*routecfg:")
@@ -76,7 +77,7 @@ def block_key(name: str, params: Iterable[tuple[str, str]] = ()) -> BlockKey:
     return BlockKey(name, tuple(sorted(params)))
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """One generated block. Lines are 1-based; offsets index the text it was found in."""
 
@@ -124,10 +125,21 @@ def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
     return tuple(_make_block(text, begin, end) for begin, end in pairs)
 
 
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 from the interpreter's own module where it has one (3.11): hashlib would load
+    OpenSSL, milliseconds at every start, for a digest of a few kilobytes."""
+    module: Any
+    try:
+        module = __import__("_sha256")  # no type stubs: a private module of CPython's
+    except ImportError:  # pragma: no cover - later Pythons name it _sha2; hashlib has it
+        import hashlib as module
+    return str(module.sha256(data).hexdigest())
+
+
 def body_digest(body: str) -> str:
     """``sha256:`` and 12 hex digits, the same for LF and CRLF copies of one body."""
     normalised = body.replace("\r\n", "\n").replace("\r", "\n")
-    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+    return "sha256:" + _sha256_hex(normalised.encode("utf-8"))[:12]
 
 
 def block_state(block: Block) -> BlockState:
@@ -276,7 +288,11 @@ def _scan(text: str) -> _Scan:
             column = len(line.content) - len(content) + comment.start("words") + 1
             typos.append(_Typo(line, misspelt[0], column, misspelt[1], style))
 
-    for line in _iter_lines(text):
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        raw = match.group()
+        if fences.open_run is None and raw.lstrip(_LEADING)[:1] not in _MAY_MATTER:
+            continue  # most lines: no fence opens on them, and no comment starts them
+        line = _Line(number, match.start(), raw.removesuffix("\n").removesuffix("\r"), match.end())
         opening = fences.open_run
         is_code = fences.is_code(line.content, line.number)
         content = line.content.lstrip(_LEADING)
@@ -320,6 +336,8 @@ def _misspelt_kind(words: str) -> tuple[str, str] | None:
     kind, shown = (split["kind"], first) if separator else (rest.strip(), words)
     if prefix.lower() == "routecfg" and separator == ":":
         return None  # the parser reads it, and names a misspelt kind itself
+    import difflib  # a comment that looks like a marker: rare, and not worth an import per run
+
     if difflib.SequenceMatcher(None, prefix.lower(), "routecfg").ratio() < 0.85:
         return None
     meant = _closest_kind(kind.lower().removesuffix("--"))
@@ -327,6 +345,8 @@ def _misspelt_kind(words: str) -> tuple[str, str] | None:
 
 
 def _closest_kind(kind: str) -> str | None:
+    import difflib
+
     matches = difflib.get_close_matches(kind, [*KINDS, *NOT_MARKERS], n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -345,7 +365,7 @@ def _misspelt_marker(path: str, typo: _Typo) -> Diagnostic:
 # --- one marker line ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _Marker:
     kind: MarkerKind
     name: str

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import replace
 from routecfg.model import RoutingSpec
 from routecfg.targets import jsontext
 from routecfg.targets.jsonedit import insert_member, require_object, schema_errors, set_members
@@ -50,7 +50,7 @@ def inherited_problems(
     if not isinstance(doc.value, dict):
         return ()
     return tuple(
-        dataclasses.replace(
+        replace(
             d,
             severity=Severity.WARNING,
             code=INHERITED,

@@ -17,6 +17,9 @@ floor: what starting Python costs), so that drift on a shared machine hits all o
    --from-repo` infers from them, its eight SKILL.md files added as skills targets, built once
    so that the check finds everything in sync (what most pre-commit and CI runs see).
 
+Each is committed to a git repository, as pre-commit and CI see it, and checked as the hook runs
+it (`routecfg check`, not `-q`: the cost line and its "before" from HEAD are part of the work).
+
 Then the same checks with nothing changed since the last run (the cache may answer), the scale
 case (1,000 gates and 200 skill files of 5 blocks, and ten times that) with its growth, and
 peak memory. Every command runs from bytecode, as a pip install leaves it (a temporary
@@ -124,7 +127,9 @@ def peer(root: Path) -> tuple[list[str], Path]:
 
 
 def check(root: Path, *extra: str) -> tuple[list[str], Path]:
-    return [tool("routecfg"), "check", "-q", *extra], root
+    """`routecfg check` as the pre-commit hook runs it: not `-q`, so the cost line (and the
+    "before" it reads from HEAD or the targets) is part of what is measured."""
+    return [tool("routecfg"), "check", *extra], root
 
 
 # -- the repositories --------------------------------------------------------------------------
@@ -143,6 +148,7 @@ def writable_copy(source: Path, target: Path) -> Path:
 def example_repo(into: Path, runner: Runner) -> Path:
     root = writable_copy(EXAMPLE, into / "example")
     in_sync(root, runner, "example")
+    committed(root, runner)
     return root
 
 
@@ -159,6 +165,7 @@ def upstream_repo(head: Path, into: Path, runner: Runner) -> Path:
         spec.write_text(text.rstrip("\n") + "\n  skills:\n" + lines, encoding="utf-8")
     runner.run([tool("routecfg"), "build", "--yes", "--fix", "-q"], root)
     in_sync(root, runner, "upstream")
+    committed(root, runner)
     print(f"upstream: {head} with {len(skills)} skills as targets\n")
     return root
 
@@ -179,6 +186,20 @@ def in_sync(root: Path, runner: Runner, label: str) -> None:
             f"{label} is not built, the bench would measure nothing real:\n" + "\n".join(behind)
         )
     print(f"{label}: {len(files)} targets in sync; check exits {done.returncode}")
+
+
+def committed(root: Path, runner: Runner) -> None:
+    """The repository committed, as pre-commit and CI see it: the cost line's "before" is then
+    the spec at HEAD. Without git, the check reads the before from the targets instead."""
+    git = shutil.which("git")
+    if git is None:
+        print("note: git not found; the cost line's before comes from the targets")
+        return
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "bench"]):
+        done = runner.run([git, *command], root)
+        if done.returncode != 0:
+            sys.exit(f"git {' '.join(command)} failed in {root}:\n{done.stderr.decode()}")
 
 
 # -- measurements ------------------------------------------------------------------------------

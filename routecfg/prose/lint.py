@@ -11,6 +11,7 @@ in the spec's ``prose.ignore``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -59,23 +60,30 @@ _VOCABULARIES: list[tuple[RoutingSpec, Vocabulary]] = []
 
 def lint(spec: RoutingSpec, text: str, path: str) -> tuple[Finding, ...]:
     """Every claim in ``text`` (the skills target ``path``) that contradicts ``spec``."""
-    if _silenced(spec, path, None):
-        return ()
     vocab = _vocabulary(spec)
-    found = find_claims(text, vocab, _generated_lines(text, path))
-    ignored = _ignored_lines(text)
     findings: dict[int, Finding] = {}
-    for claim in found:
+    for claim, _ in claims_read(spec, text, path):
         if claim.start in findings:
-            continue
-        code = CODES[claim.kind]
-        codes = ignored.get(claim.line)
-        if (codes is not None and (not codes or code in codes)) or _silenced(spec, path, code):
             continue
         finding = _judge(vocab, claim, path, text)
         if finding is not None:
             findings[claim.start] = finding
     return tuple(sorted(findings.values(), key=lambda f: f.diagnostic.sort_key()))
+
+
+def claims_read(spec: RoutingSpec, text: str, path: str) -> Iterator[tuple[c.Claim, str]]:
+    """Each claim of ``text`` the lint reads, with its code: outside generated blocks, and not
+    silenced by an ignore comment or by ``prose.ignore``. The cost line's "before" reads the
+    same claims (:mod:`routecfg.prose.stated`)."""
+    if _silenced(spec, path, None):
+        return
+    ignored = _ignored_lines(text)
+    for claim in find_claims(text, _vocabulary(spec), _generated_lines(text, path)):
+        code = CODES[claim.kind]
+        codes = ignored.get(claim.line)
+        if (codes is not None and (not codes or code in codes)) or _silenced(spec, path, code):
+            continue
+        yield claim, code
 
 
 def _vocabulary(spec: RoutingSpec) -> Vocabulary:

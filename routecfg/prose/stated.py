@@ -13,18 +13,15 @@ lint does not read them. Text in, records out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
 from routecfg.model import RoutingSpec
 from routecfg.prose import records
-from routecfg.prose.claims import find_claims
-from routecfg.prose.vocab import vocabulary
+from routecfg.prose.lint import claims_read
 
-# The kinds of claim that name a gate's tier, and the codes that silence them.
-_TIER_CLAIMS = {records.TASK: "RC800", records.KEY: "RC801", records.ARROW: "RC802"}
-_IGNORE = r"<!--\s*routecfg:ignore\b([^>]*?)-->"  # compiled where a text has one
+# The kinds of claim that name a gate's tier.
+_TIER_CLAIMS = frozenset({records.TASK, records.KEY, records.ARROW})
 
 
 class Stated(NamedTuple):  # not a dataclass: half the import time, on a check's cold path
@@ -37,63 +34,16 @@ def stated_tiers(
 ) -> Stated:
     """The tier the prose of ``texts`` (skills target path, text) states for each of ``gates``,
     in ``spec``'s words."""
-    vocab = vocabulary(spec)
     named: dict[str, set[str]] = {}
     for path, text in texts:
-        if _silenced(spec, path, None):
-            continue
-        ignored = _ignored_lines(text)
-        for claim in find_claims(text, vocab, _generated_lines(text, path)):
-            code = _TIER_CLAIMS.get(claim.kind)
+        for claim, _ in claims_read(spec, text, path):
             gate, tier = claim.gate, claim.tier
-            if code is None or gate not in gates or gate is None or tier is None or claim.fallback:
+            if claim.kind not in _TIER_CLAIMS or gate not in gates or gate is None:
                 continue
-            codes = ignored.get(claim.line)
-            if (codes is not None and (not codes or code in codes)) or _silenced(spec, path, code):
+            if tier is None or claim.fallback:
                 continue
             named.setdefault(gate, set()).add(tier)
     return Stated(
         tiers={gate: next(iter(tiers)) for gate, tiers in named.items() if len(tiers) == 1},
         disputed=tuple(g for g in gates if len(named.get(g, ())) > 1),
     )
-
-
-def _silenced(spec: RoutingSpec, path: str, code: str | None) -> bool:
-    """As the lint reads ``prose.ignore``: a path, a code, or a code in one path."""
-    for entry in spec.prose.ignore:
-        where, _, what = entry.rpartition(":") if ":" in entry else ("", "", entry)
-        if not where and what.startswith("RC"):
-            if code is not None and what == code:
-                return True
-        elif (where == path and what == code) or entry == path:
-            return True
-    return False
-
-
-def _generated_lines(text: str, path: str) -> frozenset[int]:
-    """The lines of generated blocks, markers included: routecfg wrote them."""
-    from routecfg.diagnostics import RoutecfgError
-    from routecfg.targets import markers
-
-    try:
-        blocks = markers.find_blocks(text, path)
-    except RoutecfgError:
-        return frozenset()
-    return frozenset(n for b in blocks for n in range(b.begin_line, b.end_line + 1))
-
-
-def _ignored_lines(text: str) -> dict[int, frozenset[str]]:
-    """Line -> codes an ignore comment on it or the line above silences (empty: every code)."""
-    ignored: dict[int, frozenset[str]] = {}
-    if "routecfg:ignore" not in text:
-        return ignored
-    for line in records.iter_lines(text):
-        for match in re.finditer(_IGNORE, line.text):
-            codes = frozenset(re.findall(r"RC\d{3}", match.group(1)))
-            for number in (line.number, line.number + 1):
-                previous = ignored.get(number)
-                if previous is None:
-                    ignored[number] = codes
-                else:
-                    ignored[number] = previous | codes if previous and codes else frozenset()
-    return ignored

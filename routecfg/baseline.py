@@ -108,43 +108,17 @@ def _proxy_prices(text: str) -> dict[str, PriceOf]:
     data = spec_loader.plain_data(text, "proxy")
     if data is None:
         return _proxy_prices_round_trip(text)
-    entries = _plain_model_entries(data)
-    if entries is None:
+    from routecfg.targets.proxyplain import model_entries  # yamledit's reading, without ruamel
+
+    entries = model_entries(data)
+    if entries is None:  # a structure the editor refuses (RC314): no prices from it
         return {}
     prices: dict[str, PriceOf] = {}
-    for name, entry in entries.items():
-        params = entry.get("litellm_params") or {}
+    for name, nodes in entries.items():
+        params = nodes[0].get("litellm_params") or {}
         found = {field: _plain_decimal(params.get(key)) for field, key in PRICE_FIELDS.items()}
         prices[name] = _with_prices(found)
     return prices
-
-
-def _plain_model_entries(data: object) -> dict[str, dict[str, Any]] | None:
-    """The first model_list entry of each model_name; None where the editor's
-    ``yamledit.model_entries`` raises (RC314): a structure it cannot edit."""
-    from routecfg.targets.proxyplain import PRICE_KEYS, SECTIONS  # yamledit's, without ruamel
-
-    if not isinstance(data, dict):
-        return None
-    models = data.get("model_list")
-    if models is None:
-        return {}
-    if not isinstance(models, list):
-        return None
-    entries: dict[str, dict[str, Any]] = {}
-    for entry in models:
-        if not isinstance(entry, dict) or not isinstance(entry.get("model_name"), str):
-            return None
-        for section in SECTIONS:
-            values = entry.get(section)
-            if section in entry and not isinstance(values, dict):
-                return None
-            if values and any(
-                isinstance(values.get(k), dict | list) for k in ("model", *PRICE_KEYS)
-            ):
-                return None
-        entries.setdefault(entry["model_name"], entry)
-    return entries
 
 
 def _plain_decimal(value: object) -> Decimal | None:

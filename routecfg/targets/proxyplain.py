@@ -61,6 +61,18 @@ def in_sync(
     return True
 
 
+def model_entries(data: object) -> dict[str, list[dict[str, Any]]] | None:
+    """The model_list entries of each model_name, in order; None where the editor's
+    ``yamledit.model_entries`` would refuse the structure (RC314) or a value it reads is not
+    plain data."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return _model_entries(data)
+    except _Undecided:
+        return None
+
+
 def _model_entries(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     models = data.get("model_list")
     if models is None:

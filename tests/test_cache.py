@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import marshal
+import os
 import shutil
 import subprocess
 import sys
@@ -198,8 +199,17 @@ def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
         "heavy = ('json', 're', 'hashlib', '_hashlib', 'typing', 'pathlib', 'enum', 'tempfile')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
+    # The routecfg this test imported (a checkout's, not an installed copy's): the cache key
+    # holds the package's own files, so another copy would find no entry.
+    package_parent = str(Path(cache.__file__).resolve().parents[1])
+    environment = {**os.environ, "PYTHONPATH": package_parent}
     done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     )
     assert done.stdout == "0 []\n"
 

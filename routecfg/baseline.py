@@ -11,7 +11,6 @@ loader.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from routecfg.diagnostics import RoutecfgError
+from routecfg.frozen import field_names, replace
 from routecfg.model import MILLION, Gate, Price, RoutingSpec
 from routecfg.plan import Change
 from routecfg.targets import jsontext
@@ -51,8 +51,8 @@ def encoded_spec(spec: RoutingSpec, changes: tuple[Change, ...]) -> RoutingSpec 
         prices = _in_sync_prices(spec, proxy)
         for name, price in (_proxy_prices(proxy.old) if prices is None else prices).items():
             if name in tiers:
-                tiers[name] = dataclasses.replace(tiers[name], price=price(tiers[name].price))
-    return dataclasses.replace(spec, gates=MappingProxyType(gates), tiers=MappingProxyType(tiers))
+                tiers[name] = replace(tiers[name], price=price(tiers[name].price))
+    return replace(spec, gates=MappingProxyType(gates), tiers=MappingProxyType(tiers))
 
 
 def _in_sync_prices(spec: RoutingSpec, proxy: Change) -> dict[str, PriceOf] | None:
@@ -70,9 +70,9 @@ def _in_sync_prices(spec: RoutingSpec, proxy: Change) -> dict[str, PriceOf] | No
 
 
 def _written(stated: Price) -> PriceOf:
-    fields = {f.name: getattr(stated, f.name) for f in dataclasses.fields(stated)}
+    fields = {name: getattr(stated, name) for name in field_names(stated)}
     written = {name: value for name, value in fields.items() if value is not None}
-    return lambda price: dataclasses.replace(price, **written)
+    return lambda price: replace(price, **written)
 
 
 @functools.lru_cache(maxsize=2)
@@ -130,7 +130,7 @@ def _plain_decimal(value: object) -> Decimal | None:
 
 def _with_prices(found: Mapping[str, Decimal | None]) -> PriceOf:
     per_million = {f: v * MILLION for f, v in found.items() if v is not None}
-    return lambda price: dataclasses.replace(price, **per_million)
+    return lambda price: replace(price, **per_million)
 
 
 def _proxy_prices_round_trip(text: str) -> dict[str, PriceOf]:
@@ -181,7 +181,7 @@ def with_tiers(spec: RoutingSpec, tiers: Mapping[str, str]) -> RoutingSpec:
     gates = dict(spec.gates)
     for name, tier in tiers.items():
         gates[name] = _on_tier(gates[name], tier)
-    return dataclasses.replace(spec, gates=MappingProxyType(gates))
+    return replace(spec, gates=MappingProxyType(gates))
 
 
 def _on_tier(gate: Gate, tier: str) -> Gate:
@@ -189,7 +189,7 @@ def _on_tier(gate: Gate, tier: str) -> Gate:
     (a ``fallback_rate`` is how often the new tier fails over; the old one is not known to)."""
     if tier == gate.tier:
         return gate
-    return dataclasses.replace(gate, tier=tier, fallback=())
+    return replace(gate, tier=tier, fallback=())
 
 
 def before_is(stated: Stated | None, left_out: tuple[str, ...]) -> str:

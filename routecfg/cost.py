@@ -10,12 +10,11 @@ assumptions behind it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
 
+from routecfg.frozen import record, replace
 from routecfg.model import MILLION, Gate, GateProfile, RoutingSpec, Tier
 from routecfg.tables import display_name
 
@@ -40,7 +39,7 @@ def percent(fraction: Decimal) -> str:
     return f"{round_half_up(fraction * 100, Decimal(1))}%"
 
 
-@dataclass(frozen=True)
+@record
 class GateCost:
     gate: str
     title: str
@@ -54,7 +53,7 @@ class GateCost:
     cost: Decimal  # exact, USD per ticket
 
 
-@dataclass(frozen=True)
+@record
 class Estimate:
     name: str
     scenario: str | None
@@ -184,9 +183,7 @@ def delta_line(before: Estimate | None, after: Estimate, before_is: str | None =
 def only_gates(spec: RoutingSpec, left_out: Collection[str]) -> RoutingSpec:
     """``spec`` with the gates in ``left_out`` dropped from its cost profile."""
     profile = {g: p for g, p in spec.cost.profile.items() if g not in left_out}
-    return dataclasses.replace(
-        spec, cost=dataclasses.replace(spec.cost, profile=MappingProxyType(profile))
-    )
+    return replace(spec, cost=replace(spec.cost, profile=MappingProxyType(profile)))
 
 
 def uncounted_gates(spec: RoutingSpec) -> tuple[str, ...]:

@@ -293,6 +293,13 @@ else:
         return _build(cls, eq)
 
 
+def field_names(obj: object, /) -> tuple[str, ...]:
+    """The names of a record's fields, in order: what :func:`dataclasses.fields` would list,
+    without importing :mod:`dataclasses`."""
+    names: tuple[str, ...] = tuple(type(obj).__record_spec__.names)  # type: ignore[attr-defined]
+    return names
+
+
 def replace(obj: T, /, **changes: Any) -> T:
     """A copy of the record ``obj`` with ``changes``, as :func:`dataclasses.replace` (which works
     on records too, at the cost of importing :mod:`dataclasses`)."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from routecfg.diagnostics import Diagnostic, Severity
+from routecfg.frozen import record
 from routecfg.model import MILLION, RoutingSpec, Tier
 from routecfg.spec import Source
 from routecfg.targets.proxy import PRICE_FIELDS
@@ -25,7 +25,7 @@ PRICE_DIFFERS = "RC703"
 NO_TOOL_USE = "RC704"
 
 
-@dataclass(frozen=True)
+@record
 class ModelMap:
     """The map of one installed litellm: model key -> its record."""
 
@@ -119,14 +119,14 @@ def _version(folder: Path) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class PriceDifference:
     field: str  # input, output, cache_read, cache_write
     spec: Decimal  # USD per million tokens
     litellm: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class TierFinding:
     """How one tier's model compares with the map: ``unknown`` when the map has no record."""
 

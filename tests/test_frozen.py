@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 import pytest
 
-from routecfg.frozen import FrozenInstanceError, field, record, replace
+from routecfg.frozen import FrozenInstanceError, field, field_names, record, replace
 from routecfg.model import Price, Tier
 
 
@@ -151,3 +151,9 @@ def test_defining_records_imports_no_dataclasses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
+
+
+def test_field_names_lists_what_dataclasses_fields_lists() -> None:
+    price = Price(Decimal("1"), Decimal("5"))
+    assert field_names(price) == tuple(f.name for f in dataclasses.fields(price))
+    assert field_names(price) == ("input", "output", "cache_read", "cache_write")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from routecfg.frozen import record
 
 DATA_FILE = Path(__file__).with_name("litellm_keys.json")
 
@@ -18,7 +19,7 @@ STRICT_SECTIONS = ("top_level", "router_settings", "litellm_settings", "general_
 LENIENT_SECTIONS = ("litellm_params", "model_info")
 
 
-@dataclass(frozen=True)
+@record
 class KnownKeys:
     litellm_version: str
     sections: Mapping[str, frozenset[str]]

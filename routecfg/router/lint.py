@@ -12,13 +12,12 @@ model groups, fallbacks and cooldowns; :mod:`lint_prices` the prices.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity, did_you_mean
+from routecfg.frozen import record
 from routecfg.router.keys import LENIENT_SECTIONS, KnownKeys, known_keys
 from routecfg.targets import yamlread
 from routecfg.targets.yamlnodes import Position, kind_name
@@ -68,7 +67,7 @@ _MINUTES = re.compile(r"\s*(\d+)m\s*")
 _PERIOD_KEYS = ("time_period", "budget_duration")
 
 
-@dataclass(frozen=True)
+@record
 class Deployment:
     """One model_list entry."""
 
@@ -93,7 +92,7 @@ class Deployment:
         return model if isinstance(model, str) else None
 
 
-@dataclass(frozen=True)
+@record
 class ProxyConfig:
     """A parsed proxy config, with what the rules share."""
 
@@ -352,6 +351,8 @@ def _near_misses(config: ProxyConfig, mapping: Map, section: str) -> Iterator[Di
     for key in mapping:
         if not isinstance(key, str) or key in known:
             continue
+        import difflib  # only to suggest a near key
+
         close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=_NEAR_MISS)
         if not close:
             continue

@@ -12,11 +12,11 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from routecfg.diagnostics import Diagnostic, Severity
+from routecfg.frozen import record
 from routecfg.litellm_map import dollars
 from routecfg.model import MILLION, effective_walk
 from routecfg.router.lint import (
@@ -46,7 +46,7 @@ _CHAT_MODES = ("chat", "completion", "responses")
 _LONE_THRESHOLD = 1000  # SINGLE_DEPLOYMENT_TRAFFIC_FAILURE_THRESHOLD
 
 
-@dataclass(frozen=True)
+@record
 class Chain:
     kind: str
     name: str

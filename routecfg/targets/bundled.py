@@ -17,7 +17,6 @@ upstream fixtures and generated specs.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -26,6 +25,7 @@ from typing import Any, NamedTuple
 
 from routecfg import resources, tables
 from routecfg.tables import RoutingRow
+from routecfg.targets import markers
 
 NO_PRICE = "—"
 # The sandbox's cap on a block's body (routecfg.targets.bounded.MAX_OUTPUT, which imports
@@ -65,7 +65,7 @@ def _as_written(name: str) -> bool:
         raw = (resources.templates_dir() / name).read_bytes()
     except OSError:  # Jinja reports it
         return False
-    return hashlib.sha256(raw).hexdigest() == SOURCES[name]
+    return markers.sha256_hex(raw) == SOURCES[name]
 
 
 # --- the filters (Jinja's environment uses these too) -------------------------------------------

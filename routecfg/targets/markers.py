@@ -125,7 +125,7 @@ def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
     return tuple(_make_block(text, begin, end) for begin, end in pairs)
 
 
-def _sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes) -> str:
     """SHA-256 from the interpreter's own module where it has one (3.11): hashlib would load
     OpenSSL, milliseconds at every start, for a digest of a few kilobytes."""
     module: Any
@@ -139,7 +139,7 @@ def _sha256_hex(data: bytes) -> str:
 def body_digest(body: str) -> str:
     """``sha256:`` and 12 hex digits, the same for LF and CRLF copies of one body."""
     normalised = body.replace("\r\n", "\n").replace("\r", "\n")
-    return "sha256:" + _sha256_hex(normalised.encode("utf-8"))[:12]
+    return "sha256:" + sha256_hex(normalised.encode("utf-8"))[:12]
 
 
 def block_state(block: Block) -> BlockState:

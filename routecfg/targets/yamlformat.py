@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
+
+from routecfg.frozen import record
 
 __all__ = ["float_source", "plain_decimal", "round_trip_yaml"]
 
@@ -28,7 +29,7 @@ _BLOCK_KEY_LINE = re.compile(r"[^\s#\-][^#]*:(?:\s+#.*)?")
 _SEQUENCE_ITEM_LINE = re.compile(r"-( +)\S")
 
 
-@dataclass(frozen=True)
+@record
 class _Indent:
     mapping: int
     sequence: int

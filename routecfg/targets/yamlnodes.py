@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.frozen import field, record
 
 if TYPE_CHECKING:  # ruamel.yaml only where a file is edited: reading imports none of it
     from ruamel.yaml import YAML
@@ -46,7 +46,7 @@ class Position(NamedTuple):
     column: int
 
 
-@dataclass(frozen=True)
+@record
 class Envelope:
     """What load() takes off the text before parsing and dump() puts back."""
 
@@ -55,7 +55,7 @@ class Envelope:
     final_newline: bool
 
 
-@dataclass(frozen=True)
+@record
 class ProxyDoc:
     """A parsed proxy config. ``root`` is edited in place; :func:`dump` gives the new text."""
 

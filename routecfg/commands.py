@@ -19,7 +19,7 @@ from routecfg import compiler, report, spec
 from routecfg.diagnostics import Diagnostic, Exit, RoutecfgError, Severity
 from routecfg.frozen import record, replace
 from routecfg.plan import Change, State, exit_state
-from routecfg.validate import Validated, committed, lint_proxies, validate, validate_source
+from routecfg.validate import Validated, committed, lint_proxies, validate
 
 if TYPE_CHECKING:
     from routecfg import cost, summary
@@ -247,7 +247,7 @@ def cost_delta(
     from routecfg import cost  # only where there is a profile to estimate
 
     after = cost.estimate(validated.spec, "now")
-    committed_spec = _committed_at_head(validated)
+    committed_spec = committed(validated.source.path, validated)
     if committed_spec is not None:
         before = cost.estimate(committed_spec.spec, "HEAD")
         return cost.delta_line(before, after), before, after
@@ -269,26 +269,6 @@ def cost_delta(
         return cost.delta_line(before, after, source), before, after
     before = cost.estimate(encoded, "targets")
     return cost.delta_line(before, after, baseline.before_is(stated, ())), before, after
-
-
-def _committed_at_head(validated: Validated) -> Validated | None:
-    """:func:`routecfg.validate.committed`, with the spec read from git's files where they
-    answer for certain (no git process: a cold check's largest cost here), else from git."""
-    from routecfg import gitobjects
-
-    path = validated.source.path
-    try:
-        text = gitobjects.head_text(path)
-    except gitobjects.Undecided:
-        return committed(path, validated)
-    if text is None:
-        return None
-    if text == validated.source.text:
-        return validated
-    try:
-        return validate_source(spec.from_text(path, f"HEAD:{path.name}", text), budget=False)
-    except (RoutecfgError, ValueError):
-        return None
 
 
 def _graph_if_changed(validated: Validated, changes: tuple[Change, ...]) -> str | None:

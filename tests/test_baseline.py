@@ -35,9 +35,11 @@ def git(folder: Path, *args: str) -> str:
 
 
 def by_git(path: Path) -> str | None:
-    """What `routecfg` read before: `git show HEAD:./name`, None where git fails."""
+    """What git itself prints: `git show HEAD:./name` in the file's folder, decoded as text;
+    None where git fails."""
+    resolved = path.resolve()
     try:
-        return gitref.spec_at("HEAD", path)[0]
+        return gitref._git(resolved.parent, "show", f"HEAD:./{resolved.name}")
     except gitref.GitUnavailable:
         return None
 
@@ -364,3 +366,25 @@ def test_a_gate_on_its_old_tier_is_priced_without_the_specs_fallback(tmp_path: P
         "est. cost/ticket $0.245 → $0.203 (−17%; before: what the targets hold; left out of "
         "both: wave_plan, lint, commit, write_agent (no target states their old tier))"
     )
+
+
+def test_the_spec_at_head_is_read_without_a_git_process_where_the_files_answer(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`committed()` (the cost line's before, hand-edit detection) reads HEAD through
+    gitref.spec_at, which asks git only where gitobjects cannot vouch for the answer."""
+    spec = repository / "sub" / "routecfg.yaml"
+    expected = by_git(spec)
+    missing = repository / "sub" / "new.yaml"
+    missing.write_text("not committed\n")
+
+    def no_process(*args: object) -> str:
+        raise AssertionError("git ran")
+
+    monkeypatch.setattr(gitref, "_git", no_process)
+    assert gitref.spec_at("HEAD", spec) == (expected, "HEAD:routecfg.yaml")
+    with pytest.raises(gitref.GitUnavailable, match=r"^new\.yaml is not committed at HEAD$"):
+        gitref.spec_at("HEAD", missing)
+    monkeypatch.setenv("GIT_DIR", str(repository / ".git"))  # not for gitobjects to say
+    with pytest.raises(AssertionError, match="git ran"):
+        gitref.spec_at("HEAD", spec)

@@ -23,7 +23,7 @@ from routecfg.model import MILLION
 from routecfg.targets import jsontext, proxyledger, yamledit
 from routecfg.targets.proxy import PRICE_FIELDS
 from routecfg.targets.routing import SCHEMA_ROUTING_PATH
-from routecfg.targets.yamledit import as_decimal
+from routecfg.targets.yamlread import as_decimal
 
 SCHEMA_DEFAULT = "RC601"
 ALIAS_PRICE = "RC602"

@@ -134,7 +134,7 @@ def _with_prices(found: Mapping[str, Decimal | None]) -> PriceOf:
 
 
 def _proxy_prices_round_trip(text: str) -> dict[str, PriceOf]:
-    from routecfg.targets import yamledit
+    from routecfg.targets import yamledit, yamlread
     from routecfg.targets.proxy import PRICE_FIELDS
 
     with contextlib.suppress(RoutecfgError, LookupError, TypeError, ValueError):
@@ -143,7 +143,7 @@ def _proxy_prices_round_trip(text: str) -> dict[str, PriceOf]:
         for name, nodes in entries.items():
             params = nodes[0].get("litellm_params") or {}
             found = {
-                field: yamledit.as_decimal(params.get(key)) for field, key in PRICE_FIELDS.items()
+                field: yamlread.as_decimal(params.get(key)) for field, key in PRICE_FIELDS.items()
             }
             prices[name] = _with_prices(found)
         return prices

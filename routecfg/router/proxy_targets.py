@@ -152,12 +152,12 @@ def group_prices(doc: ProxyDoc, spec: RoutingSpec) -> list[Diagnostic]:
 def _entry_prices(node: CommentedMap) -> dict[str, Decimal | None]:
     from ruamel.yaml.comments import CommentedMap
 
-    from routecfg.targets import yamledit
+    from routecfg.targets import yamlread
     from routecfg.targets.yamledit import PRICE_KEYS
 
     params = node.get("litellm_params")
     values = params if isinstance(params, CommentedMap) else CommentedMap()
-    return {key: yamledit.as_decimal(values.get(key)) for key in PRICE_KEYS}
+    return {key: yamlread.as_decimal(values.get(key)) for key in PRICE_KEYS}
 
 
 def _describe(prices: dict[str, Decimal | None]) -> str:

@@ -54,6 +54,7 @@ from routecfg.targets.yamlnodes import (
     scalar_node,
     value_position,
 )
+from routecfg.targets.yamlread import as_decimal
 
 __all__ = [
     "CHAIN_KINDS",
@@ -218,18 +219,6 @@ def _first_difference(original: str, produced: str) -> Position:
 
 
 # ── values ──────────────────────────────────────────────────────────────────────────────────
-
-
-def as_decimal(value: object) -> Decimal | None:
-    """A loaded number as the exact decimal it was written as; None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal | int):
-        return Decimal(value)
-    if isinstance(value, float):
-        source = yamlformat.float_source(value)  # absent on .inf and .nan
-        return Decimal(source.replace("_", "") if source else repr(value))
-    return None
 
 
 def _same_scalar(current: object, value: Scalar) -> bool:

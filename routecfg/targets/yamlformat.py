@@ -18,12 +18,13 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from routecfg.frozen import record
+from routecfg.targets.yamlread import SOURCE_TEXT as _SOURCE_TEXT  # one attribute name
 
 __all__ = ["float_source", "plain_decimal", "round_trip_yaml"]
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _INT_TAG = "tag:yaml.org,2002:int"
-_SOURCE_TEXT = "_routecfg_source_text"
+
 _NO_FOLDING = 1_000_000  # ruamel folds long lines at `width`; hand-written files keep theirs
 _BLOCK_KEY_LINE = re.compile(r"[^\s#\-][^#]*:(?:\s+#.*)?")
 _SEQUENCE_ITEM_LINE = re.compile(r"-( +)\S")

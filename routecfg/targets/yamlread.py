@@ -26,7 +26,7 @@ from routecfg.targets.yamlnodes import Position
 NOWHERE = Position(0, 0)
 # The attribute routecfg's round-trip constructor keeps a float's source text in
 # (targets/yamlformat.py; tests/test_yamlread.py holds the two readers' numbers equal).
-_SOURCE_TEXT = "_routecfg_source_text"
+SOURCE_TEXT = "_routecfg_source_text"  # a float's text as written (yamlformat sets it too)
 _TAG = "tag:yaml.org,2002:"
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _INTEGER = re.compile(r"[-+]?[0-9]+")
@@ -59,7 +59,7 @@ class Seq(list[Any]):
 class _Float(float):
     """A float that keeps the text it was written as, as the round-trip loader's do."""
 
-    __slots__ = (_SOURCE_TEXT,)
+    __slots__ = (SOURCE_TEXT,)
 
 
 def key_position(mapping: Map, key: Any) -> Position:
@@ -96,7 +96,7 @@ def as_decimal(value: object) -> Decimal | None:
     if isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(value, float):
-        source = getattr(value, _SOURCE_TEXT, None)  # absent on .inf and .nan
+        source = getattr(value, SOURCE_TEXT, None)  # absent on .inf and .nan
         return Decimal(str(source).replace("_", "") if source else repr(value))
     return None
 
@@ -246,7 +246,7 @@ def _scalar(event: Any) -> Any:
         return int(text)
     if kind == "float" and _FLOAT.fullmatch(text):
         number = _Float(text)
-        setattr(number, _SOURCE_TEXT, text)
+        setattr(number, SOURCE_TEXT, text)
         return number
     raise _Unusual  # 0x1F, 1_000, .inf, timestamps, merge keys: as the round-trip loader reads
 

@@ -12,17 +12,14 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from routecfg import baseline, compiler, gitobjects, gitref
-from routecfg.diagnostics import RoutecfgError
 from routecfg.model import RoutingSpec
 from routecfg.prose.stated import stated_tiers
-from routecfg.targets import jsontext
 from routecfg.validate import validate
 from tests.conftest import REPO, run, writable_copy
 

@@ -370,9 +370,7 @@ def test_value_agrees_with_json_loads(text: str) -> None:
         ),
     ],
 )
-def test_what_json_loads_reads_and_the_parser_refuses_is_refused(
-    text: str, expected: str
-) -> None:
+def test_what_json_loads_reads_and_the_parser_refuses_is_refused(text: str, expected: str) -> None:
     json.loads(text)  # the C decoder reads each of these ...
     assert jsontext._decoded(text) is jsontext._REFUSED  # ... which parse() does not take
     assert one_line_summary(text) == expected

@@ -13,7 +13,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from routecfg.prose.records import (
     ARROW,
@@ -173,9 +173,11 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
-        # The headings outside code fences ("### Gate 3: LINT"): line numbers, and the lines.
+        # The headings outside code fences ("### Gate 3: LINT"): line numbers, and the lines;
+        # found where a claim first asks for one (most texts never do).
         self.heading_lines: list[int] = []
         self.headings: list[str] = []
+        self.stripped: Sequence[str] | None = None  # the lines, stripped, until then
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
         self.skip_lines: frozenset[int] = frozenset()  # generated blocks' lines
 
@@ -186,14 +188,12 @@ class _Scanner:
         lengths = itertools.accumulate(map(len, lines[:-1]))
         starts = [0, *map(operator.add, lengths, range(1, count))]  # each line's first offset
         kinds = _kinds(self.vocab, text, starts)
-        stripped = list(map(str.strip, lines))
-        # Headings and fences first: of the lines they are on, only those with a claim's word
-        # are read below. (Iterators of C functions: this looks at every line, so it must cost
-        # next to nothing per line.)
-        opens = map(str.startswith, stripped, itertools.repeat(_OPENS))
-        self._find_headings(itertools.compress(range(count), opens), stripped)
-        # The lines that may claim or open something; the others only end a table or an intro
-        # (unless blank; a fence "```" keeps the intro above it), and may end a list item.
+        stripped = self.stripped = list(map(str.strip, lines))
+        # Headings and fences are found where a claim first needs a heading: of the lines they
+        # are on, only those with a claim's word are read below. The lines that may claim or
+        # open something; the others only end a table or an intro (unless blank; a fence "```"
+        # keeps the intro above it), and may end a list item. (Iterators of C functions: this
+        # looks at every line, so it must cost next to nothing per line.)
         rows = map(str.startswith, stripped, itertools.repeat(_TABLE))
         colons = map(str.endswith, stripped, itertools.repeat(":"))
         claims = kinds.translate(_READS)[1:]
@@ -201,19 +201,13 @@ class _Scanner:
         read = list(itertools.compress(range(count), wanted))
         if skip_lines:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
-        blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
-        fences = map(str.startswith, stripped, itertools.repeat("```"))
-        ends_intro = map(operator.gt, map(bool, stripped), fences)  # non-blank, not "```"
-        ending = list(itertools.accumulate(ends_intro, initial=0))
         index = 0  # the next line to read
         for following in [*read, len(lines)]:
             while self.block is not None and index < following:  # a Task( call reads every line
                 self._read(index + 1, lines[index], stripped[index], starts, kinds)
                 index += 1
             if following > index:
-                written = blank[following] > blank[index]
-                ends = ending[following] > ending[index]
-                self._skipped(lines, index, following, written, ends)
+                self._skipped(lines, stripped, index, following)
             if following == len(lines):
                 break
             self._read(following + 1, lines[following], stripped[following], starts, kinds)
@@ -228,16 +222,20 @@ class _Scanner:
         lowered = row.lower()
         return tiers is None or any(tier in lowered for tier in tiers)
 
-    def _skipped(
-        self, lines: Sequence[str], start: int, end: int, written: bool, ends_intro: bool
-    ) -> None:
-        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank;
-        ``ends_intro``: some are neither blank nor a fence "```"."""
+    def _skipped(self, lines: Sequence[str], stripped: Sequence[str], start: int, end: int) -> None:
+        """Lines ``start:end`` hold no claim and open nothing: they end a table; one neither
+        blank nor a fence "```" ends the intro; one not blank may end a list item."""
         self.table.header = self.table.previous_row = None
+        written = False
+        for index in range(start, end):  # mostly, the first line decides
+            line = stripped[index]
+            if line:
+                written = True
+                if not line.startswith("```"):
+                    self.intro = []
+                    break
         if not written:
             return
-        if ends_intro:
-            self.intro = []
         if self.item is not None:
             indent = self.item[0]
             for body in lines[start:end]:
@@ -499,11 +497,12 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _find_headings(self, opening: Iterable[int], stripped: Sequence[str]) -> None:
-        """The headings outside code fences, from the lines (indexes) that open with "#",
-        "```" or "~~~"; generated blocks' lines open and close nothing."""
+    def _find_headings(self, stripped: Sequence[str]) -> None:
+        """The headings outside code fences, from the lines that open with "#", "```" or
+        "~~~"; generated blocks' lines open and close nothing."""
         fence: str | None = None  # the opening of the code fence the lines are in
-        for index in opening:
+        opens = map(str.startswith, stripped, itertools.repeat(_OPENS))
+        for index in itertools.compress(range(len(stripped)), opens):
             if index + 1 in self.skip_lines:
                 continue
             line = stripped[index]
@@ -518,6 +517,9 @@ class _Scanner:
 
     def _heading(self, number: int) -> str:
         """The last heading outside code fences on or above line ``number``."""
+        if self.stripped is not None:
+            self._find_headings(self.stripped)
+            self.stripped = None
         at = bisect.bisect_right(self.heading_lines, number)
         return self.headings[at - 1] if at else ""
 

@@ -235,3 +235,25 @@ def test_a_pathological_line_stays_linear(line: str) -> None:
     bounded)."""
     findings = lint(cost_optimized(), line + "\n", "SKILL.md")
     assert len(findings) <= 16
+
+
+@pytest.mark.parametrize(
+    ("named", "model", "expected"),
+    [
+        ("Claude Opus 4", "bedrock/us.anthropic.claude-opus-4-6-v1", ("Opus 4", "Opus 4.6")),
+        ("Claude Haiku 3.5", "claude-haiku-4-5-20251001", ("Haiku 3.5", "Haiku 4.5")),
+        ("Sonnet 3.7", "anthropic.claude-3-5-sonnet-20241022-v2:0", ("Sonnet 3.7", "Sonnet 3.5")),
+        ("Claude Sonnet 4", "claude-sonnet-4-20250514", None),  # the same version
+        ("Sonnet 3.5", "anthropic.claude-3-5-sonnet-20241022-v2:0", None),  # a date is no version
+        ("Opus 4.1", "vertex_ai/claude-opus-4-1@20250805", None),
+        ("Haiku", "claude-haiku-4-5", None),  # no version named
+        ("Opus 4", "openai/gpt-5", None),  # the id names no version of the family
+        ("Sonnet 4", "claude-opus-4-6", None),  # another family: not a version question
+    ],
+)
+def test_a_price_for_another_version_names_both(
+    named: str, model: str, expected: tuple[str, str] | None
+) -> None:
+    from routecfg.prose.lint import _other_version
+
+    assert _other_version(named, model) == expected

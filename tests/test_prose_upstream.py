@@ -121,7 +121,13 @@ FOUND = {
 # Messages pinned word for word: a model in a table's Escalation column is what the gate falls
 # back to (`| Wave Plan | free (wave_plan.py) | sonnet subagent |`), not what it runs on.
 WORDED = {
-    "post-seed": {},
+    # A row pricing an older model than the tier runs: right for that model, stale for the tier
+    # (head rewrote these rows' prices), so the message names both versions.
+    "post-seed": {
+        "refinement:246:23 RC803": "says Claude Haiku 3.5 costs $0.80 in / $4.00 out per MTok; "
+        "the spec prices cheap (bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0) at "
+        "$1.00 / $5.00, and its model is Haiku 4.5, not Haiku 3.5",
+    },
     "head": {
         "implementer:64:37 RC800": "says Wave Planning falls back to sonnet (balanced); the spec "
         "routes it to free (llm_call.sh), falling back to cheap (haiku)",

@@ -267,7 +267,49 @@ def _judge_price(vocab: Vocabulary, claim: c.Claim, path: str, text: str) -> Fin
         for w, e, p in zip(claim.words, expected, claim.prices, strict=True)
         if e != p
     )
-    return _finding(claim, path, text, message, edits, want)
+    other = _other_version(claim.subject, tier.model)
+    if other is None:
+        return _finding(claim, path, text, message, edits, want)
+    # The line prices the model it names (`Claude Opus 4 | $15.00 | $75.00`), right for that
+    # version; the tier runs another. The fix writes the tier's price, not the name.
+    named, runs = other
+    message += f", and its model is {runs}, not {named}"
+    hint = (
+        f"fixable: `routecfg build --fix` writes {want} but leaves the name: make it {runs}; "
+        f"if the line means {named} itself, <!-- routecfg:ignore {PRICE} --> on or above the "
+        "line marks a deliberate mention"
+    )
+    return _finding(claim, path, text, message, edits, want, hint)
+
+
+_FAMILIES = "opus|sonnet|haiku"
+# ``Claude Opus 4``, ``Haiku 3.5``; in model ids ``claude-opus-4-6-v1`` (4.6),
+# ``claude-haiku-4-5-20251001`` (4.5), ``claude-sonnet-4-20250514`` (4), ``claude-3-5-haiku`` (3.5);
+# a date after the family is no version (``claude-3-5-sonnet-20241022``).
+_NAMED_VERSION = rf"(?i)\b({_FAMILIES})\s+(\d+(?:\.\d+)?)\b"
+_ID_VERSION = rf"(?i)(?:\b|_)({_FAMILIES})-(\d{{1,2}})(?:-(\d)(?!\d))?(?![\d.])"
+_ID_VERSION_FIRST = rf"(?i)claude-(\d+)(?:-(\d))?-({_FAMILIES})\b"
+
+
+def _other_version(subject: str, model: str) -> tuple[str, str] | None:
+    """(what the line names, what the tier runs), e.g. ("Opus 4", "Opus 4.6"), when the line
+    names a version of the tier's model family and the tier's model id is another version."""
+    named = pattern(_NAMED_VERSION).search(subject)
+    if named is None:
+        return None
+    family, version = named[1].lower(), named[2]
+    found = pattern(_ID_VERSION).search(model)
+    if found is not None:
+        runs_family, runs = found[1].lower(), found[2] + (f".{found[3]}" if found[3] else "")
+    else:
+        first = pattern(_ID_VERSION_FIRST).search(model)
+        if first is None:
+            return None
+        runs_family, runs = first[3].lower(), first[1] + (f".{first[2]}" if first[2] else "")
+    if runs_family != family or runs == version:
+        return None
+    word = named[1]
+    return f"{word} {version}", f"{word} {runs}"
 
 
 def _judge_escalation_model(
@@ -322,15 +364,17 @@ def _finding(
     message: str,
     edits: tuple[Edit, ...],
     want: str,
+    hint: str | None = None,
 ) -> Finding:
     code = CODES[claim.kind]
     start = claim.words[0].start
     column = start - text.rfind("\n", 0, start)  # 1-based
-    silence = f"<!-- routecfg:ignore {code} --> on or above the line marks a deliberate mention"
-    if edits:
-        hint = f"fixable: `routecfg build --fix` writes {want}; {silence}"
-    else:
-        hint = f"not fixable automatically: make the line say {want}; {silence}"
+    if hint is None:
+        silence = f"<!-- routecfg:ignore {code} --> on or above the line marks a deliberate mention"
+        if edits:
+            hint = f"fixable: `routecfg build --fix` writes {want}; {silence}"
+        else:
+            hint = f"not fixable automatically: make the line say {want}; {silence}"
     diagnostic = Diagnostic(path, claim.line, column, Severity.ERROR, code, message, hint)
     return Finding(diagnostic, edits)
 

@@ -130,11 +130,10 @@ def _unwrap(text: str) -> str:
 
 
 def _libyaml_events(body: str) -> Iterator[Any] | None:
-    try:
-        from yaml._yaml import CParser
-    except ImportError:
-        return None
-    return _drain(CParser(body))
+    from routecfg import libyaml
+
+    parser = libyaml.parser()
+    return None if parser is None else _drain(parser(body))
 
 
 def _python_events(body: str) -> Iterator[Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -77,25 +76,7 @@ def _written(stated: Price) -> PriceOf:
 
 @functools.lru_cache(maxsize=2)
 def _preset_value(text: str) -> Any:
-    """``jsontext.parse(text).value``, by the C JSON decoder where both read the text alike:
-    no duplicate key, no NaN or Infinity, fewer brackets than jsontext's depth limit, and
-    anything json.loads refuses (jsontext refuses it too) sent to jsontext for its error."""
-    duplicates = False
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal duplicates
-        value = dict(items)
-        duplicates = duplicates or len(value) != len(items)
-        return value
-
-    def constant(name: str) -> Any:
-        raise ValueError(name)
-
-    if text.count("{") + text.count("[") < jsontext.MAX_DEPTH:
-        with contextlib.suppress(ValueError):
-            value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
-            if not duplicates:
-                return value
+    """``jsontext.parse(text).value`` (by the C JSON decoder where both read the text alike)."""
     return jsontext.parse(text, "preset").value
 
 

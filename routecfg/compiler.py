@@ -75,10 +75,12 @@ def _compile_one(
         return Change(kind, relative, absolute, None, "", encoding, State.MISSING)
     if kind == "skills":
         return _compile_skills(spec, relative, absolute, old, encoding, fix)
-    render = _renderer(kind, backlog_schema)
-    new = render(spec, old, relative)
+    warnings: tuple[Diagnostic, ...] = ()
+    if kind == "preset":  # with the preset's own schema problems (RC608 warnings)
+        new, warnings = preset.render_checked(spec, old, relative, *backlog_schema)
+    else:
+        new = _renderer(kind, backlog_schema)(spec, old, relative)
     state = State.STALE if new != old else State.IN_SYNC
-    warnings = preset.inherited_problems(old, relative, *backlog_schema) if kind == "preset" else ()
     return Change(kind, relative, absolute, old, new, encoding, state, warnings=warnings)
 
 
@@ -212,6 +214,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
 
 
 def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
+    if not markers.find_blocks(text, path):
+        return text  # nothing to render: no renderer imported (find_blocks reads a file once)
     from routecfg.targets import markdown  # Jinja2 only where there are skills to render
 
     folder = spec.targets.templates

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -20,24 +21,10 @@ from typing import Any
 
 DRAFT7 = ("http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema")
 
-# Draft 7 keywords that assert nothing (annotations, or containers reached through $ref).
-_ANNOTATIONS = frozenset(
-    {
-        "$schema",
-        "$id",
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "definitions",
-        "readOnly",
-        "writeOnly",
-        "format",  # not asserted: routecfg's validators run without a format checker
-        "contentMediaType",
-        "contentEncoding",
-    }
-)
+# Draft 7 keywords that assert nothing, left out of _KEYWORDS, so valid() passes over them as
+# over keywords Draft 7 does not know: $schema, $id, $comment, title, description, default,
+# examples, definitions (containers reached through $ref), readOnly, writeOnly, contentMediaType,
+# contentEncoding, and format (not asserted: routecfg's validators run without a format checker).
 # Draft 7 keywords that assert something but are not decided here: jsonschema decides them.
 _UNDECIDED = frozenset(
     {"additionalItems", "contains", "const", "dependencies", "if", "then", "else", "maxProperties"}
@@ -66,18 +53,27 @@ def draft7_metaschema() -> Any:
 
 @functools.cache
 def _metaschema() -> Any:
-    import importlib.util
-
-    found = importlib.util.find_spec("jsonschema_specifications")
-    if found is None or not found.submodule_search_locations:
-        return None
-    for folder in found.submodule_search_locations:
-        path = Path(folder) / "schemas" / "draft7" / "metaschema.json"
+    for folder in _package_folders("jsonschema_specifications"):
+        path = folder / "schemas" / "draft7" / "metaschema.json"
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
     return None
+
+
+def _package_folders(name: str) -> list[Path]:
+    """The folders of the installed package ``name``: the first ``sys.path`` entry that holds
+    it as a regular package, where the import system's path finder finds it, without importing
+    importlib.util (most of a millisecond of a cold check); else the import system's answer."""
+    for entry in sys.path:
+        folder = Path(entry, name)
+        if (folder / "__init__.py").is_file():
+            return [folder]
+    import importlib.util
+
+    found = importlib.util.find_spec(name)
+    return [Path(f) for f in found.submodule_search_locations or []] if found is not None else []
 
 
 @functools.lru_cache(maxsize=256)
@@ -121,8 +117,11 @@ def _same(value: Any, other: Any) -> bool:
 class _Validator:
     def __init__(self, root: Any) -> None:
         self.root = root
+        self.resolved: dict[str, Any] = {}
 
     def valid(self, instance: Any, schema: Any) -> bool:
+        """Whether ``instance`` is valid against ``schema``: each keyword in turn (a loop, not
+        ``all()`` over a generator: this runs once per value and subschema)."""
         if schema is True:
             return True
         if schema is False:
@@ -133,10 +132,26 @@ class _Validator:
             raise _Unsure  # a nested base URI changes what references mean
         if "$ref" in schema:  # Draft 7: a $ref's siblings are ignored
             return self.valid(instance, self.resolve(schema["$ref"]))
-        return all(self.keyword(name, value, instance, schema) for name, value in schema.items())
+        for name, value in schema.items():
+            check = _KEYWORDS.get(name)
+            if check is None:
+                if name in _UNDECIDED:
+                    raise _Unsure
+                # annotations, and keywords Draft 7 does not know (ignored by jsonschema)
+            elif not check(self, value, instance, schema):
+                return False
+        return True
 
     def resolve(self, ref: Any) -> Any:
-        if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+        if not isinstance(ref, str):
+            raise _Unsure
+        found = self.resolved.get(ref, _NOT_RESOLVED)
+        if found is _NOT_RESOLVED:
+            found = self.resolved[ref] = self._resolve(ref)
+        return found
+
+    def _resolve(self, ref: str) -> Any:
+        if not (ref == "#" or ref.startswith("#/")):
             raise _Unsure
         node = self.root
         for part in ref[2:].split("/") if ref != "#" else []:
@@ -146,13 +161,8 @@ class _Validator:
             node = node[part]
         return node
 
-    def keyword(self, name: str, value: Any, instance: Any, schema: Mapping[str, Any]) -> bool:
-        check = _KEYWORDS.get(name)
-        if check is not None:
-            return bool(check(self, value, instance, schema))
-        if name in _UNDECIDED:
-            raise _Unsure
-        return True  # annotations, and keywords Draft 7 does not know (ignored by jsonschema)
+
+_NOT_RESOLVED = object()
 
 
 def _type(v: _Validator, wanted: Any, instance: Any, schema: Mapping[str, Any]) -> bool:
@@ -163,7 +173,16 @@ def _type(v: _Validator, wanted: Any, instance: Any, schema: Mapping[str, Any]) 
 def _properties(v: _Validator, value: Any, instance: Any, schema: Mapping[str, Any]) -> bool:
     if not isinstance(instance, dict):
         return True
-    return all(v.valid(instance[k], sub) for k, sub in value.items() if k in instance)
+    if len(instance) < len(value) and type(value) is dict:  # the smaller side first (Draft 7's
+        # meta-schema lists 30 properties, a subschema uses a few)
+        for key, item in instance.items():
+            if key in value and not v.valid(item, value[key]):
+                return False
+        return True
+    for key, sub in value.items():
+        if key in instance and not v.valid(instance[key], sub):
+            return False
+    return True
 
 
 def _pattern_properties(
@@ -258,6 +277,14 @@ def _bound(compare: str) -> Any:
 
 
 def _enum(v: _Validator, value: Any, instance: Any, schema: Mapping[str, Any]) -> bool:
+    if type(instance) is str:  # _same, unrolled for the common case: a string
+        for option in value:
+            if type(option) is str:
+                if option == instance:
+                    return True
+            elif isinstance(option, dict | list):
+                raise _Unsure
+        return False
     return any(_same(instance, option) for option in value)
 
 
@@ -302,5 +329,3 @@ _KEYWORDS = {
     "oneOf": _one_of,
     "not": _not,
 }
-for _name in _ANNOTATIONS:
-    _KEYWORDS.setdefault(_name, lambda v, value, instance, schema: True)

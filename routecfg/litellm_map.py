@@ -10,6 +10,7 @@ a handful of models.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -49,6 +50,18 @@ class ModelMap:
         return None
 
 
+# Where the installed litellm was looked for, and its map: a cached check result depends on
+# them (routecfg.cache compares them before it replays one).
+_SEARCHED: list[str] = []  # the sys.path folders looked in, in order, up to litellm's
+_READ: dict[str, None] = {}  # the map file
+
+
+def consulted() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the ``sys.path`` folders searched for litellm, as absolute paths in order, up to and
+    including the one it was found in; the map file)."""
+    return tuple(_SEARCHED), tuple(_READ)
+
+
 def installed_map() -> ModelMap | None:
     """The map of the installed litellm, or None when litellm is not installed."""
     found = _distribution()
@@ -56,6 +69,7 @@ def installed_map() -> ModelMap | None:
         return None
     version, site = found
     path = site / "litellm" / MAP_FILE
+    _READ[str(path)] = None
     if not path.is_file():
         return None
     return ModelMap(version, _MapFile(path))
@@ -99,8 +113,10 @@ def _distribution() -> tuple[str, Path] | None:
     """(version, the folder holding it) of the first litellm distribution on ``sys.path``, as
     ``importlib.metadata.distribution("litellm")`` finds it: its ``.dist-info`` (or ``.egg-info``)
     folder, whose metadata states the version."""
+    _SEARCHED.clear()
     for entry in sys.path:
         root = Path(entry or ".")
+        _SEARCHED.append(os.path.abspath(entry or "."))  # noqa: PTH100 - as routecfg.cache spells it
         try:
             names = [child.name for child in root.iterdir()]
         except OSError:

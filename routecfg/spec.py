@@ -279,11 +279,9 @@ def plain_data(text: str, display: str) -> Any:
 
 def _libyaml_parser() -> Any:
     """PyYAML's C parser, or None where libyaml is not installed."""
-    try:
-        from yaml._yaml import CParser
-    except ImportError:
-        return None
-    return CParser
+    from routecfg import libyaml
+
+    return libyaml.parser()
 
 
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)

@@ -12,17 +12,14 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from routecfg import baseline, compiler, gitobjects, gitref
-from routecfg.diagnostics import RoutecfgError
 from routecfg.model import RoutingSpec
 from routecfg.prose.stated import stated_tiers
-from routecfg.targets import jsontext
 from routecfg.validate import validate
 from tests.conftest import REPO, run, writable_copy
 
@@ -173,34 +170,6 @@ def test_the_cost_line_reads_head_without_git_and_says_the_same(
 
 def _undecided(path: Path) -> str | None:
     raise gitobjects.Undecided
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"llmOps": {"routing": {"entryModelReview": "cheap"}}}',
-        '{"a": 1, "a": 2}',  # duplicate keys: RC302
-        '{"a": NaN}',
-        '\ufeff{"a": 1}',
-        '{"a": "\x01"}',
-        '{"a": 1,}',
-        "[" * 120 + "]" * 120,  # deeper than jsontext reads
-        '{"a": "\\ud800", "b": 1e999, "c": -0.0, "d": 12345678901234567890}',
-        "[" * 60 + "]" * 60,
-    ],
-)
-def test_the_preset_reads_as_routecfgs_json_parser_reads_it(text: str) -> None:
-    assert _outcome(baseline._preset_value, text) == _outcome(
-        lambda t: jsontext.parse(t, "preset").value, text
-    )
-
-
-def _outcome(read: Callable[[str], object], text: str) -> object:
-    """The value read, or the diagnostics raised."""
-    try:
-        return read(text)
-    except RoutecfgError as error:
-        return error.diagnostics
 
 
 def test_a_proxy_in_sync_is_not_read_again_and_gives_the_same_prices(

@@ -345,10 +345,40 @@ def test_keys_equal_after_unescaping_are_duplicates() -> None:
     ],
 )
 def test_value_agrees_with_json_loads(text: str) -> None:
-    value = parse(text).value
-    assert value == json.loads(text)
-    # repr tells 1 from 1.0 and 0.0 from -0.0, which == does not.
-    assert repr(value) == repr(json.loads(text))
+    # parse() reads values by the C decoder; the parser, which builds the node tree, reads the
+    # same ones.
+    parsed = jsontext._Parser(text, "f.json").parse()[1]
+    for value in (parse(text).value, parsed):
+        assert value == json.loads(text)
+        # repr tells 1 from 1.0 and 0.0 from -0.0, which == does not.
+        assert repr(value) == repr(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": NaN}', "1:7: [RC301] invalid JSON: NaN is not allowed in JSON"),
+        ("[Infinity]", "1:2: [RC301] invalid JSON: Infinity is not allowed in JSON"),
+        ("[-Infinity]", "1:2: [RC301] invalid JSON: -Infinity is not allowed in JSON"),
+        ('{"a": 1, "a": 2}', "1:10: [RC302] duplicate key 'a' in object"),
+        ('[{"a": {"b": 1, "b": 1}}]', "1:17: [RC302] duplicate key 'b' in object"),
+        ("[" + "9" * 4001 + "]", "1:2: [RC307] an integer of 4001 digits, too long to read"),
+        ("[-" + "9" * 4000 + "]", "1:2: [RC307] an integer of 4000 digits, too long to read"),
+        (
+            '{"a": ' * 100 + "[]" + "}" * 100,
+            "1:601: [RC301] invalid JSON: nesting deeper than 100 levels",
+        ),
+    ],
+)
+def test_what_json_loads_reads_and_the_parser_refuses_is_refused(text: str, expected: str) -> None:
+    json.loads(text)  # the C decoder reads each of these ...
+    assert jsontext._decoded(text) is jsontext._REFUSED  # ... which parse() does not take
+    assert one_line_summary(text) == expected
+
+
+def test_a_deep_document_of_few_brackets_in_strings_is_read() -> None:
+    text = json.dumps({"brackets": "[{" * 200, "list": [[[1]]]})
+    assert parse(text).value == json.loads(text)
 
 
 def test_a_large_document_parses_to_the_same_value() -> None:
@@ -428,6 +458,25 @@ def test_node_kinds_and_members() -> None:
 )
 def test_node_is_none_where_there_is_no_value(path: JsonPath) -> None:
     assert parse(SAMPLE).node(path) is None
+
+
+def test_kind_says_what_node_says_without_the_node_tree() -> None:
+    paths = [path for path, _ in walk(parse(SAMPLE))] + [
+        ("missing",),
+        ("tags", 2),
+        ("tags", -1),
+        ("tags", "0"),
+        ("name", "x"),
+        ("nested", 0),
+        ("tags", True),
+    ]
+    doc = parse(SAMPLE)
+    kinds = [doc.kind(path) for path in paths]
+    assert "root" not in vars(doc)  # the tree is built when a node is asked for, not before
+    nodes = [doc.node(path) for path in paths]
+    assert kinds == [None if node is None else node.kind for node in nodes]
+    assert parse('[1, true, null, "s", 2.5]').kind((1,)) == "literal"
+    assert parse('[1, true, null, "s", 2.5]').kind((4,)) == "number"
 
 
 def test_position_is_one_based_line_and_column() -> None:

@@ -35,8 +35,9 @@ JsonInput: TypeAlias = (
 
 DEFAULT_INDENT = "  "
 
-_INDENT = re.compile(r"[ \t]*")
-_INDENTED_LINE = re.compile(r"^([ \t]+)[^ \t\r\n]", re.MULTILINE)
+# Compiled on first use (re caches them): only an edit needs them, and a check edits nothing.
+_INDENT = r"[ \t]*"
+_INDENTED_LINE = r"(?m)^([ \t]+)[^ \t\r\n]"
 
 
 # --------------------------------------------------------------------------- style detection
@@ -50,7 +51,7 @@ def detect_newline(text: str) -> str:
 
 def detect_indent(text: str) -> str:
     """The indent unit: the shortest leading whitespace of any line (two spaces if none)."""
-    indents = (m.group(1) for m in _INDENTED_LINE.finditer(text))
+    indents = (m.group(1) for m in re.finditer(_INDENTED_LINE, text))
     return min(indents, key=len, default=DEFAULT_INDENT)
 
 
@@ -107,7 +108,7 @@ def _first_object(doc: JsonDoc) -> JsonNode | None:
 
 def _line_indent(text: str, offset: int) -> str:
     line_start = text.rfind("\n", 0, offset) + 1
-    indent = _INDENT.match(text, line_start)
+    indent = re.compile(_INDENT).match(text, line_start)
     return indent.group() if indent else ""
 
 
@@ -260,10 +261,10 @@ def diagnostic_at(doc: JsonDoc, path: JsonPath, code: str, message: str, hint: s
 
 
 def require_object(doc: JsonDoc, path: JsonPath, what: str) -> None:
-    node = doc.node(path)
-    if node is not None and node.kind == "object":
+    kind = doc.kind(path)
+    if kind == "object":
         return
-    found = "is missing" if node is None else f"is {_article(node.kind)} {node.kind}, not an object"
+    found = "is missing" if kind is None else f"is {_article(kind)} {kind}, not an object"
     hint = "routecfg edits this object in place; restore it by hand"
     raise RoutecfgError([diagnostic_at(doc, path, "RC303", f"{what} {found}", hint)])
 
@@ -285,8 +286,7 @@ def set_members(
     """
     for key, value in wanted.items():
         doc = jsontext.reparse(doc, text, path)
-        node = doc.node((*object_path, key))
-        if node is None:
+        if doc.kind((*object_path, key)) is None:
             present = [m.key for m in doc.node(object_path).members]  # type: ignore[union-attr]
             anchor = insertion_anchor(key, list(wanted), present)
             text = insert_member(doc, object_path, key, value, after=anchor)

@@ -7,14 +7,20 @@ The parser is iterative (an explicit stack, no Python recursion) and regex-drive
 is strict RFC 8259: no comments, trailing commas, NaN, leading zeros, raw control characters in
 strings, byte-order mark or trailing text. Syntax errors raise one RC301 diagnostic; duplicate
 keys are collected and raised together as RC302.
+
+A document's value comes first from the C decoder (:func:`json.loads`) wherever the two read the
+text alike (see :func:`_decoded`); the node tree, which only an edit or a diagnostic needs, is
+built by this parser on first use. A target in sync is read, never edited, so a check builds no
+tree, and the parser's patterns are compiled only when it runs.
 """
 
 from __future__ import annotations
 
-import bisect
+import functools
+import json
 import re
 from functools import cached_property
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
 from routecfg.frozen import record
@@ -35,20 +41,16 @@ _STRING_BODY = r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\
 # The lookahead sends `01`, `1.` and `1e` to the slow path, which says what is wrong.
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![0-9.eE])"
 # A key and its ':' make one token: a quarter fewer trips round the loop.
-_TOKEN = re.compile(
-    rf"""[ \t\n\r]*(?:
+_TOKEN = rf"""[ \t\n\r]*(?:
         (?P<key>"{_STRING_BODY}")[ \t\n\r]*:
         |(?P<string>"{_STRING_BODY}")
         |(?P<punct>[{{}}\[\]:,])
         |(?P<number>{_NUMBER})
         |(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
-    )""",
-    re.VERBOSE,
-)
-_STRING_PREFIX = re.compile(_STRING_BODY)
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_WORD = re.compile(r"[A-Za-z0-9_$]+")
-_ESCAPE = re.compile(
+    )"""
+_WHITESPACE = r"[ \t\n\r]*"
+_WORD = r"[A-Za-z0-9_$]+"
+_ESCAPE = (
     r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
     r"|u([0-9a-fA-F]{4})|([\"\\/bfnrt]))"
 )
@@ -93,12 +95,32 @@ class JsonNode(NamedTuple):
 
 @record(eq=False)
 class JsonDoc:
-    """A parsed JSON text: the plain value, and the node tree that says where each part sits."""
+    """A parsed JSON text: the plain value, and the node tree that says where each part sits
+    (:attr:`root`, built on first use)."""
 
     text: str
     path: str
     value: JsonValue
-    root: JsonNode
+
+    @cached_property
+    def root(self) -> JsonNode:
+        """The node tree, parsed from the text when first asked for (an edit, a diagnostic)."""
+        return _Parser(self.text, self.path).parse()[0]
+
+    def kind(self, path: JsonPath) -> NodeKind | None:
+        """The kind of the value at ``path``, or None when there is none: what ``node(path)``
+        would say of it, read from the value, without the node tree."""
+        value: Any = self.value
+        for step in path:
+            if isinstance(step, str):
+                found = isinstance(value, dict) and step in value
+            else:
+                found = isinstance(value, list) and not isinstance(step, bool)
+                found = found and 0 <= step < len(value)
+            if not found:
+                return None
+            value = value[step]
+        return _kind_of(value)
 
     def node(self, path: JsonPath) -> JsonNode | None:
         """The node at ``path`` (object keys and array indexes), or None when there is none."""
@@ -111,12 +133,26 @@ class JsonDoc:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``; columns count characters."""
-        line = bisect.bisect_right(self._line_starts, offset)
+        from bisect import bisect_right  # a diagnostic's: a document read whole needs none
+
+        line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
     @cached_property
     def _line_starts(self) -> list[int]:
         return [0, *(m.end() for m in re.finditer("\n", self.text))]
+
+
+def _kind_of(value: Any) -> NodeKind:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if value is None or isinstance(value, bool):
+        return "literal"
+    return "number"
 
 
 def _child(node: JsonNode, step: str | int) -> JsonNode | None:
@@ -133,7 +169,65 @@ def _child(node: JsonNode, step: str | int) -> JsonNode | None:
 
 def parse(text: str, path: str) -> JsonDoc:
     """Parse ``text`` strictly; raise RoutecfgError (RC301 syntax, RC302 duplicate keys)."""
-    return _Parser(text, path).parse()
+    value = _decoded(text)
+    if value is _REFUSED:
+        value = _Parser(text, path).parse()[1]  # raises: see _decoded
+    return JsonDoc(text, path, value)
+
+
+_REFUSED: Any = object()
+
+
+def _decoded(text: str) -> Any:
+    """The value of ``text`` by the C decoder, or ``_REFUSED`` where it may read the text
+    otherwise than :class:`_Parser`; then the parser reads it (and raises).
+
+    The two accept the same grammar (RFC 8259: the same whitespace, number, string and escape
+    syntax; no BOM, no trailing text, raw control characters refused with ``strict``), and read
+    the same values (``int`` and ``float`` of the same source text, the same surrogate
+    handling). What ``json.loads`` accepts and the parser refuses is refused here: NaN and
+    Infinity (``parse_constant``), duplicate keys (``object_pairs_hook``), integers longer than
+    MAX_INTEGER_DIGITS (``parse_int``) and nesting deeper than MAX_DEPTH (counted after).
+    """
+    refused = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal refused
+        value = dict(items)
+        refused = refused or len(value) != len(items)
+        return value
+
+    def integer(source: str) -> int:
+        if len(source) > MAX_INTEGER_DIGITS:
+            raise ValueError(source)
+        return int(source)
+
+    def constant(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        value = json.loads(
+            text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant
+        )
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return _REFUSED
+    if refused or not _nests_within(value, text):
+        return _REFUSED
+    return value
+
+
+def _nests_within(value: Any, text: str) -> bool:
+    """Whether no container of ``value`` lies deeper than MAX_DEPTH (the root's depth is 1)."""
+    if text.count("{") + text.count("[") <= MAX_DEPTH:
+        return True  # too few brackets to nest deeper
+    pending: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while pending:
+        container, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return False
+        children = container.values() if isinstance(container, dict) else container
+        pending.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return True
 
 
 def reparse(doc: JsonDoc | None, text: str, path: str) -> JsonDoc:
@@ -213,9 +307,9 @@ class _Parser:
         self.result: tuple[JsonNode, JsonValue] | None = None
         self.duplicates: list[Diagnostic] = []
 
-    def parse(self) -> JsonDoc:
+    def parse(self) -> tuple[JsonNode, JsonValue]:
         text, pos = self.text, 0
-        match_token = _TOKEN.match
+        match_token = _pattern(_TOKEN, re.VERBOSE).match
         while self.result is None:
             token = match_token(text, pos)
             if token is None:
@@ -237,8 +331,7 @@ class _Parser:
             raise self._diagnose(end)
         if self.duplicates:
             raise RoutecfgError(self.duplicates)
-        root, value = self.result
-        return JsonDoc(text, self.path, value, root)
+        return self.result
 
     # ---- one handler per token kind
 
@@ -365,7 +458,7 @@ class _Parser:
 
     def _bad_string(self, quote: int) -> RoutecfgError:
         text = self.text
-        pos = _end_of_run(_STRING_PREFIX, text, quote + 1)
+        pos = _end_of_run(_STRING_BODY, text, quote + 1)
         char, following = text[pos : pos + 1], text[pos + 1 : pos + 2]
         if not char or (char == "\\" and not following):
             return self._error(quote, "unterminated string", "add the closing '\"'")
@@ -467,7 +560,7 @@ class _Parser:
 def _decode_string(source: str) -> str:
     """The value of a quoted JSON string already checked by the token pattern."""
     body = source[1:-1]
-    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
+    return _pattern(_ESCAPE).sub(_unescape, body) if "\\" in body else body
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -479,10 +572,17 @@ def _unescape(match: re.Match[str]) -> str:
     return _SIMPLE_ESCAPES[simple]
 
 
-def _end_of_run(pattern: re.Pattern[str], text: str, pos: int) -> int:
+def _end_of_run(pattern: str, text: str, pos: int) -> int:
     """Where a pattern that may match nothing (``x*``) stops matching from ``pos``."""
-    match = pattern.match(text, pos)
+    match = _pattern(pattern).match(text, pos)
     return pos if match is None else match.end()
+
+
+@functools.cache
+def _pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+    """The parser's patterns, compiled when it first runs: a document the C decoder reads
+    (every valid one) needs none of them."""
+    return re.compile(source, flags)
 
 
 def _is_digit(text: str, pos: int) -> bool:
@@ -498,7 +598,7 @@ def _skip_digits(text: str, pos: int) -> int:
 def _describe(text: str, pos: int) -> str:
     if pos >= len(text):
         return "end of file"
-    word = _WORD.match(text, pos)
+    word = _pattern(_WORD).match(text, pos)
     if word is not None:
         return f"'{word.group()[:20]}'"
     char = text[pos]

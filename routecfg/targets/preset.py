@@ -19,6 +19,25 @@ def render(
     spec: RoutingSpec, text: str, path: str, backlog_schema: Mapping[str, Any], schema_name: str
 ) -> str:
     """The preset with the spec's routing; raises when the result breaks the backlog schema."""
+    return _render(spec, text, path, backlog_schema, schema_name)[0]
+
+
+def render_checked(
+    spec: RoutingSpec, text: str, path: str, backlog_schema: Mapping[str, Any], schema_name: str
+) -> tuple[str, tuple[Diagnostic, ...]]:
+    """:func:`render`, and the :func:`inherited_problems` of the preset as it is: none when the
+    render leaves it as it is and finds it valid (the same text against the same schema is not
+    checked twice)."""
+    new, valid = _render(spec, text, path, backlog_schema, schema_name)
+    if valid and new == text:
+        return new, ()
+    return new, inherited_problems(text, path, backlog_schema, schema_name)
+
+
+def _render(
+    spec: RoutingSpec, text: str, path: str, backlog_schema: Mapping[str, Any], schema_name: str
+) -> tuple[str, bool]:
+    """The rendered preset, and whether it breaks the backlog schema nowhere."""
     wanted = routing_values(spec)
     original = text
     doc = jsontext.parse(text, path)
@@ -27,6 +46,7 @@ def render(
         text = set_members(text, path, ROUTING_PATH, wanted, doc)
         doc = jsontext.reparse(doc, text, path)
     problems = list(schema_errors(doc, backlog_schema, schema_name))
+    valid = not problems
     if problems:  # the file's own problems outside the routing are not the spec's
         inherited = {
             d.message for d in inherited_problems(original, path, backlog_schema, schema_name)
@@ -34,7 +54,7 @@ def render(
         problems = [d for d in problems if d.message not in inherited]
     if problems:
         raise RoutecfgError(problems)
-    return text
+    return text, valid
 
 
 def inherited_problems(
@@ -69,10 +89,10 @@ def _owned(message: str) -> bool:
 
 def _ensure_routing_object(doc: jsontext.JsonDoc, text: str, path: str) -> str:
     require_object(doc, (), "the preset")
-    if doc.node(("llmOps",)) is None:
+    if doc.kind(("llmOps",)) is None:
         return insert_member(doc, (), "llmOps", {"routing": {}})
     require_object(doc, ("llmOps",), "llmOps")
-    if doc.node(ROUTING_PATH) is None:
+    if doc.kind(ROUTING_PATH) is None:
         return insert_member(doc, ("llmOps",), "routing", {})
     require_object(doc, ROUTING_PATH, "llmOps.routing")
     return text

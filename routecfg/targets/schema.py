@@ -20,7 +20,7 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
     require_object(doc, SCHEMA_ROUTING_PATH, WHERE)
     for key, value in routing_values(spec).items():
         doc = jsontext.reparse(doc, text, path)  # parsed again only after an edit
-        if doc.node((*SCHEMA_ROUTING_PATH, key)) is None:
+        if doc.kind((*SCHEMA_ROUTING_PATH, key)) is None:
             new = {key: schema_property(spec, key, value)}
             text = set_members(text, path, SCHEMA_ROUTING_PATH, new, doc)
         else:

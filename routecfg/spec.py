@@ -284,14 +284,16 @@ def _libyaml_parser() -> Any:
     return libyaml.parser()
 
 
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+def _has_directive(text: str) -> bool:
+    """Whether a line starts with '%' (a directive, such as `%YAML 1.2`)."""
+    return text.startswith("%") or "\n%" in text
 
 
 def _built_by_libyaml(builder: _Builder, text: str) -> bool:
     """Whether libyaml read the whole text (or the builder stopped it); False sends the text to
     ruamel.yaml: no libyaml, a directive (`%YAML`, `%TAG`), or anything libyaml refuses."""
     parser_class = _libyaml_parser()
-    if parser_class is None or _DIRECTIVE.search(text):
+    if parser_class is None or _has_directive(text):
         return False
     parser = parser_class(text)
     try:

@@ -3,8 +3,11 @@
 `check` runs in every pre-commit and CI job, and most runs find nothing changed. A result is
 stored under a key made of everything that can change it — routecfg itself, the command line, the
 working folder, the output's terminal and colour settings, the spec's bytes — together with the
-digest of every other file the check read (targets, the spec's own templates) and the commit git
-HEAD points to (the "before" of the cost line). It is replayed only when all of those still match.
+digest of every other file the check read (targets, the spec's own templates), the commit git
+HEAD points to (the "before" of the cost line), and what the check consulted outside the
+repository: the folders on ``sys.path`` the installed LiteLLM was looked for in (the same ones,
+in the same order) and its model map, by inode, size and modification time (installing,
+upgrading or removing litellm changes them). It is replayed only when all of those still match.
 
 This module imports nothing but the standard library, and of it only what a replay needs: the
 replay runs before click, ruamel.yaml or jsonschema are imported, and before json (which pulls in
@@ -31,8 +34,11 @@ if (
     from typing import TextIO
 
     StrPath = str | os.PathLike[str]
+    _Entry = tuple[
+        str, list[tuple[str, str | None]], list[str], list[tuple[str, str]], int, str, str
+    ]
 
-FORMAT = 2
+FORMAT = 3
 SPEC_FILENAME = "routecfg.yaml"
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _ENVIRONMENT = ("NO_COLOR", "TERM", "FORCE_COLOR")
@@ -207,33 +213,50 @@ def _entry_path(key: str) -> str:
     return os.path.join(folder(), f"{key}.marshal")
 
 
-def _load(data: bytes) -> tuple[str, list[tuple[str, str | None]], int, str, str] | None:
-    """A stored entry: (head, files, exit code, stdout, stderr); None for anything else (a file
-    cut short, written by another format, or not an entry at all)."""
+def _load(data: bytes) -> _Entry | None:
+    """A stored entry: (head, files, searched, outside, exit code, stdout, stderr); None for
+    anything else (a file cut short, written by another format, or not an entry at all)."""
     try:
         stored = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(stored, tuple) and len(stored) == 7 and stored[0] == FORMAT):
+    if not (isinstance(stored, tuple) and len(stored) == 9 and stored[0] == FORMAT):
         return None
-    _, head, files, code, stdout, stderr, end = stored
+    _, head, files, searched, outside, code, stdout, stderr, end = stored
     if not (
         isinstance(head, str)
-        and isinstance(files, list)
-        and all(
-            isinstance(f, tuple)
-            and len(f) == 2
-            and isinstance(f[0], str)
-            and (f[1] is None or isinstance(f[1], str))
-            for f in files
-        )
+        and _pairs(files, optional=True)
+        and isinstance(searched, list)
+        and all(isinstance(folder, str) for folder in searched)
+        and _pairs(outside, optional=False)
         and type(code) is int
         and isinstance(stdout, str)
         and isinstance(stderr, str)
         and end == _END
     ):
         return None
-    return head, files, code, stdout, stderr
+    return head, files, searched, outside, code, stdout, stderr
+
+
+def _pairs(value: object, *, optional: bool) -> bool:
+    """A list of (str, str) pairs; with ``optional``, the second may be None."""
+    return isinstance(value, list) and all(
+        isinstance(f, tuple)
+        and len(f) == 2
+        and isinstance(f[0], str)
+        and (isinstance(f[1], str) or (optional and f[1] is None))
+        for f in value
+    )
+
+
+def stamp(path: str) -> str:
+    """What tells a file or folder outside the repository changed, without reading it: inode,
+    size and modification time ("absent" when it is not there)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "absent"
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
 
 _END = "end"  # the entry's last field: a record that ends here was written whole
@@ -252,8 +275,12 @@ def replay(argv: Sequence[str], cwd: StrPath, out: TextIO, err: TextIO) -> int |
         return None
     if stored is None:
         return None
-    head, files, code, stdout, stderr = stored
+    head, files, searched, outside, code, stdout, stderr = stored
     if head != git_head(os.path.dirname(spec)):
+        return None
+    if [os.path.abspath(p or ".") for p in sys.path[: len(searched)]] != searched:
+        return None  # litellm would be looked for elsewhere
+    if any(stamp(path) != expected for path, expected in outside):
         return None
     for name, expected in files:
         try:
@@ -276,6 +303,8 @@ def store(
     code: int,
     stdout: str,
     stderr: str,
+    searched: Sequence[str] = (),
+    outside: Iterable[str] = (),
 ) -> None:
     """Record a result. Best effort: a cache that cannot be written is no cache."""
     import contextlib
@@ -295,7 +324,8 @@ def store(
             except OSError:
                 files.append((os.fspath(path), None))
         head = git_head(os.path.dirname(spec))
-        record = (FORMAT, head, files, int(code), stdout, stderr, _END)
+        stamps = [(path, stamp(path)) for path in dict.fromkeys([*searched, *outside])]
+        record = (FORMAT, head, files, list(searched), stamps, int(code), stdout, stderr, _END)
         target = _entry_path(_key(argv, cwd, _read(spec)))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
@@ -338,6 +368,10 @@ class Tee:
 
 # What the check read besides the spec: set by the check command, read when storing.
 INPUTS: list[StrPath] = []
+# What it consulted outside the repository: the sys.path folders searched for litellm (in
+# order) and other files (its model map), all compared by stamp().
+SEARCHED: list[str] = []
+OUTSIDE: list[str] = []
 
 
 class recording:  # lower case: used as a context manager, like contextlib's

@@ -348,6 +348,16 @@ def inputs(validated: Validated, changes: tuple[Change, ...]) -> list[Path]:
     return found
 
 
+def consulted_outside() -> tuple[list[str], list[str]]:
+    """What the check looked at outside the repository (only when a proxy lint asked for the
+    installed litellm): the ``sys.path`` folders searched for it, and its model map."""
+    litellm_map = sys.modules.get("routecfg.litellm_map")
+    if litellm_map is None:
+        return [], []
+    searched, read = litellm_map.consulted()
+    return list(searched), list(read)
+
+
 STATE_EXIT = {
     State.IN_SYNC: Exit.OK,
     State.STALE: Exit.CHANGES,
@@ -370,6 +380,7 @@ def check(options: Options, echo: Echo, *, no_cache: bool) -> Exit:
     show_plan(validated, changes, options, echo)
     if not no_cache:
         cache.INPUTS[:] = inputs(validated, changes)
+        cache.SEARCHED[:], cache.OUTSIDE[:] = consulted_outside()
     state = exit_state(changes)
     if options.format == "text" and not options.quiet and state in STATE_HINTS:
         echo(f"hint: {STATE_HINTS[state]}", err=True)

@@ -214,6 +214,8 @@ def _renderer(kind: str, backlog_schema: tuple[Mapping[str, Any], str]) -> Rende
 
 
 def _skills_renderer(spec: RoutingSpec, text: str, path: str) -> str:
+    if not markers.find_blocks(text, path):
+        return text  # nothing to render: no renderer imported (find_blocks reads a file once)
     from routecfg.targets import markdown  # Jinja2 only where there are skills to render
 
     folder = spec.targets.templates

@@ -67,11 +67,15 @@ def cached_check(argv: list[str], cwd: str | os.PathLike[str]) -> int:
 
 def checked_and_stored(argv: list[str], cwd: str | os.PathLike[str]) -> int:
     cache.INPUTS.clear()
+    cache.SEARCHED.clear()
+    cache.OUTSIDE.clear()
     with cache.recording() as (out, err):
         code = run(argv)
     if cache.INPUTS:
         import contextlib
 
         with contextlib.suppress(Exception):  # a cache that cannot be written is no cache
-            cache.store(argv, cwd, cache.INPUTS, code, out.text, err.text)
+            cache.store(
+                argv, cwd, cache.INPUTS, code, out.text, err.text, cache.SEARCHED, cache.OUTSIDE
+            )
     return code

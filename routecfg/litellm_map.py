@@ -2,12 +2,15 @@
 
 The map ships inside the litellm package as JSON. It is found where importlib.metadata finds the
 installed distribution (its ``.dist-info`` folder on ``sys.path``), without importing either that
-module or litellm, which takes seconds; and it is parsed only when a rule asks for a record.
+module or litellm, which takes seconds. A record is decoded when a rule asks for it, located in the
+file's bytes (:mod:`routecfg.jsonlocate`) rather than parsed with the file's 3 MB: a check asks for
+a handful of models.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -16,6 +19,7 @@ from typing import Any
 
 from routecfg.diagnostics import Diagnostic, Severity
 from routecfg.frozen import record
+from routecfg.jsonlocate import TopLevel, Unsure
 from routecfg.model import MILLION, RoutingSpec, Tier
 from routecfg.spec import Source
 from routecfg.targets.proxy import PRICE_FIELDS
@@ -46,6 +50,18 @@ class ModelMap:
         return None
 
 
+# Where the installed litellm was looked for, and its map: a cached check result depends on
+# them (routecfg.cache compares them before it replays one).
+_SEARCHED: list[str] = []  # the sys.path folders looked in, in order, up to litellm's
+_READ: dict[str, None] = {}  # the map file
+
+
+def consulted() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the ``sys.path`` folders searched for litellm, as absolute paths in order, up to and
+    including the one it was found in; the map file)."""
+    return tuple(_SEARCHED), tuple(_READ)
+
+
 def installed_map() -> ModelMap | None:
     """The map of the installed litellm, or None when litellm is not installed."""
     found = _distribution()
@@ -53,17 +69,20 @@ def installed_map() -> ModelMap | None:
         return None
     version, site = found
     path = site / "litellm" / MAP_FILE
+    _READ[str(path)] = None
     if not path.is_file():
         return None
     return ModelMap(version, _MapFile(path))
 
 
 class _MapFile(Mapping[str, Mapping[str, Any]]):
-    """The map's records, parsed from the file the first time one is asked for."""
+    """The map's records: each located in the file's bytes when asked for; the whole file parsed
+    when all are needed (iteration, length) or when the locator cannot vouch for its answer."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._records: dict[str, Mapping[str, Any]] | None = None
+        self._located: TopLevel | None = None
 
     def _all(self) -> dict[str, Mapping[str, Any]]:
         if self._records is None:
@@ -72,6 +91,15 @@ class _MapFile(Mapping[str, Mapping[str, Any]]):
         return self._records
 
     def __getitem__(self, key: str) -> Mapping[str, Any]:
+        if self._records is None:
+            if self._located is None:
+                self._located = TopLevel(self.path.read_bytes())
+            try:
+                found: Mapping[str, Any] = self._located.member(key)
+            except Unsure:
+                pass
+            else:
+                return found
         return self._all()[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -85,8 +113,10 @@ def _distribution() -> tuple[str, Path] | None:
     """(version, the folder holding it) of the first litellm distribution on ``sys.path``, as
     ``importlib.metadata.distribution("litellm")`` finds it: its ``.dist-info`` (or ``.egg-info``)
     folder, whose metadata states the version."""
+    _SEARCHED.clear()
     for entry in sys.path:
         root = Path(entry or ".")
+        _SEARCHED.append(os.path.abspath(entry or "."))  # noqa: PTH100 - as routecfg.cache spells it
         try:
             names = [child.name for child in root.iterdir()]
         except OSError:

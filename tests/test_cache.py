@@ -200,9 +200,13 @@ def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
     # The routecfg this test imported (a checkout's, not an installed copy's): the cache key
-    # holds the package's own files, so another copy would find no entry.
+    # holds the package's own files, so another copy would find no entry. The entry is stored
+    # by a process like the probe (the same sys.path, where litellm is looked for).
     package_parent = str(Path(cache.__file__).resolve().parents[1])
     environment = {**os.environ, "PYTHONPATH": package_parent}
+    subprocess.run(
+        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
+    )
     done = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=root,
@@ -212,6 +216,55 @@ def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
         env=environment,
     )
     assert done.stdout == "0 []\n"
+
+
+STORE = "import os\nfrom routecfg import entry\nentry.cached_check(['check'], os.getcwd())\n"
+REPLAY = (
+    "import io, os\nfrom routecfg import cache\n"
+    "print(cache.replay(['check'], os.getcwd(), io.StringIO(), io.StringIO()))\n"
+)
+
+
+def test_a_change_to_the_installed_litellm_is_checked_again(root: Path, tmp_path: Path) -> None:
+    """The proxy lint reads the installed litellm's model map: a result is replayed only while
+    the same folders are searched for it and they, and the map, are unchanged."""
+    site = tmp_path / "site"
+    (site / "litellm-9.9.9.dist-info").mkdir(parents=True)
+    (site / "litellm-9.9.9.dist-info" / "METADATA").write_text("Name: litellm\nVersion: 9.9.9\n")
+    (site / "litellm").mkdir()
+    model_map = site / "litellm" / "model_prices_and_context_window_backup.json"
+    model_map.write_text("{}")
+    package_parent = str(Path(cache.__file__).resolve().parents[1])
+
+    def replayed(*front: Path) -> str:
+        path = os.pathsep.join([*map(str, front), str(site), package_parent])
+        environment = {**os.environ, "PYTHONPATH": path}
+        done = subprocess.run(
+            [sys.executable, "-c", REPLAY],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        )
+        return done.stdout.strip()
+
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), package_parent])}
+    subprocess.run(
+        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
+    )
+    assert replayed() == "0"
+    model_map.write_text('{"gpt-4o": {"mode": "chat"}}')  # another map: litellm upgraded
+    assert replayed() == "None"
+    subprocess.run(
+        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
+    )
+    assert replayed() == "0"
+    other = tmp_path / "other"
+    other.mkdir()
+    assert replayed(other) == "None"  # a folder searched first may hold another litellm
+    shutil.rmtree(site / "litellm-9.9.9.dist-info")  # litellm removed: its folder changed
+    assert replayed() == "None"
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,44 @@ def test_no_path_and_no_proxy_target(tmp_path: Path) -> None:
         "nowhere.yaml: missing\n"
         "Found 1 error.\n"
     )
+
+
+def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """Nine anchors of ten aliases each expand to 10^9 values: the lint walked them all (hours);
+    it now counts them as they would expand and stops at the limit, linear in the text."""
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for previous, name in zip("abcdefg", "bcdefgh", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{previous}'] * 10)}]")
+    lines += [
+        "model_list:",
+        "  - model_name: x",
+        "    litellm_params:",
+        "      model: openai/gpt-4o",
+    ]
+    lines.append("      extra: *h")
+    (tmp_path / "proxy.yaml").write_text("\n".join(lines) + "\n")
+    result = run(["lint-proxy", "proxy.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "proxy.yaml:6:1: error[RC007]: the document expands to more than 200,000 values "
+        "(aliases repeating anchors, an 'alias bomb'?)",
+        "  hint: a LiteLLM config is small; remove the nested aliases",
+        "proxy.yaml: 1 error",
+        "Found 1 error.",
+    ]
+
+
+def test_aliases_below_the_limit_are_linted_as_written(tmp_path: Path) -> None:
+    text = (
+        "x-params: &params {model: openai/gpt-4o, api_key: os.environ/NOPE_KEY}\n"
+        "model_list:\n"
+        "  - {model_name: a, litellm_params: *params}\n"
+        "  - {model_name: b, litellm_params: *params}\n"
+    )
+    (tmp_path / "proxy.yaml").write_text(text)
+    result = run(["lint-proxy", "proxy.yaml"], cwd=tmp_path)
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("proxy.yaml:3:6: warning[RC756]: 'a' has no fallbacks")
+    assert lines[2].startswith("proxy.yaml:4:6: warning[RC756]: 'b' has no fallbacks")
+    assert lines[4:] == ["proxy.yaml: 2 warnings", "Found 2 warnings."]

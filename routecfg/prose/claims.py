@@ -13,7 +13,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from routecfg.prose.records import (
     ARROW,
@@ -76,7 +76,7 @@ _CLAIMS = 63
 _TASK = 64  # `Task(`: a call whose model slot may wait for the roles its body names
 _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
-_STATEFUL = ("|", "#", "`", "~")  # how a table, a heading, a code fence start
+_TABLE = "|"  # how a table row starts (headings and fences are found before the scan)
 _READS = bytes(1 if kind & _READ else 0 for kind in range(256))  # kinds -> worth reading
 # Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
 # where one occurs, lower-cased text cannot show where a name is, so every line is read.
@@ -173,8 +173,9 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
-        self.heading = ""  # the last heading outside code fences ("### Gate 3: LINT")
-        self.fence: str | None = None  # the opening of the code fence the scanner is in
+        # The headings outside code fences ("### Gate 3: LINT"): line numbers, and the lines.
+        self.heading_lines: list[int] = []
+        self.headings: list[str] = []
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
         self.skip_lines: frozenset[int] = frozenset()  # generated blocks' lines
 
@@ -186,24 +187,33 @@ class _Scanner:
         starts = [0, *map(operator.add, lengths, range(1, count))]  # each line's first offset
         kinds = _kinds(self.vocab, text, starts)
         stripped = list(map(str.strip, lines))
-        # The lines that may claim, open or close something; the others only end a table or
-        # an intro (unless blank), and may end a list item. (Iterators of C functions: this
-        # looks at every line, so it must cost next to nothing per line.)
-        stateful = map(str.startswith, stripped, itertools.repeat(_STATEFUL))
+        # Headings and fences first: of the lines they are on, only those with a claim's word
+        # are read below. (Iterators of C functions: this looks at every line, so it must cost
+        # next to nothing per line.)
+        opens = map(str.startswith, stripped, itertools.repeat(_OPENS))
+        self._find_headings(itertools.compress(range(count), opens), stripped)
+        # The lines that may claim or open something; the others only end a table or an intro
+        # (unless blank; a fence "```" keeps the intro above it), and may end a list item.
+        rows = map(str.startswith, stripped, itertools.repeat(_TABLE))
         colons = map(str.endswith, stripped, itertools.repeat(":"))
         claims = kinds.translate(_READS)[1:]
-        wanted = map(operator.or_, map(operator.or_, stateful, colons), claims)
+        wanted = map(operator.or_, map(operator.or_, rows, colons), claims)
         read = list(itertools.compress(range(count), wanted))
         if skip_lines:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
         blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
+        fences = map(str.startswith, stripped, itertools.repeat("```"))
+        ends_intro = map(operator.gt, map(bool, stripped), fences)  # non-blank, not "```"
+        ending = list(itertools.accumulate(ends_intro, initial=0))
         index = 0  # the next line to read
         for following in [*read, len(lines)]:
             while self.block is not None and index < following:  # a Task( call reads every line
                 self._read(index + 1, lines[index], stripped[index], starts, kinds)
                 index += 1
             if following > index:
-                self._skipped(lines, index, following, blank[following] > blank[index])
+                written = blank[following] > blank[index]
+                ends = ending[following] > ending[index]
+                self._skipped(lines, index, following, written, ends)
             if following == len(lines):
                 break
             self._read(following + 1, lines[following], stripped[following], starts, kinds)
@@ -218,12 +228,16 @@ class _Scanner:
         lowered = row.lower()
         return tiers is None or any(tier in lowered for tier in tiers)
 
-    def _skipped(self, lines: Sequence[str], start: int, end: int, written: bool) -> None:
-        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank."""
+    def _skipped(
+        self, lines: Sequence[str], start: int, end: int, written: bool, ends_intro: bool
+    ) -> None:
+        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank;
+        ``ends_intro``: some are neither blank nor a fence "```"."""
         self.table.header = self.table.previous_row = None
         if not written:
             return
-        self.intro = []
+        if ends_intro:
+            self.intro = []
         if self.item is not None:
             indent = self.item[0]
             for body in lines[start:end]:
@@ -237,11 +251,6 @@ class _Scanner:
         if number in self.skip_lines:
             self._end_paragraph()
             return
-        if self.fence is not None:
-            if stripped.startswith(self.fence):
-                self.fence = None
-        elif stripped.startswith(_OPENS):
-            self._headings(stripped)
         kind = kinds[number]
         line = None
         if stripped.startswith("|"):
@@ -413,7 +422,7 @@ class _Scanner:
                 subject = [m for m in mentions if text[m.end : uses.start()].strip() == ""]
                 mention = subject[0] if subject else None
             if mention is None and passed is not None and not mentions:
-                mention = self._heading_gate()  # `… to Sonnet` under `### Gate 3: LINT`
+                mention = self._heading_gate(line.number)  # `… to Sonnet` under `### Gate 3: LINT`
             if mention is None:
                 continue
             fallback = fallback and not mention.role  # a role falls back to nothing: it runs
@@ -490,23 +499,39 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _headings(self, stripped: str) -> None:
-        """Outside a code fence: track its opening, and the last heading."""
-        if stripped.startswith(("```", "~~~")):
-            self.fence = stripped[:3]
-        elif _HEADING.match(stripped):
-            self.heading = stripped
+    def _find_headings(self, opening: Iterable[int], stripped: Sequence[str]) -> None:
+        """The headings outside code fences, from the lines (indexes) that open with "#",
+        "```" or "~~~"; generated blocks' lines open and close nothing."""
+        fence: str | None = None  # the opening of the code fence the lines are in
+        for index in opening:
+            if index + 1 in self.skip_lines:
+                continue
+            line = stripped[index]
+            if fence is not None:
+                if line.startswith(fence):
+                    fence = None
+            elif line.startswith(("```", "~~~")):
+                fence = line[:3]
+            elif _HEADING.match(line):
+                self.heading_lines.append(index + 1)
+                self.headings.append(line)
 
-    def _heading_gate(self) -> Mention | None:
+    def _heading(self, number: int) -> str:
+        """The last heading outside code fences on or above line ``number``."""
+        at = bisect.bisect_right(self.heading_lines, number)
+        return self.headings[at - 1] if at else ""
+
+    def _heading_gate(self, number: int) -> Mention | None:
         """The gate the last heading is about: the one it opens with (`### Gate 3: LINT …`)."""
-        named = self.vocab.mentions(self.heading)
-        if not named or named[0].role or self.heading[: named[0].start].strip("# \t"):
+        heading = self._heading(number)
+        named = self.vocab.mentions(heading)
+        if not named or named[0].role or heading[: named[0].start].strip("# \t"):
             return None
         return named[0]
 
-    def _section(self) -> set[str]:
+    def _section(self, number: int) -> set[str]:
         """The gates the last heading names."""
-        return {m.gate for m in self.vocab.mentions(self.heading) if not m.role}
+        return {m.gate for m in self.vocab.mentions(self._heading(number)) if not m.role}
 
     def _config_keys(self, line: Line, said: _Mentions) -> None:
         keys = self.vocab.config_keys
@@ -528,7 +553,7 @@ class _Scanner:
             # Said of another gate (`Gate 3 LINT → entryModelReview (cheap)`, or under a LINT
             # heading): the key's tier is wrong, but so may be the key; no fix is sure.
             named = {m.gate for m in said.found if not m.role and m.end <= match.start()}
-            other = bool((named or self._section()) - {gate})
+            other = bool((named or self._section(line.number)) - {gate})
             self.claims.append(
                 Claim(KEY, line.number, gate, key, tuple(words), tier, primary=True, shared=other)
             )

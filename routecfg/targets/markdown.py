@@ -19,7 +19,6 @@ Text in, text out: the only reading is the loaders reading templates; nothing is
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -37,6 +36,8 @@ from routecfg.targets import bundled, markers
 from routecfg.targets.markers import Block
 
 if TYPE_CHECKING:  # Jinja2 is imported where there are blocks to render, not before
+    import weakref
+
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -124,6 +125,8 @@ class _Templates:
     most of the time a render takes, and Jinja recompiles a template whose file changed."""
 
     def __init__(self, extra_templates: Path | None) -> None:
+        import weakref  # only with Jinja, which imports it anyway
+
         self.env = _environment(extra_templates)
         # What each compiled template reads; a recompiled template is a new key.
         self.reads: weakref.WeakKeyDictionary[jinja2.Template, frozenset[str]] = (

@@ -40,25 +40,29 @@ MarkerStyle = Literal["html", "#", "//"]  # how the marker lines are written: <!
 
 _BLANK = " \t"
 _LEADING = " \t\ufeff"  # a byte-order mark may sit before the first line's marker
-# What a line outside code fences must start with (after _LEADING) to open a fence ("```",
-# "~~~") or to be an HTML comment, a marker's or a misspelt one's; the scan skips the others.
-_MAY_MATTER = frozenset("<`~")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
-_MARKER_PREFIX = re.compile(r"<!--[ \t]*routecfg:")
-_FENCED_PREFIX = re.compile(r"(?P<leader>#|//)[ \t]*routecfg:")
+# What a line must start with (after _LEADING) to matter to the scan: outside code fences, to
+# open a fence ("```", "~~~") or to be an HTML comment (a marker's, a misspelt one's); inside,
+# to close the fence or to be a line comment ("#", "//"). One search finds them in the text.
+_MAY_MATTER = "[ \t\ufeff]*[<`~#/]"
+_MAY_MATTER_AFTER_NEWLINE = "\n" + _MAY_MATTER  # a literal first: searched fast
+# The patterns are compiled where a text first needs them (``_pattern``): most runs read no
+# marker at all, and a cold start pays for every pattern compiled.
+_LINE = r"[^\n]*\n|[^\n]+\Z"
+_MARKER_PREFIX = r"<!--[ \t]*routecfg:"
+_FENCED_PREFIX = r"(?P<leader>#|//)[ \t]*routecfg:"
 # A comment that may be a misspelt marker: its first word or two, after the comment's opening.
-_HTML_COMMENT = re.compile(r"<!--[ \t]*(?P<words>[^\s>]+(?:[ \t]+[^\s>]+)?)")
-_LINE_COMMENT = re.compile(r"(?P<leader>#|//)[ \t]*(?P<words>[^\s]+(?:[ \t]+[^\s]+)?)")
-_SPLIT_WORD = re.compile(r"(?P<prefix>[^:._-]*)(?:(?P<separator>[:._-])(?P<kind>.*))?")
+_HTML_COMMENT = r"<!--[ \t]*(?P<words>[^\s>]+(?:[ \t]+[^\s>]+)?)"
+_LINE_COMMENT = r"(?P<leader>#|//)[ \t]*(?P<words>[^\s]+(?:[ \t]+[^\s]+)?)"
+_SPLIT_WORD = r"(?P<prefix>[^:._-]*)(?:(?P<separator>[:._-])(?P<kind>.*))?"
 KINDS = ("begin", "end")
 NOT_MARKERS = ("ignore",)  # routecfg:ignore RC8xx: the prose lint's, not a block marker
 # A token is a run of non-blank text in which a double-quoted part may hold blanks.
-_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
-_NAME = re.compile(r"[a-z][a-z0-9-]*")
-_ATTRIBUTE = re.compile(r'(?P<key>[a-z][a-z0-9_-]*)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))')
-_BARE_VALUE = re.compile(r'[^\s"]+')
-_DIGEST = re.compile(r"sha256:[0-9a-f]{12}")
-_FENCE = re.compile(r"(?P<run>`{3,}|~{3,})(?P<info>.*)")
+_TOKEN = r'(?:[^\s"]+|"[^"]*"?)+'
+_NAME = r"[a-z][a-z0-9-]*"
+_ATTRIBUTE = r'(?P<key>[a-z][a-z0-9_-]*)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))'
+_BARE_VALUE = r'[^\s"]+'
+_DIGEST = r"sha256:[0-9a-f]{12}"
+_FENCE = r"(?P<run>`{3,}|~{3,})(?P<info>.*)"
 
 _NAME_HINT = "a block name is lower-case letters, digits and '-', starting with a letter"
 _ATTRIBUTE_HINT = (
@@ -125,6 +129,11 @@ def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
     return tuple(_make_block(text, begin, end) for begin, end in pairs)
 
 
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
 def sha256_hex(data: bytes) -> str:
     """SHA-256 from the interpreter's own module where it has one (3.11): hashlib would load
     OpenSSL, milliseconds at every start, for a digest of a few kilobytes."""
@@ -184,7 +193,7 @@ class _Line(NamedTuple):
 
 
 def _iter_lines(text: str) -> Iterator[_Line]:
-    for number, match in enumerate(_LINE.finditer(text), start=1):
+    for number, match in enumerate(_pattern(_LINE).finditer(text), start=1):
         content = match.group().removesuffix("\n").removesuffix("\r")
         yield _Line(number, match.start(), content, match.end())
 
@@ -244,7 +253,7 @@ def closes_fence(stripped: str, run: str) -> bool:
 
 
 def _opening_fence(stripped: str) -> str | None:
-    match = _FENCE.fullmatch(stripped)
+    match = _pattern(_FENCE).fullmatch(stripped)
     if match is None or (match["run"][0] == "`" and "`" in match["info"]):
         return None  # CommonMark: a backtick fence's info string holds no backtick
     return match["run"]
@@ -288,30 +297,61 @@ def _scan(text: str) -> _Scan:
             column = len(line.content) - len(content) + comment.start("words") + 1
             typos.append(_Typo(line, misspelt[0], column, misspelt[1], style))
 
-    for number, match in enumerate(_LINE.finditer(text), start=1):
-        raw = match.group()
-        if fences.open_run is None and raw.lstrip(_LEADING)[:1] not in _MAY_MATTER:
-            continue  # most lines: no fence opens on them, and no comment starts them
-        line = _Line(number, match.start(), raw.removesuffix("\n").removesuffix("\r"), match.end())
+    number, counted = 1, 0  # the line number of offset ``counted``
+    for start, first in _lines_that_may_matter(text):
+        run = fences.open_run
+        if run is None:
+            if first in "#/":
+                continue  # outside fences, a line comment is ordinary text
+            end = _line_end(text, start)
+        elif first != run[0]:
+            if first not in "#/":
+                continue  # inside a fence: neither its closing nor a line comment
+            end = _line_end(text, start)
+            lowered = text[start:end].lower()
+            if "rout" not in lowered and "cf" not in lowered:
+                continue  # no marker, and nothing _misspelt_kind would read as one
+        else:
+            end = _line_end(text, start)
+        number += text.count("\n", counted, start)
+        counted = start
+        raw = text[start:end]
+        line = _Line(number, start, raw.removesuffix("\n").removesuffix("\r"), end)
         opening = fences.open_run
         is_code = fences.is_code(line.content, line.number)
         content = line.content.lstrip(_LEADING)
         if not is_code:
-            if _MARKER_PREFIX.match(content):
+            if _pattern(_MARKER_PREFIX).match(content):
                 found.append(_Candidate(line, "html", None, 0))
             else:
-                typo(_HTML_COMMENT.match(content), "html")
+                typo(_pattern(_HTML_COMMENT).match(content), "html")
             continue
         if opening is None or fences.open_run is None:
             continue  # the fence lines themselves
-        fenced = _FENCED_PREFIX.match(content)
-        leader = _LINE_COMMENT.match(content)
+        fenced = _pattern(_FENCED_PREFIX).match(content)
+        leader = _pattern(_LINE_COMMENT).match(content)
         style: MarkerStyle = "//" if leader and leader["leader"] == "//" else "#"
         if fenced:
             found.append(_Candidate(line, style, opening, fences.open_line))
         else:
             typo(leader, style)
     return _Scan(found, typos, fences.open_run is not None)
+
+
+def _lines_that_may_matter(text: str) -> Iterator[tuple[int, str]]:
+    """Where each line that may matter to the scan starts, and its first character after
+    _LEADING (one of ``<`~#/``)."""
+    first_line = _pattern(_MAY_MATTER).match(text)
+    if first_line is not None:
+        yield 0, text[first_line.end() - 1]
+    for match in _pattern(_MAY_MATTER_AFTER_NEWLINE).finditer(text):
+        yield match.start() + 1, text[match.end() - 1]
+
+
+def _line_end(text: str, start: int) -> int:
+    """Just past the line ending of the line starting at ``start``."""
+    newline = text.find("\n", start)
+    return len(text) if newline < 0 else newline + 1
 
 
 def _scan_marker_lines(text: str) -> tuple[list[_Line], bool]:
@@ -330,7 +370,7 @@ def _misspelt_kind(words: str) -> tuple[str, str] | None:
     lowered = first.lower()
     if "cf" not in lowered and not lowered.startswith("rout"):
         return None  # cheap test first: most comments are nothing like a marker
-    split = _SPLIT_WORD.fullmatch(first)
+    split = _pattern(_SPLIT_WORD).fullmatch(first)
     assert split is not None  # every string matches
     prefix, separator = split["prefix"], split["separator"]
     kind, shown = (split["kind"], first) if separator else (rest.strip(), words)
@@ -405,7 +445,8 @@ class _MarkerParser:
             opening = len(self.style)
             inner_end = comment_end = len(content.rstrip(_BLANK))
         tokens = [
-            (m.group(), m.start()) for m in _TOKEN.finditer(content, start + opening, inner_end)
+            (m.group(), m.start())
+            for m in _pattern(_TOKEN).finditer(content, start + opening, inner_end)
         ]
         if tokens[0][0].removeprefix("routecfg:") in NOT_MARKERS:
             return None, []
@@ -417,7 +458,7 @@ class _MarkerParser:
             self._problem(inner_end, f"{kind} marker has no block name", hint)
             return None, self.problems
         name, name_offset = tokens[1]
-        if not _NAME.fullmatch(name):
+        if not _pattern(_NAME).fullmatch(name):
             self._problem(
                 name_offset, f"invalid block name '{name}'", f"{_NAME_HINT}, e.g. 'prices'"
             )
@@ -480,7 +521,7 @@ class _MarkerParser:
         digest: str | None = None
         seen: set[str] = set()
         for token, offset in tokens:
-            match = _ATTRIBUTE.fullmatch(token)
+            match = _pattern(_ATTRIBUTE).fullmatch(token)
             if match is None:
                 self._invalid_attribute(token.rstrip(_BLANK), name, offset)
                 continue
@@ -504,7 +545,7 @@ class _MarkerParser:
             self._problem(offset, message, _ATTRIBUTE_HINT)
 
     def _digest(self, value: str, name: str, offset: int) -> str | None:
-        if _DIGEST.fullmatch(value):
+        if _pattern(_DIGEST).fullmatch(value):
             return value
         hint = "routecfg writes digest=sha256:<12 hex digits>; delete it and run `routecfg build`"
         self._problem(offset, f"invalid digest '{value}' in begin marker '{name}'", hint)
@@ -668,7 +709,7 @@ def _fenced_body_problem(body: str, fence: str) -> str | None:
         stripped = line.content.lstrip(_LEADING).rstrip(_BLANK)
         if closes_fence(stripped, fence):
             return f"closes the code fence it sits in on its line {line.number}"
-        if _FENCED_PREFIX.match(stripped):
+        if _pattern(_FENCED_PREFIX).match(stripped):
             return f"holds a routecfg marker on its line {line.number}"
     return None
 
@@ -703,7 +744,7 @@ def _label(name: str, params: Params) -> str:
 
 
 def _format_value(value: str) -> str:
-    return value if _BARE_VALUE.fullmatch(value) else f'"{value}"'
+    return value if _pattern(_BARE_VALUE).fullmatch(value) else f'"{value}"'
 
 
 def _example(kind: MarkerKind, name: str, style: MarkerStyle = "html") -> str:

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from routecfg.spec import resolve_plain
+from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
+from routecfg.spec import MAX_NODES, resolve_plain
 from routecfg.targets.yamlnodes import Position
 
 NOWHERE = Position(0, 0)
@@ -259,7 +260,76 @@ def _plain_kind(text: str) -> str:
 def _round_trip(text: str, path: str) -> Any:
     from routecfg.targets import yamledit
 
-    return _copy(yamledit.parse(text, path), {})
+    tree = _copy(yamledit.parse(text, path), {})
+    _refuse_alias_bombs(tree, path)
+    return tree
+
+
+def _refuse_alias_bombs(tree: Any, path: str) -> None:
+    """Raises RoutecfgError (RC007) when the tree, its aliases expanded, holds more than
+    MAX_NODES values: the lint walks values as they expand, so an alias bomb would hang it.
+
+    Values are counted in document order, an alias as the whole of what it repeats, and the
+    error names the key (or the list) holding the alias at which the count passes the limit."""
+    sizes = _expanded_sizes(tree)
+    total = 0
+    seen: set[int] = set()
+    stack: list[tuple[Any, Position]] = [(tree, NOWHERE)]
+    while stack:
+        node, at = stack.pop()
+        if not isinstance(node, Map | Seq):
+            total += 1
+            continue
+        if id(node) in seen:  # an alias: everything it repeats, at once
+            total += sizes[id(node)]
+            if total > MAX_NODES:
+                raise RoutecfgError(
+                    [
+                        Diagnostic(
+                            path,
+                            at.line,
+                            at.column,
+                            Severity.ERROR,
+                            "RC007",
+                            f"the document expands to more than {MAX_NODES:,} values "
+                            "(aliases repeating anchors, an 'alias bomb'?)",
+                            "a LiteLLM config is small; remove the nested aliases",
+                        )
+                    ]
+                )
+            continue
+        seen.add(id(node))
+        total += 1
+        # ruamel.yaml places an alias where its anchor is: name the key that holds it, or for a
+        # list item the list itself.
+        if isinstance(node, Map):
+            children = [(value, node.keys_at.get(key, at)) for key, value in node.items()]
+            total += len(node)  # the keys
+        else:
+            children = [(item, at) for item in node]
+        stack.extend(reversed(children))
+
+
+def _expanded_sizes(tree: Any) -> dict[int, int]:
+    """The number of values under each collection of ``tree`` (itself included), its aliases
+    expanded; each collection is counted once, so this is linear in the tree as read."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(tree, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, Map | Seq) or (id(node) in sizes and not children_done):
+            continue
+        values = list(node.values()) if isinstance(node, Map) else list(node)
+        if not children_done:
+            sizes[id(node)] = 0  # a collection that holds itself counts as nothing more
+            stack.append((node, True))
+            stack.extend((value, False) for value in values)
+            continue
+        size = 1 + (len(node) if isinstance(node, Map) else 0)
+        for value in values:
+            size += sizes.get(id(value), 0) if isinstance(value, Map | Seq) else 1
+        sizes[id(node)] = min(size, MAX_NODES + 1)
+    return sizes
 
 
 def _copy(node: Any, done: dict[int, Any]) -> Any:

@@ -68,13 +68,13 @@ def folder() -> str:
 
 
 def digest(data: bytes) -> str:
-    return _blake2b(data, digest_size=32).hexdigest()
-
-
-try:  # hashlib's own BLAKE2, without hashlib: importing hashlib loads OpenSSL (~3 ms a replay)
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover - a Python built without it
-    from hashlib import blake2b as _blake2b
+    # hashlib's own BLAKE2, without hashlib: importing hashlib loads OpenSSL (~3 ms a replay);
+    # imported here, on first use: `check --no-cache` digests nothing.
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=32).hexdigest()
 
 
 def _read(path: StrPath, root: StrPath | None = None) -> bytes:

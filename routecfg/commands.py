@@ -68,7 +68,7 @@ def summary_target(given: Path | None) -> Path | None:
     return Path(from_env) if from_env else None
 
 
-_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+_ANSI = r"\033\[[;?0-9]*[a-zA-Z]"  # compiled (by re) only for coloured text to strip
 
 
 def echo(
@@ -84,7 +84,7 @@ def echo(
         return
     strip = not _isatty(stream) if color is None else not color
     if strip and "\033" in text:
-        text = _ANSI.sub("", text)
+        text = re.sub(_ANSI, "", text)
     stream.write(text)
     stream.flush()
 

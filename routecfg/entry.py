@@ -49,10 +49,12 @@ def run(argv: list[str]) -> int:
 
 def _exit_like_unix_tools_on_sigpipe() -> None:
     """End quietly when a pipe closes (`routecfg diff | head`), as Unix tools do."""
-    import signal
+    # _signal is what signal.signal calls: the signal module around it would build its enums
+    # (most of a millisecond) for this one call.
+    import _signal  # type: ignore[import-not-found]  # a built-in module, without a stub
 
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if hasattr(_signal, "SIGPIPE"):
+        _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
 
 
 def cached_check(argv: list[str], cwd: str | os.PathLike[str]) -> int:

@@ -166,8 +166,10 @@ _NOT_RESOLVED = object()
 
 
 def _type(v: _Validator, wanted: Any, instance: Any, schema: Mapping[str, Any]) -> bool:
-    names = wanted if isinstance(wanted, list) else [wanted]
-    return any(_is_type(instance, str(name)) for name in names)
+    for name in wanted if isinstance(wanted, list) else [wanted]:
+        if _is_type(instance, str(name)):
+            return True
+    return False
 
 
 def _properties(v: _Validator, value: Any, instance: Any, schema: Mapping[str, Any]) -> bool:

@@ -461,8 +461,9 @@ def target_paths(spec: RoutingSpec, source: Source) -> Iterator[Diagnostic]:
             entries.append((where, path, False))
     if spec.targets.templates is not None:
         entries.append((("targets", "templates"), spec.targets.templates, True))
+    spec_path = source.path.resolve()
     for where, path, is_folder in entries:
-        yield from _target_path(source, root, where, path, is_folder)
+        yield from _target_path(source, root, spec_path, where, path, is_folder)
 
 
 def _listed(source: Source, kind: str) -> bool:
@@ -471,8 +472,9 @@ def _listed(source: Source, kind: str) -> bool:
 
 
 def _target_path(
-    source: Source, root: Path, where: PathKey, path: str, is_folder: bool
+    source: Source, root: Path, spec_path: Path, where: PathKey, path: str, is_folder: bool
 ) -> Iterator[Diagnostic]:
+    """``root`` and ``spec_path`` resolved; each path is resolved and looked at once."""
     posix, windows = PurePosixPath(path), PureWindowsPath(path)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or path.startswith("~"):
         yield source.diagnostic(
@@ -490,16 +492,15 @@ def _target_path(
             "targets must live inside the folder of routecfg.yaml",
         )
         return
-    unusable = _unusable_path(root, path)
-    if unusable is not None:
+    resolved = _resolved(root, path)
+    if isinstance(resolved, str):
         yield source.diagnostic(
             where,
             UNUSABLE_PATH,
-            f"target path '{_shown(path)}' cannot be used: {unusable}",
+            f"target path '{_shown(path)}' cannot be used: {resolved}",
             "name a file with a short, plain path inside the folder of routecfg.yaml",
         )
         return
-    resolved = (root / path).resolve()
     if not resolved.is_relative_to(root):
         yield source.diagnostic(
             where,
@@ -508,7 +509,7 @@ def _target_path(
             "routecfg reads and writes only inside the folder of routecfg.yaml",
         )
         return
-    if not is_folder and resolved == source.path.resolve():
+    if not is_folder and resolved == spec_path:
         yield source.diagnostic(
             where,
             TARGET_IS_SPEC,
@@ -525,7 +526,10 @@ def _target_path(
             "a target is a text file; replace it with one, or fix the path",
         )
         return
-    exists = resolved.is_dir() if is_folder else resolved.is_file()
+    if mode is not None:  # as is_dir() and is_file() would tell, without asking again
+        exists = stat.S_ISDIR(mode) if is_folder else stat.S_ISREG(mode)
+    else:
+        exists = resolved.is_dir() if is_folder else resolved.is_file()
     if not exists and where[1:2] != ("editor_schema",):  # written whole: a build creates it
         what = "folder" if is_folder else "file"
         yield source.diagnostic(
@@ -536,22 +540,24 @@ def _target_path(
         )
 
 
-def _unusable_path(root: Path, path: str) -> str | None:
-    """Why the system cannot use ``path`` at all (not: why routecfg refuses it), or None."""
+def _resolved(root: Path, path: str) -> Path | str:
+    """``path`` in ``root``, resolved; or why the system cannot use it at all (not: why
+    routecfg refuses it)."""
     if "\x00" in path:
         return "it holds a NUL byte"
+    resolved: Path | None = None
     try:
-        (root / path).resolve(strict=False)
+        resolved = (root / path).resolve(strict=False)
         os.lstat(root / path)
     except FileNotFoundError:
-        return None
+        pass
     except RuntimeError:  # pathlib's word for a symlink loop
         return "it is a symlink loop"
     except (OSError, ValueError) as error:
         if isinstance(error, OSError) and error.errno == errno.ELOOP:
             return "it is a symlink loop"
         return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    return None
+    return resolved if resolved is not None else (root / path).resolve()
 
 
 def _mode(path: Path) -> int | None:

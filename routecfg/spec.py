@@ -284,14 +284,16 @@ def _libyaml_parser() -> Any:
     return libyaml.parser()
 
 
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+def _has_directive(text: str) -> bool:
+    """Whether a line starts with '%' (a directive, such as `%YAML 1.2`)."""
+    return text.startswith("%") or "\n%" in text
 
 
 def _built_by_libyaml(builder: _Builder, text: str) -> bool:
     """Whether libyaml read the whole text (or the builder stopped it); False sends the text to
     ruamel.yaml: no libyaml, a directive (`%YAML`, `%TAG`), or anything libyaml refuses."""
     parser_class = _libyaml_parser()
-    if parser_class is None or _DIRECTIVE.search(text):
+    if parser_class is None or _has_directive(text):
         return False
     parser = parser_class(text)
     try:
@@ -405,12 +407,47 @@ def _pattern(kind: str) -> re.Pattern[str]:
     return pattern
 
 
+# The kinds whose patterns list words: what each matches, without compiling it. (A pattern's `$`
+# also matches before a final newline: _words_match allows for that.)
+_WORDS = {
+    "bool": frozenset({"true", "True", "TRUE", "false", "False", "FALSE"}),
+    "merge": frozenset({"<<"}),
+    "null": frozenset({"~", "null", "Null", "NULL", ""}),
+    "value": frozenset({"="}),
+    "yaml": frozenset({"!", "&", "*"}),
+}
+
+
+# What a scalar that only the float, int or timestamp patterns are tried on starts with, and every
+# character those patterns (and `$`, before a final newline) take.
+_NUMBER_FIRSTS = "-+0123456789."
+_NUMBER_CHARS = frozenset("0123456789_.+-eEinfINFaAbBcCdDfFoxtTZ: \t\n")
+
+
+def _words_match(kind: str, value: str) -> bool:
+    words = _WORDS[kind]
+    return value in words or (value[-1:] == "\n" and value[:-1] in words)
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def resolve_plain(value: str) -> str:
     """The tag of a plain (unquoted) scalar under YAML 1.2."""
     if not value:
         return _TAG + "null"
+    # The most common numbers, decided as the patterns would: `12` is no float (no '.', no
+    # exponent) and an int; `1.25` a float (tried first). Others go through the patterns.
+    if _is_digits(value):
+        return _TAG + "int"
+    whole, dot, fraction = value.partition(".")
+    if dot and _is_digits(whole) and (not fraction or _is_digits(fraction)):
+        return _TAG + "float"
+    if value[0] in _NUMBER_FIRSTS and not _NUMBER_CHARS.issuperset(value):
+        return _TAG + "str"  # `1m`: a character none of the number and timestamp patterns take
     for kind in _RESOLVERS.get(value[0], ()):
-        if _pattern(kind).match(value):
+        if _words_match(kind, value) if kind in _WORDS else _pattern(kind).match(value):
             return _TAG + kind
     return _TAG + "str"
 

@@ -113,6 +113,29 @@ def test_build_keeps_the_editor_schema_in_step_with_the_tiers(tmp_path: Path) ->
     assert tiers == ["mini", "free", "cheap", "balanced", "frontier"]
 
 
+def test_rendering_leaves_the_bundled_schema_as_it_is() -> None:
+    # render copies only what it changes of the schema resources caches: two specs' renders
+    # neither change that schema nor each other.
+    from routecfg import resources
+    from routecfg.frozen import replace
+    from routecfg.targets import editor_schema
+    from routecfg.validate import validate
+
+    bundled = json.loads(resources.schema_path(resources.SPEC_SCHEMA).read_text())
+    spec = validate(resources.preset_path("legacy") or Path(), missing_targets=False).spec
+    renders = []
+    for tiers in (spec.tiers, {"mini": spec.tiers["cheap"]}):
+        rendered = editor_schema.render(replace(spec, tiers=tiers), "", "routecfg.schema.json")
+        renders.append(json.loads(rendered))
+        assert resources.load_schema(resources.SPEC_SCHEMA) == bundled
+    tier_enums = [r["definitions"]["gate"]["properties"]["tier"]["enum"] for r in renders]
+    assert tier_enums == [list(spec.tiers), ["mini"]]
+    for render in renders:
+        assert render["definitions"]["tier"] == bundled["definitions"]["tier"]
+        assert "$id" not in render
+    assert "$id" in bundled
+
+
 # -- the real yaml-language-server ---------------------------------------------------------------
 
 

@@ -157,7 +157,11 @@ def _scalars() -> Iterator[str]:
         "2024-01-01 1:00:00",
     )
     yield from ("2024-01-01 10:00:00.5 +01:00", "2024-01-01t10:00:00", "20240101", "1.2.3")
-    alphabet = "01_.eE+-xob:T " + string.ascii_letters[:6]
+    yield from ("12", "1.25", "0.", "00.50", "1.2e", "1..2", "1.-2", "\u0661\u0662", "1.\u0662")
+    yield from ("1m", "2h", "1Z", "0xAF", "0XAF", "0xaf", "1.5x", "-1m", "+.inf", "-.INF", ".Inf")
+    yield from ("2024-01-01\t10:00:00Z", "1e5\n", "0b101\n", "0o17", "1:2:3", "2024-01-01T1:00:00")
+    yield from ("true\n", "true\n\n", "null\n", "~\n", "\n", "<<\n", "=\n", "*\n", "12\n", "1.5\n")
+    alphabet = "01_.eE+-xob:T \tZtnNiIFAmX\n" + string.ascii_letters[:6]
     for first in alphabet:
         for second in alphabet:
             yield first + second

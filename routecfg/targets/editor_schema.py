@@ -8,7 +8,6 @@ build creates it when it is missing. Text in, text out.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -20,18 +19,18 @@ FILENAME = "routecfg.schema.json"
 
 def render(spec: RoutingSpec, text: str, path: str) -> str:
     del text, path  # the file is routecfg's alone: nothing of it is kept
-    schema: dict[str, Any] = copy.deepcopy(resources.load_schema(resources.SPEC_SCHEMA))
+    schema: dict[str, Any] = dict(resources.load_schema(resources.SPEC_SCHEMA))
     tiers, gates = list(spec.tiers), list(spec.gates)
-    definitions = schema["definitions"]
-    gate = definitions["gate"]["properties"]
-    _names(gate["tier"], tiers, "tier")
-    _names(gate["fallback"]["items"], tiers, "tier")
-    _names(definitions["escalation"]["properties"]["model"], tiers, "tier")
-    rule = definitions["rule"]["properties"]
-    _names(rule["to"], tiers, "tier")
-    _names(rule["reroute"], gates, "gate")
-    _names(rule["when_fails"]["items"], gates, "gate")
-    profile = definitions["cost"]["properties"]["profile"]
+    definitions = _own(schema, "definitions")
+    gate = _own(definitions, "gate", "properties")
+    _names(_own(gate, "tier"), tiers, "tier")
+    _names(_own(gate, "fallback", "items"), tiers, "tier")
+    _names(_own(definitions, "escalation", "properties", "model"), tiers, "tier")
+    rule = _own(definitions, "rule", "properties")
+    _names(_own(rule, "to"), tiers, "tier")
+    _names(_own(rule, "reroute"), gates, "gate")
+    _names(_own(rule, "when_fails", "items"), gates, "gate")
+    profile = _own(definitions, "cost", "properties", "profile")
     profile["propertyNames"] = {**profile.get("propertyNames", {}), "enum": gates}
     schema.pop("$id", None)  # not the published schema: an editor must not confuse the two
     schema["title"] = "routecfg.yaml, with this spec's tiers and gates"
@@ -41,6 +40,15 @@ def render(spec: RoutingSpec, text: str, path: str) -> str:
         "here after the next build."
     )
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _own(node: dict[str, Any], *path: str) -> dict[str, Any]:
+    """The object at ``path`` below ``node`` (a copy already), copied on the way down: only
+    what render changes is copied, never the schema resources caches."""
+    for key in path:
+        node[key] = dict(node[key])
+        node = node[key]
+    return node
 
 
 def _names(node: dict[str, Any], names: list[str], kind: str) -> None:

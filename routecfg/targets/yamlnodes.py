@@ -32,8 +32,9 @@ CHAIN_KINDS: tuple[ChainKind, ...] = (
 )
 Scalar: TypeAlias = str | Decimal | int
 
-# Plain scalars that PyYAML (YAML 1.1, which LiteLLM uses) reads as booleans or base-60 numbers.
-_YAML11_NOT_A_STRING = re.compile(
+# Plain scalars that PyYAML (YAML 1.1, which LiteLLM uses) reads as booleans or base-60 numbers
+# (compiled by re when an edit first writes a scalar: a check writes none).
+_YAML11_NOT_A_STRING = (
     r"[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
 )
@@ -120,7 +121,7 @@ def scalar_node(value: Scalar | bool | None) -> Any:
 
     from routecfg.targets import yamlformat
 
-    if isinstance(value, str) and _YAML11_NOT_A_STRING.fullmatch(value):
+    if isinstance(value, str) and re.fullmatch(_YAML11_NOT_A_STRING, value):
         return SingleQuotedScalarString(value)
     if isinstance(value, Decimal):
         yamlformat.plain_decimal(value)  # refuse NaN and infinities now, not while dumping

@@ -29,7 +29,6 @@ NOWHERE = Position(0, 0)
 # (targets/yamlformat.py; tests/test_yamlread.py holds the two readers' numbers equal).
 SOURCE_TEXT = "_routecfg_source_text"  # a float's text as written (yamlformat sets it too)
 _TAG = "tag:yaml.org,2002:"
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
@@ -111,7 +110,7 @@ def read(text: str, path: str, *, parser: str | None = None) -> Any:
 
     ``parser`` ("libyaml", "python" or "round-trip") forces one reader, for tests."""
     body = _unwrap(text)
-    if parser != "round-trip" and not _DIRECTIVE.search(body):
+    if parser != "round-trip" and not (body.startswith("%") or "\n%" in body):  # no directive
         events = _libyaml_events(body) if parser in (None, "libyaml") else None
         if events is None and parser in (None, "python"):
             events = _python_events(body)

@@ -30,7 +30,7 @@ from routecfg.prose.records import (
     subject,
 )
 from routecfg.prose.tables import Table
-from routecfg.prose.vocab import Mention, Vocabulary, pattern
+from routecfg.prose.vocab import FOLDS_TO_ASCII, Mention, Vocabulary, pattern
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
@@ -78,9 +78,6 @@ _TABLE = "|"  # how a table row starts (headings and fences are found before the
 _READS = bytes(1 if kind & _READ else 0 for kind in range(256))  # kinds -> worth reading
 # A price is said of a model's name: `$` without one claims nothing.
 _PRICED = bytes(kind if kind & _MODEL else kind & ~_MONEY for kind in range(256))
-# Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
-# where one occurs, lower-cased text cannot show where a name is, so every line is read.
-_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
@@ -92,7 +89,7 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
     if (
         pieces is None
         or tiers is None
-        or (not text.isascii() and any(c in text for c in _FOLDS_TO_ASCII))
+        or (not text.isascii() and any(c in text for c in FOLDS_TO_ASCII))
     ):
         return bytes([_ALL]) * (count + 1)
     kinds = bytearray(count + 1)

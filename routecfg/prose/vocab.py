@@ -42,16 +42,36 @@ LEGACY_KEYS: Mapping[str, str] = {
 _NUMBER = r"(?i:gate)\s*:?\s*(\d+)\b"
 
 
+# Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
+# where one occurs, lower-cased text cannot show where a name is.
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
 class _Name:
     """One way to name a gate; ``gate`` None: by number (`Gate 4`), looked up by the title."""
 
-    __slots__ = ("_pattern", "gate", "role", "source")
+    __slots__ = ("_pattern", "folded", "gate", "head", "role", "source")
 
-    def __init__(self, source: str, gate: str | None, role: bool) -> None:
+    def __init__(
+        self, source: str, gate: str | None, role: bool, head: str = "", folded: bool = False
+    ) -> None:
         self.source = source  # compiled where a word starts with the name's first four letters
         self.gate = gate
         self.role = role
+        # What every match starts with (its first word, lower-cased if ``folded``: matched in
+        # any case); "" when unknown. Tested first: most words are no name, and compiling the
+        # pattern costs more than a check.
+        self.head = head
+        self.folded = folded
         self._pattern: re.Pattern[str] | None = None
+
+    def may_start(self, text: str, at: int, plain: bool) -> bool:
+        """Whether a match may start at ``at`` (``plain``: ``text`` holds no FOLDS_TO_ASCII)."""
+        if not self.head:
+            return True
+        if not self.folded:
+            return text.startswith(self.head, at)
+        return not plain or text[at : at + len(self.head)].lower() == self.head
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -118,11 +138,14 @@ class Vocabulary(NamedTuple):
         found: list[Mention] = []
         stop = len(text) if end is None else end
         after = start  # the end of the last mention: names do not overlap
+        plain = text.isascii() or not any(c in text for c in FOLDS_TO_ASCII)
         # Only a word starting with a name's first four letters is tried with the names.
         for word in self.name_start.finditer(text, start, stop):
             if word.start() < after:
                 continue
             for name in self.gate_names.get(word.group(0).lower(), ()):
+                if not name.may_start(text, word.start(), plain):
+                    continue
                 match = name.pattern.match(text, word.start(), stop)
                 if match is None:
                     continue
@@ -297,7 +320,12 @@ def _gate_names(spec: RoutingSpec) -> dict[str, tuple[_Name, ...]]:
             suffix = r"(?:s|-N|-\d+|-\{\w*\})?" if role else r"s?"
             body = f"(?i:{body}){suffix}"
         pattern = rf"{body}(?![\w-])"
-        names.setdefault(phrase[:4].lower(), []).append(_Name(pattern, gate_name, role))
+        head = phrase.partition(" ")[0]  # a space is `\s+`; the rest is matched as written
+        head, folded = (head.lower(), True) if not sensitive else (head, False)
+        if not head.isascii():
+            head = ""  # other characters may match in more ways than lower-casing shows
+        name = _Name(pattern, gate_name, role, head, folded)
+        names.setdefault(phrase[:4].lower(), []).append(name)
     return {prefix: tuple(found) for prefix, found in names.items()}
 
 

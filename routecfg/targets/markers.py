@@ -23,8 +23,8 @@ with a did-you-mean, never silently ordinary text; ``routecfg:ignore`` lines bel
 lint and are not markers.
 """
 
-from __future__ import annotations
-
+# Annotations evaluated where written (no `from __future__ import annotations`): a NamedTuple
+# compiles each field's annotation given as a string, a cost at every cold start.
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence

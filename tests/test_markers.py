@@ -148,6 +148,21 @@ def test_markers_inside_code_fences_are_documentation() -> None:
     assert (block.name, block.begin_line, block.end_line) == ("real", 17, 21)
 
 
+def test_a_byte_order_mark_may_sit_before_a_marker_on_any_line() -> None:
+    """The scan looks only at lines that may hold a marker; one behind a byte-order mark (and
+    blanks) is found like any other, outside fences and inside them."""
+    text = (
+        "\ufeff<!-- routecfg:begin a -->\nbody\n\ufeff<!-- routecfg:end a -->\n"
+        "```\n \ufeff# routecfg:begin b\nx\n# routecfg:end b\n```\n"
+    )
+    blocks = find_blocks(text, "SKILL.md")
+    assert [(b.name, b.begin_line, b.end_line, b.fence) for b in blocks] == [
+        ("a", 1, 3, None),
+        ("b", 5, 7, "```"),
+    ]
+    assert [b.begin_marker_start for b in blocks] == [1, text.index("# routecfg:begin b")]
+
+
 def test_a_fence_left_open_hides_the_rest_of_the_file() -> None:
     assert find_blocks("```\n<!-- routecfg:begin a -->\n", "SKILL.md") == ()
 

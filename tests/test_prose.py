@@ -138,6 +138,20 @@ def test_the_lines_worth_reading_are_found_whatever_the_case_of_their_words(word
     assert written.diagnostic == plain.diagnostic
 
 
+@pytest.mark.parametrize(
+    "word", ["investigator", "Investigators", "INVESTIGATOR", "inve\u017ftigator"]
+)
+def test_a_role_is_found_in_any_case_and_with_a_long_s(word: str) -> None:
+    """A name is tried where a word starts like it, compared lower-cased; the long s, which
+    matches 's' without lower-casing to it, has the name tried all the same."""
+    [finding] = lint(cost_optimized(), f"Spawn a sonnet {word}.\n", "SKILL.md")
+    assert finding.diagnostic.column == 9
+    assert finding.diagnostic.message == (
+        f"says {word} {'run' if word.endswith('s') else 'runs'} on sonnet (balanced); "
+        "the spec routes Gate 2 IMPLEMENT to cheap (haiku)"
+    )
+
+
 # --- the command line -----------------------------------------------------------------------
 
 

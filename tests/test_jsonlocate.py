@@ -271,6 +271,21 @@ def test_documents_the_locator_does_not_answer_for(text: str) -> None:
     assert located(text, "k") == [UNSURE]
 
 
+def test_bytes_json_loads_refuses_are_unsure_where_they_are_read() -> None:
+    assert located(b'{k": 1}', "k") == [UNSURE]  # a quote closes what none opened
+    assert located(b'{"k": "\xff", "j": 1}', "k", "j") == [UNSURE, 1]  # not UTF-8
+    refused = '{"k": {"a": 1 "b"}, "j": 1}'
+    assert located(refused, "k", "k", "j") == [UNSURE, UNSURE, 1]
+    deep = '{"k": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert located(deep, "k") == [UNSURE]
+
+
+def test_a_key_that_is_not_a_string_is_unsure() -> None:
+    key: Any = 1
+    with pytest.raises(Unsure):
+        TopLevel(b'{"1": 1}').member(key)
+
+
 @pytest.mark.parametrize("key", ["", "k ", "k:", "k,", "k{", "k[", 'a"k', "a\\k", "k\n", "\ud800"])
 def test_keys_the_locator_does_not_search_for(key: str) -> None:
     assert located('{"k": 1}', key) == [UNSURE]
@@ -311,6 +326,8 @@ def test_the_map_fails_as_json_load_does(tmp_path: Path) -> None:
         map_file(tmp_path, b'\xef\xbb\xbf{"k": {}}').get("k")
     with pytest.raises(TypeError, match="list indices must be integers"):
         map_file(tmp_path, b'[{"k": {}}]').get("k")
+    with pytest.raises(RecursionError):
+        map_file(tmp_path, b'{"k": ' + b"[" * 100_000 + b"]" * 100_000 + b"}").get("k")
     with pytest.raises(
         json.JSONDecodeError, match="Expecting ',' delimiter: line 1 column 15 \\(char 14\\)"
     ):

@@ -13,7 +13,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from routecfg.prose.records import (
     ARROW,
@@ -34,26 +34,24 @@ from routecfg.prose.vocab import Mention, Vocabulary, pattern
 
 MAX_BLOCK_LINES = 400  # a Task( call longer than this is not followed to its end
 
-_MODEL_SLOT = re.compile(r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")')
-_ARROW_TIER = re.compile(r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"')
-_AFTER_SLOT = re.compile(r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b")
-_ROLE_BEFORE_PAREN = re.compile(r"([\w{}-]+)\s*\(\s*$")
+_MODEL_SLOT = r'(?<!["\w])model\s*:\s*(")?([A-Za-z][\w.-]*)(?(1)")'
+_ARROW_TIER = r'\s*\**:?\**\s*(?:→|->)\s*(?:always\s+)?"([A-Za-z][\w.-]*)"'
+_AFTER_SLOT = r"\s*(?:\)\s*)?(?:→|->)|\s+(?:to|for)\b"
+_ROLE_BEFORE_PAREN = r"([\w{}-]+)\s*\(\s*$"
 # Look-behinds read at most this far back, and a line gives at most MAX_PER_LINE claims of each
 # kind: prose lines are short, and a pathological one must stay linear.
 WINDOW = 120
 MAX_PER_LINE = 16
-_SKIP = re.compile(
-    r"\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b",
-    re.IGNORECASE,
-)
-_FALLBACK = re.compile(r"\bfall\s*back", re.IGNORECASE)
-_ITEM_HEADER = re.compile(r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$")
-_USES = re.compile(r"\buses?\s+$", re.IGNORECASE)
-_SUBAGENT = re.compile(r"\s+sub-?agents?\b", re.IGNORECASE)
-_HEADING = re.compile(r"#{1,6}\s")
-_SLOT_BEFORE = re.compile(r'model\s*:\s*"?$')
-_TO_BEFORE = re.compile(r"\bto\s+$")
-# What only some lines need is compiled on first use (``pattern(_COUNT)``).
+_SKIP = r"(?i)\b(?:re-?run|re-?route|escalat\w*|retry|retries|instead\s+of|prohibited|never|omit)\b"
+_FALLBACK = r"(?i)\bfall\s*back"
+_ITEM_HEADER = r"^\s*(?:\d+\.\s+)?([\w{}-]+):\s*$"
+_USES = r"(?i)\buses?\s+$"
+_SUBAGENT = r"(?i)\s+sub-?agents?\b"
+_HEADING = r"#{1,6}\s"
+_SLOT_BEFORE = r'model\s*:\s*"?$'
+_TO_BEFORE = r"\bto\s+$"
+# Every pattern is compiled where a text first needs it (``pattern(_COUNT)``): a cold start
+# pays only for what its lines use.
 _CALL_MODEL = r'--model[ =]+(")?([A-Za-z][\w.-]*)(?(1)")'
 _NAMED = r'(?i)\b(?:you\s+are\s+(?:a|an|the)\s+(?:\w+\s+)?|name:\s*")'
 _FAILS = r"(?i)\bfail(?:s|ed|ures?)?\b"
@@ -78,6 +76,8 @@ _READ = _CLAIMS | _TASK  # what makes a line worth reading outside a table
 _ALL = 255
 _TABLE = "|"  # how a table row starts (headings and fences are found before the scan)
 _READS = bytes(1 if kind & _READ else 0 for kind in range(256))  # kinds -> worth reading
+# A price is said of a model's name: `$` without one claims nothing.
+_PRICED = bytes(kind if kind & _MODEL else kind & ~_MONEY for kind in range(256))
 # Characters that match an ASCII letter case-insensitively without lower-casing to it (İ ı ſ K):
 # where one occurs, lower-cased text cannot show where a name is, so every line is read.
 _FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
@@ -101,10 +101,12 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
         at = text.find(needle)
         while at >= 0:
             number = bisect.bisect_right(starts, at)
-            kinds[number] |= kind
+            end = starts[number] if number < count else len(text)
+            if kind != _ARROW or _may_point(text[starts[number - 1] : end]):
+                kinds[number] |= kind
             if number == count:
                 break
-            at = text.find(needle, starts[number])
+            at = text.find(needle, end)
     # Names and `fail` in any case: searched in the UTF-8 bytes with ASCII letters lower-cased
     # (cheaper than lower-casing the text; no other character encodes to ASCII).
     folded = text.encode("utf-8", "surrogatepass").lower()
@@ -123,7 +125,13 @@ def _kinds(vocab: Vocabulary, text: str, starts: Sequence[int]) -> bytes:
         number += folded.count(b"\n", last, at)
         last = at
         kinds[number] |= kind
-    return bytes(kinds)
+    return bytes(kinds.translate(_PRICED))
+
+
+def _may_point(line: str) -> bool:
+    """Whether an arrow on ``line`` may point at a tier: a gate arrow's tier is quoted
+    (`→ always "cheap"`); ARCH / SECURITY tickets' is not."""
+    return '"' in line or "ARCH" in line or "SECURITY" in line
 
 
 class _Mentions:
@@ -145,7 +153,7 @@ class _Mentions:
     @property
     def skip(self) -> bool:
         if self._skip is None:
-            self._skip = bool(_SKIP.search(self.text))
+            self._skip = bool(pattern(_SKIP).search(self.text))
         return self._skip
 
 
@@ -173,9 +181,11 @@ class _Scanner:
         self.table = Table(vocab)
         self.block: _TaskBlock | None = None
         self.intro: list[str] = []  # the lines ending in ':' right above, nearest first
-        # The headings outside code fences ("### Gate 3: LINT"): line numbers, and the lines.
+        # The headings outside code fences ("### Gate 3: LINT"): line numbers, and the lines;
+        # found where a claim first asks for one (most texts never do).
         self.heading_lines: list[int] = []
         self.headings: list[str] = []
+        self.stripped: Sequence[str] | None = None  # the lines, stripped, until then
         self.item: tuple[int, list[Mention]] | None = None  # indent, roles of `1. implementer-1:`
         self.skip_lines: frozenset[int] = frozenset()  # generated blocks' lines
 
@@ -186,14 +196,12 @@ class _Scanner:
         lengths = itertools.accumulate(map(len, lines[:-1]))
         starts = [0, *map(operator.add, lengths, range(1, count))]  # each line's first offset
         kinds = _kinds(self.vocab, text, starts)
-        stripped = list(map(str.strip, lines))
-        # Headings and fences first: of the lines they are on, only those with a claim's word
-        # are read below. (Iterators of C functions: this looks at every line, so it must cost
-        # next to nothing per line.)
-        opens = map(str.startswith, stripped, itertools.repeat(_OPENS))
-        self._find_headings(itertools.compress(range(count), opens), stripped)
-        # The lines that may claim or open something; the others only end a table or an intro
-        # (unless blank; a fence "```" keeps the intro above it), and may end a list item.
+        stripped = self.stripped = list(map(str.strip, lines))
+        # Headings and fences are found where a claim first needs a heading: of the lines they
+        # are on, only those with a claim's word are read below. The lines that may claim or
+        # open something; the others only end a table or an intro (unless blank; a fence "```"
+        # keeps the intro above it), and may end a list item. (Iterators of C functions: this
+        # looks at every line, so it must cost next to nothing per line.)
         rows = map(str.startswith, stripped, itertools.repeat(_TABLE))
         colons = map(str.endswith, stripped, itertools.repeat(":"))
         claims = kinds.translate(_READS)[1:]
@@ -201,19 +209,13 @@ class _Scanner:
         read = list(itertools.compress(range(count), wanted))
         if skip_lines:
             read = sorted({*read, *(n - 1 for n in skip_lines if 0 < n <= len(lines))})
-        blank = list(itertools.accumulate(map(bool, stripped), initial=0))  # non-blank before
-        fences = map(str.startswith, stripped, itertools.repeat("```"))
-        ends_intro = map(operator.gt, map(bool, stripped), fences)  # non-blank, not "```"
-        ending = list(itertools.accumulate(ends_intro, initial=0))
         index = 0  # the next line to read
         for following in [*read, len(lines)]:
             while self.block is not None and index < following:  # a Task( call reads every line
                 self._read(index + 1, lines[index], stripped[index], starts, kinds)
                 index += 1
             if following > index:
-                written = blank[following] > blank[index]
-                ends = ending[following] > ending[index]
-                self._skipped(lines, index, following, written, ends)
+                self._skipped(lines, stripped, index, following)
             if following == len(lines):
                 break
             self._read(following + 1, lines[following], stripped[following], starts, kinds)
@@ -228,16 +230,20 @@ class _Scanner:
         lowered = row.lower()
         return tiers is None or any(tier in lowered for tier in tiers)
 
-    def _skipped(
-        self, lines: Sequence[str], start: int, end: int, written: bool, ends_intro: bool
-    ) -> None:
-        """Lines ``start:end`` hold no claim and open nothing; ``written``: some are not blank;
-        ``ends_intro``: some are neither blank nor a fence "```"."""
+    def _skipped(self, lines: Sequence[str], stripped: Sequence[str], start: int, end: int) -> None:
+        """Lines ``start:end`` hold no claim and open nothing: they end a table; one neither
+        blank nor a fence "```" ends the intro; one not blank may end a list item."""
         self.table.header = self.table.previous_row = None
+        written = False
+        for index in range(start, end):  # mostly, the first line decides
+            line = stripped[index]
+            if line:
+                written = True
+                if not line.startswith("```"):
+                    self.intro = []
+                    break
         if not written:
             return
-        if ends_intro:
-            self.intro = []
         if self.item is not None:
             indent = self.item[0]
             for body in lines[start:end]:
@@ -267,7 +273,7 @@ class _Scanner:
             return
         if not stripped.startswith("```"):
             self.intro = [stripped, *self.intro[:1]] if stripped.endswith(":") else []
-        header = _ITEM_HEADER.match(body) if stripped.endswith(":") else None
+        header = pattern(_ITEM_HEADER).match(body) if stripped.endswith(":") else None
         if header is not None:
             roles = [m for m in self.vocab.mentions(header.group(1)) if m.role]
             self.item = (len(body) - len(body.lstrip()), roles) if roles else None
@@ -300,8 +306,8 @@ class _Scanner:
         # A word is not yet a claim: most lines with one need no reader at all.
         if not slots and "--model" not in text:
             kind &= ~_SLOT
-        if '"' not in text and "ARCH" not in text and "SECURITY" not in text:
-            kind &= ~_ARROW  # a gate arrow's tier is quoted; ARCH / SECURITY tickets' is not
+        if not _may_point(text):
+            kind &= ~_ARROW
         if not self.vocab.spec.escalation.rules:
             kind &= ~_FAIL
         if not kind & _MODEL:
@@ -332,13 +338,13 @@ class _Scanner:
         text = line.text
         fallback = self._said_as_fallback(line, slot.start())
         low = max(0, slot.start() - WINDOW)
-        before = _ROLE_BEFORE_PAREN.search(text, low, slot.start())
+        before = pattern(_ROLE_BEFORE_PAREN).search(text, low, slot.start())
         if before is not None:
             named = [m for m in mentions if m.start == before.start(1) and m.end == before.end(1)]
             if named:
                 self._task(line, slot, named[0], tier, fallback)
                 return
-        after = _AFTER_SLOT.match(text, slot.end())
+        after = pattern(_AFTER_SLOT).match(text, slot.end())
         named = [m for m in mentions if after is not None and m.start >= after.end()]
         # Other agents in the list (`to analysis subagents and write-agents`) share the word.
         shared = self._shared(named) or (
@@ -402,7 +408,7 @@ class _Scanner:
             rest = text[match.end() :]
             gap = len(rest) - len(rest.lstrip(" "))
             after = match.end() + gap
-            subagent = _SUBAGENT.match(rest)
+            subagent = pattern(_SUBAGENT).match(rest)
             uses = _uses(text, match.start())
             named = gap and self.vocab.may_name(text, after)
             # `pass the errors to Sonnet (…)`: given to nobody named but the section's gate.
@@ -491,7 +497,7 @@ class _Scanner:
         gates = {m.gate for m in mentions}
         if len(gates) != 1:
             return
-        fallback = bool(_FALLBACK.search(block.intro))
+        fallback = bool(pattern(_FALLBACK).search(block.intro))
         for line, slot in block.slots:
             tier = self.vocab.tier_of(slot.group(2))
             assert tier is not None
@@ -499,11 +505,12 @@ class _Scanner:
 
     # -- config keys ---------------------------------------------------------------------------
 
-    def _find_headings(self, opening: Iterable[int], stripped: Sequence[str]) -> None:
-        """The headings outside code fences, from the lines (indexes) that open with "#",
-        "```" or "~~~"; generated blocks' lines open and close nothing."""
+    def _find_headings(self, stripped: Sequence[str]) -> None:
+        """The headings outside code fences, from the lines that open with "#", "```" or
+        "~~~"; generated blocks' lines open and close nothing."""
         fence: str | None = None  # the opening of the code fence the lines are in
-        for index in opening:
+        opens = map(str.startswith, stripped, itertools.repeat(_OPENS))
+        for index in itertools.compress(range(len(stripped)), opens):
             if index + 1 in self.skip_lines:
                 continue
             line = stripped[index]
@@ -512,12 +519,15 @@ class _Scanner:
                     fence = None
             elif line.startswith(("```", "~~~")):
                 fence = line[:3]
-            elif _HEADING.match(line):
+            elif pattern(_HEADING).match(line):
                 self.heading_lines.append(index + 1)
                 self.headings.append(line)
 
     def _heading(self, number: int) -> str:
         """The last heading outside code fences on or above line ``number``."""
+        if self.stripped is not None:
+            self._find_headings(self.stripped)
+            self.stripped = None
         at = bisect.bisect_right(self.heading_lines, number)
         return self.headings[at - 1] if at else ""
 
@@ -570,7 +580,7 @@ class _Scanner:
         for mention in mentions if arrows else ():
             if mention.role:
                 continue
-            match = _ARROW_TIER.match(text, mention.end)
+            match = pattern(_ARROW_TIER).match(text, mention.end)
             if match is None:
                 continue
             tier = self.vocab.tier_of(match.group(1))
@@ -614,6 +624,8 @@ class _Scanner:
     # -- prices --------------------------------------------------------------------------------
 
     def _prices(self, line: Line) -> None:
+        if line.text.count("$") < 2 or "/" not in line.text:
+            return  # a price is `$IN / $OUT`: no need of the pattern (its compiling costs)
         for match in self.vocab.price_pattern.finditer(line.text):
             tier = self.vocab.tier_of(match.group(1))
             if tier is None:
@@ -634,7 +646,7 @@ class _Scanner:
         if not rules or not kind & (_FAIL | _SLOT):
             return
         fails = pattern(_FAILS).search(text) if kind & _FAIL else None
-        rerun = kind & _SLOT and pattern(_RERUN).search(text) and _MODEL_SLOT.search(text)
+        rerun = kind & _SLOT and pattern(_RERUN).search(text) and pattern(_MODEL_SLOT).search(text)
         if fails is None and not rerun:
             return  # neither a threshold nor a re-run's tier
         mentions = said.found
@@ -703,7 +715,7 @@ def _slots(text: str, start: int = 0) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     at = text.find("model", start)
     while at >= 0 and len(found) < MAX_PER_LINE:
-        slot = _MODEL_SLOT.match(text, at)
+        slot = pattern(_MODEL_SLOT).match(text, at)
         if slot is not None:
             found.append(slot)
         at = text.find("model", at + 1 if slot is None else slot.end())
@@ -713,18 +725,18 @@ def _slots(text: str, start: int = 0) -> list[re.Match[str]]:
 def _uses(text: str, end: int) -> re.Match[str] | None:
     """``uses`` right before ``end`` (``write-agents use Sonnet``): ``_USES`` can only match
     on the word before the spaces that end ``text[:end]``."""
-    return _USES.search(text, max(0, len(text[:end].rstrip()) - 4), end)
+    return pattern(_USES).search(text, max(0, len(text[:end].rstrip()) - 4), end)
 
 
 def _to(text: str, end: int) -> re.Match[str] | None:
     """``to`` right before ``end`` (``pass the errors to Sonnet``)."""
-    return _TO_BEFORE.search(text, max(0, len(text[:end].rstrip()) - 2), end)
+    return pattern(_TO_BEFORE).search(text, max(0, len(text[:end].rstrip()) - 2), end)
 
 
 def _said_as_fallback(text: str, position: int) -> bool:
     """`fallback` shortly before ``position``, in the same table cell: `fallback to Task(…)`."""
     window = text[max(0, position - 40) : position]
-    return bool(_FALLBACK.search(window.rpartition("|")[2]))
+    return bool(pattern(_FALLBACK).search(window.rpartition("|")[2]))
 
 
 def _in_list(text: str, match: re.Match[str]) -> bool:
@@ -749,7 +761,7 @@ def _alone(text: str, slot: re.Match[str]) -> bool:
 
 def _in_slot(text: str, match: re.Match[str]) -> bool:
     """A model word that is the value of a ``model:`` slot (read as a slot, not as prose)."""
-    return bool(_SLOT_BEFORE.search(text[max(0, match.start() - WINDOW) : match.start()]))
+    return bool(pattern(_SLOT_BEFORE).search(text[max(0, match.start() - WINDOW) : match.start()]))
 
 
 def _count_of(match: re.Match[str]) -> int:

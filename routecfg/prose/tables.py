@@ -11,7 +11,6 @@ a price to a tier.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 
 from routecfg.prose.records import (
@@ -27,13 +26,14 @@ from routecfg.prose.records import (
 )
 from routecfg.prose.vocab import Mention, Vocabulary, pattern
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_MODEL_COLUMN = re.compile(r"^(?:model|tier|default|default model|proposed(?: model)?)$", re.I)
+# The patterns are compiled where a table first needs them (``pattern(_PIPE)``).
+_SEPARATOR = r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$"
+_MODEL_COLUMN = r"(?i)^(?:model|tier|default|default model|proposed(?: model)?)$"
 _MONEY = r"^\s*~?\$\s*(\d+(?:\.\d+)?)\s*$"  # compiled where a table has prices
-_LEAD_WORD = re.compile(r"[\s*`\"]*([A-Za-z][\w.-]*)")
-_PIPE = re.compile(r"(?<!\\)\|")
+_LEAD_WORD = r"[\s*`\"]*([A-Za-z][\w.-]*)"
+_PIPE = r"(?<!\\)\|"
 # A column whose model is what a gate falls back or escalates to: `| Gate | Default | Escalation |`.
-_FALLBACK_COLUMN = re.compile(r"\b(?:escalation|fall\s*-?\s*backs?)\b", re.I)
+_FALLBACK_COLUMN = r"(?i)\b(?:escalation|fall\s*-?\s*backs?)\b"
 
 
 class Table:
@@ -60,14 +60,16 @@ class Table:
         fallbacks or escalations."""
         if self.header is None or not self.header.fallbacks:
             return False
-        column = len(_PIPE.findall(line.text, 0, position)) - 1  # the first `|` opens cell 0
+        column = (
+            len(pattern(_PIPE).findall(line.text, 0, position)) - 1
+        )  # the first `|` opens cell 0
         return column in self.header.fallbacks
 
     def _table(self, line: Line, stripped: str, words: bool, keys: bool) -> None:
         if not stripped.startswith("|"):
             self.header = self.previous_row = None
             return
-        if _SEPARATOR.match(stripped):
+        if pattern(_SEPARATOR).match(stripped):
             previous = self.previous_row
             self.header = None if previous is None else _Header([t for t, _ in _cells(previous)])
             return
@@ -186,12 +188,14 @@ class _Header:
     def __init__(self, header: Sequence[str]) -> None:
         columns = [h.strip().lower() for h in header]
         self.columns = columns
-        self.models = [i for i in range(1, len(columns)) if _MODEL_COLUMN.match(columns[i])]
+        self.models = [
+            i for i in range(1, len(columns)) if pattern(_MODEL_COLUMN).match(columns[i])
+        ]
         inputs = [i for i, c in enumerate(columns) if c.startswith("input") and "$" in c]
         outputs = [i for i, c in enumerate(columns) if c.startswith("output") and "$" in c]
         one_each = len(inputs) == 1 and len(outputs) == 1
         self.prices = (inputs[0], outputs[0]) if one_each else None
-        self.fallbacks = {i for i, c in enumerate(columns) if _FALLBACK_COLUMN.search(c)}
+        self.fallbacks = {i for i, c in enumerate(columns) if pattern(_FALLBACK_COLUMN).search(c)}
 
 
 def _cells(line: Line) -> list[tuple[str, int]]:
@@ -199,7 +203,7 @@ def _cells(line: Line) -> list[tuple[str, int]]:
     text = line.text
     cells: list[tuple[str, int]] = []
     start = text.index("|") + 1
-    for match in _PIPE.finditer(text, start):
+    for match in pattern(_PIPE).finditer(text, start):
         cells.append((text[start : match.start()], start))
         start = match.end()
     tail = text[start:]
@@ -210,7 +214,7 @@ def _cells(line: Line) -> list[tuple[str, int]]:
 
 def _lead_word(text: str, at: int) -> Word | None:
     """The first word of a cell, past `**`, backticks and quotes: ``sonnet (default)``."""
-    match = _LEAD_WORD.match(text)
+    match = pattern(_LEAD_WORD).match(text)
     if match is None:
         return None
     return Word(at + match.start(1), at + match.end(1), match.group(1))

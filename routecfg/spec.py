@@ -437,16 +437,18 @@ def resolve_plain(value: str) -> str:
     """The tag of a plain (unquoted) scalar under YAML 1.2."""
     if not value:
         return _TAG + "null"
-    # The most common numbers, decided as the patterns would: `12` is no float (no '.', no
-    # exponent) and an int; `1.25` a float (tried first). Others go through the patterns.
-    if _is_digits(value):
-        return _TAG + "int"
-    whole, dot, fraction = value.partition(".")
-    if dot and _is_digits(whole) and (not fraction or _is_digits(fraction)):
-        return _TAG + "float"
-    if value[0] in _NUMBER_FIRSTS and not _NUMBER_CHARS.issuperset(value):
-        return _TAG + "str"  # `1m`: a character none of the number and timestamp patterns take
-    for kind in _RESOLVERS.get(value[0], ()):
+    first = value[0]
+    if first in _NUMBER_FIRSTS:
+        # The most common numbers, decided as the patterns would: `12` is no float (no '.', no
+        # exponent) and an int; `1.25` a float (tried first). Others go through the patterns.
+        if _is_digits(value):
+            return _TAG + "int"
+        whole, dot, fraction = value.partition(".")
+        if dot and _is_digits(whole) and (not fraction or _is_digits(fraction)):
+            return _TAG + "float"
+        if not _NUMBER_CHARS.issuperset(value):
+            return _TAG + "str"  # `1m`: a character none of the number or timestamp patterns take
+    for kind in _RESOLVERS.get(first, ()):
         if _words_match(kind, value) if kind in _WORDS else _pattern(kind).match(value):
             return _TAG + kind
     return _TAG + "str"

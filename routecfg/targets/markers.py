@@ -123,9 +123,18 @@ def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
         if marker is not None:
             markers.append(marker)
     problems.extend(_misspelt_marker(path, typo) for typo in scan.typos)
-    pairs, pairing_problems = _pair_markers(markers, path)
+    real = [m for m in markers if not m.stand_in]
+    pairs, pairing_problems = _pair_markers(real, path)
+    if len(real) < len(markers):  # a misspelt kind: its partner is not reported unpaired
+        partners = {
+            marker.line.number
+            for pair in _pair_markers(markers, path)[0]
+            if pair[0].stand_in or pair[1].stand_in
+            for marker in pair
+        }
+        pairing_problems = [p for p in pairing_problems if p.line not in partners]
     problems.extend(pairing_problems)
-    problems.extend(_duplicate_blocks([m for m in markers if m.kind == "begin"], path))
+    problems.extend(_duplicate_blocks([m for m in real if m.kind == "begin"], path))
     if problems:
         raise RoutecfgError(problems)
     return tuple(_make_block(text, begin, end) for begin, end in pairs)
@@ -418,6 +427,9 @@ class _Marker:
     style: MarkerStyle = "html"
     fence: str | None = None
     fence_line: int = 0
+    # A misspelt kind (``routecfg:begn``), already reported: it pairs with its partner, and
+    # nothing more is said about it (a lone one is not also "never closed").
+    stand_in: bool = False
 
     @property
     def label(self) -> str:
@@ -433,6 +445,7 @@ class _MarkerParser:
         self.line = candidate.line
         self.style = candidate.style
         self.problems: list[Diagnostic] = []
+        self.stand_in = False  # a misspelt kind read as the kind it surely means
 
     def parse(self) -> tuple[_Marker | None, list[Diagnostic]]:
         """The marker, or None when it is too broken to pair with another (or not a block
@@ -467,7 +480,17 @@ class _MarkerParser:
         comment = content[start:comment_end]
         fence, fence_line = self.candidate.fence, self.candidate.fence_line
         marker = _Marker(
-            kind, name, params, digest, self.line, start + 1, comment, self.style, fence, fence_line
+            kind,
+            name,
+            params,
+            digest,
+            self.line,
+            start + 1,
+            comment,
+            self.style,
+            fence,
+            fence_line,
+            self.stand_in,
         )
         return marker, self.problems
 
@@ -507,7 +530,12 @@ class _MarkerParser:
             else "write 'routecfg:begin NAME' or 'routecfg:end NAME'"
         )
         self._problem(offset, f"unknown marker kind 'routecfg:{kind}'", hint)
-        return None
+        if meant not in ("begin", "end"):
+            return None
+        # Read on as the marker it surely means, so that its partner pairs with it: one typo,
+        # one diagnostic (not also "end marker has no open block" on its partner).
+        self.stand_in = True
+        return "begin" if meant == "begin" else "end"
 
     def _attributes(
         self, kind: MarkerKind, name: str, tokens: list[tuple[str, int]]

@@ -125,14 +125,12 @@ def _find_blocks(text: str, path: str) -> tuple[Block, ...]:
     problems.extend(_misspelt_marker(path, typo) for typo in scan.typos)
     real = [m for m in markers if not m.stand_in]
     pairs, pairing_problems = _pair_markers(real, path)
-    if len(real) < len(markers):  # a misspelt kind: its partner is not reported unpaired
-        partners = {
-            marker.line.number
-            for pair in _pair_markers(markers, path)[0]
-            if pair[0].stand_in or pair[1].stand_in
-            for marker in pair
-        }
-        pairing_problems = [p for p in pairing_problems if p.line not in partners]
+    if len(real) < len(markers):
+        # A misspelt kind, read as the kind it surely means, may clear problems (its partner
+        # unpaired, a later block "nested" in the one it closes): those are its consequences,
+        # and only its own diagnostic is shown. What remains either way is reported.
+        as_meant = {problem.line for problem in _pair_markers(markers, path)[1]}
+        pairing_problems = [p for p in pairing_problems if p.line in as_meant]
     problems.extend(pairing_problems)
     problems.extend(_duplicate_blocks([m for m in real if m.kind == "begin"], path))
     if problems:

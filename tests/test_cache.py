@@ -199,23 +199,10 @@ def test_a_replay_imports_neither_json_nor_re_nor_hashlib(
         "heavy = ('json', 're', 'hashlib', '_hashlib', 'typing', 'pathlib', 'enum', 'tempfile')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules))\n"
     )
-    # The routecfg this test imported (a checkout's, not an installed copy's): the cache key
-    # holds the package's own files, so another copy would find no entry. The entry is stored
-    # by a process like the probe (the same sys.path, where litellm is looked for).
-    package_parent = str(Path(cache.__file__).resolve().parents[1])
-    environment = {**os.environ, "PYTHONPATH": package_parent}
-    subprocess.run(
-        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environment,
-    )
-    assert done.stdout == "0 []\n"
+    # The cache key holds the package's own files, so the probe imports this test's routecfg;
+    # the entry is stored by a process like it (the same sys.path, where litellm is looked for).
+    python(root, STORE)
+    assert python(root, probe) == "0 []\n"
 
 
 STORE = "import os\nfrom routecfg import entry\nentry.cached_check(['check'], os.getcwd())\n"
@@ -223,6 +210,22 @@ REPLAY = (
     "import io, os\nfrom routecfg import cache\n"
     "print(cache.replay(['check'], os.getcwd(), io.StringIO(), io.StringIO()))\n"
 )
+
+
+def python(root: Path, code: str, *path: Path) -> str:
+    """What ``code`` prints in a new Python in ``root``, with ``path`` and the routecfg this
+    test imported (a checkout's, not an installed copy's) on PYTHONPATH."""
+    package_parent = str(Path(cache.__file__).resolve().parents[1])
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, path), package_parent])}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    return done.stdout
 
 
 def test_a_change_to_the_installed_litellm_is_checked_again(root: Path, tmp_path: Path) -> None:
@@ -234,31 +237,15 @@ def test_a_change_to_the_installed_litellm_is_checked_again(root: Path, tmp_path
     (site / "litellm").mkdir()
     model_map = site / "litellm" / "model_prices_and_context_window_backup.json"
     model_map.write_text("{}")
-    package_parent = str(Path(cache.__file__).resolve().parents[1])
 
     def replayed(*front: Path) -> str:
-        path = os.pathsep.join([*map(str, front), str(site), package_parent])
-        environment = {**os.environ, "PYTHONPATH": path}
-        done = subprocess.run(
-            [sys.executable, "-c", REPLAY],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            env=environment,
-        )
-        return done.stdout.strip()
+        return python(root, REPLAY, *front, site).strip()
 
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), package_parent])}
-    subprocess.run(
-        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
-    )
+    python(root, STORE, site)
     assert replayed() == "0"
     model_map.write_text('{"gpt-4o": {"mode": "chat"}}')  # another map: litellm upgraded
     assert replayed() == "None"
-    subprocess.run(
-        [sys.executable, "-c", STORE], cwd=root, check=True, env=environment, capture_output=True
-    )
+    python(root, STORE, site)
     assert replayed() == "0"
     other = tmp_path / "other"
     other.mkdir()

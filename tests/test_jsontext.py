@@ -443,33 +443,25 @@ def test_node_kinds_and_members() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        ("missing",),
-        ("missing", "deeper"),
-        ("tags", 2),
-        ("tags", -1),
-        ("tags", "0"),
-        ("name", "x"),
-        ("nested", 0),
-        ("tags", True),
-    ],
-)
+NO_VALUE: list[JsonPath] = [
+    ("missing",),
+    ("missing", "deeper"),
+    ("tags", 2),
+    ("tags", -1),
+    ("tags", "0"),
+    ("name", "x"),
+    ("nested", 0),
+    ("tags", True),
+]
+
+
+@pytest.mark.parametrize("path", NO_VALUE)
 def test_node_is_none_where_there_is_no_value(path: JsonPath) -> None:
     assert parse(SAMPLE).node(path) is None
 
 
 def test_kind_says_what_node_says_without_the_node_tree() -> None:
-    paths = [path for path, _ in walk(parse(SAMPLE))] + [
-        ("missing",),
-        ("tags", 2),
-        ("tags", -1),
-        ("tags", "0"),
-        ("name", "x"),
-        ("nested", 0),
-        ("tags", True),
-    ]
+    paths = [path for path, _ in walk(parse(SAMPLE))] + NO_VALUE
     doc = parse(SAMPLE)
     kinds = [doc.kind(path) for path in paths]
     assert "root" not in vars(doc)  # the tree is built when a node is asked for, not before

@@ -260,7 +260,7 @@ def _key_pattern(config_keys: Mapping[str, str], json_keys: Mapping[str, str]) -
     )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # bounded: a long-lived process may see many specs
 def pattern(source: str) -> re.Pattern[str]:
     """``source`` compiled on first use: what only some texts need costs nothing elsewhere."""
     return re.compile(source)

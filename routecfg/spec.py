@@ -40,6 +40,11 @@ MAX_DIGITS = 12
 MAX_NUMBER = Decimal(10) ** MAX_DIGITS
 TOO_LARGE = "RC014"  # a number past MAX_NUMBER: no price, count or rate is that large
 MAX_NODES = 200_000  # counted as aliases would expand them
+ALIAS_BOMB = "RC007"
+TOO_MANY_VALUES = (
+    f"the document expands to more than {MAX_NODES:,} values "
+    "(aliases repeating anchors, an 'alias bomb'?)"
+)
 MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
@@ -673,9 +678,8 @@ class _Builder:
         if self.total > MAX_NODES:
             raise self.fatal(
                 mark,
-                "RC007",
-                f"the document expands to more than {MAX_NODES:,} values "
-                "(aliases repeating anchors, an 'alias bomb'?)",
+                ALIAS_BOMB,
+                TOO_MANY_VALUES,
                 "a routing spec is small; remove the nested aliases",
             )
 

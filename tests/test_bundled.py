@@ -349,14 +349,19 @@ def test_a_shadowed_macro_file_sends_its_importers_to_jinja(tmp_path: Path) -> N
     )
 
 
-def test_a_parameter_a_bundled_template_does_not_read_is_refused_as_before() -> None:
-    spec = validate(REPO / "examples" / "backlog-toolkit" / "routecfg.yaml").spec
-    text = "<!-- routecfg:begin prices tier=free -->\n<!-- routecfg:end prices -->\n"
+def refusal(spec: RoutingSpec, text: str) -> str:
+    """What rendering ``text`` is refused with, rendered afresh (no renderer kept from before)."""
     markdown._LAST_RENDERER.clear()
     with pytest.raises(RoutecfgError) as raised:
         markdown.render(spec, text, "SKILL.md")
     markdown._LAST_RENDERER.clear()
-    assert report.format_text(raised.value.diagnostics) == (
+    return report.format_text(raised.value.diagnostics)
+
+
+def test_a_parameter_a_bundled_template_does_not_read_is_refused_as_before() -> None:
+    spec = validate(REPO / "examples" / "backlog-toolkit" / "routecfg.yaml").spec
+    text = "<!-- routecfg:begin prices tier=free -->\n<!-- routecfg:end prices -->\n"
+    assert refusal(spec, text) == (
         "SKILL.md:1:1: error[RC412]: block 'prices' takes no parameter 'tier'\n"
         "  hint: this block takes no parameters; remove it from the begin marker\n"
     )
@@ -370,11 +375,7 @@ def test_a_body_over_the_cap_is_refused_as_before() -> None:
     }
     spec = model.build(data, REPO)
     text = "<!-- routecfg:begin gate-routing -->\n<!-- routecfg:end gate-routing -->\n"
-    markdown._LAST_RENDERER.clear()
-    with pytest.raises(RoutecfgError) as raised:
-        markdown.render(spec, text, "SKILL.md")
-    markdown._LAST_RENDERER.clear()
-    assert report.format_text(raised.value.diagnostics) == (
+    assert refusal(spec, text) == (
         "SKILL.md:1:1: error[RC422]: template 'gate-routing.md.j2': the block's output is over "
         "the 1 MiB limit\n"
         "  hint: templates are small UTF-8 text files that render a block of Markdown\n"

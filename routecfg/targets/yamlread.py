@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from routecfg.diagnostics import Diagnostic, RoutecfgError, Severity
-from routecfg.spec import MAX_NODES, resolve_plain
+from routecfg.spec import ALIAS_BOMB, MAX_NODES, TOO_MANY_VALUES, resolve_plain
 from routecfg.targets.yamlnodes import Position
 
 NOWHERE = Position(0, 0)
@@ -290,9 +290,8 @@ def _refuse_alias_bombs(tree: Any, path: str) -> None:
                             at.line,
                             at.column,
                             Severity.ERROR,
-                            "RC007",
-                            f"the document expands to more than {MAX_NODES:,} values "
-                            "(aliases repeating anchors, an 'alias bomb'?)",
+                            ALIAS_BOMB,
+                            TOO_MANY_VALUES,
                             "a LiteLLM config is small; remove the nested aliases",
                         )
                     ]
